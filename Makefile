@@ -1,0 +1,38 @@
+# ponapi: `make run` starts the service, `make test` runs every check. Both set themselves up.
+PYTHON ?= python3
+VENV   ?= .venv
+BIN     = $(VENV)/bin
+STAMP   = $(VENV)/.installed-stamp
+HOST   ?= 127.0.0.1
+PORT   ?= 8000
+
+.PHONY: install run test lint typecheck pytest services bench clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+run: install
+	$(BIN)/ponapi serve --host $(HOST) --port $(PORT)
+
+services:
+	./scripts/ensure-test-services.sh
+
+lint: install
+	$(BIN)/ruff check ponapi tests bench
+	$(BIN)/ruff format --check ponapi tests bench
+
+typecheck: install
+	$(BIN)/mypy ponapi
+
+pytest: install services
+	$(BIN)/pytest
+
+test: lint typecheck pytest
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

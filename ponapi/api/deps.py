@@ -1,0 +1,112 @@
+"""Every dependency of the routes: the app context, a DB session, the current user, roles."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
+from typing import Annotated, Any
+
+from fastapi import Depends, Path, Request
+from fastapi.security import OAuth2PasswordBearer
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+
+from ponapi.api.errors import ApiError, ErrorCode
+from ponapi.auth.tokens import TokenError, decode_token
+from ponapi.cache import Cache
+from ponapi.config import Settings
+from ponapi.crypto import CredentialCipher
+from ponapi.db.models import Olt, Role, User
+from ponapi.serials import InvalidSerialError, Serial, parse_serial
+
+ROLE_RANK = {Role.viewer: 0, Role.technician: 1, Role.admin: 2}
+MAX_DB_ID = 2**31 - 1
+
+
+@dataclass
+class AppContext:
+    settings: Settings
+    engine: AsyncEngine
+    sessions: async_sessionmaker[AsyncSession]
+    cache: Cache
+    cipher: CredentialCipher
+    extras: dict[str, Any] = field(default_factory=dict)
+
+
+def get_ctx(request: Request) -> AppContext:
+    ctx: AppContext = request.app.state.ctx
+    return ctx
+
+
+Ctx = Annotated[AppContext, Depends(get_ctx)]
+
+
+async def get_db(ctx: Ctx) -> AsyncIterator[AsyncSession]:
+    async with ctx.sessions() as session:
+        yield session
+
+
+Db = Annotated[AsyncSession, Depends(get_db)]
+
+oauth2 = OAuth2PasswordBearer(tokenUrl="/api/auth/login", auto_error=False)
+
+_BEARER = {"WWW-Authenticate": "Bearer"}
+
+
+async def get_current_user(ctx: Ctx, db: Db, token: str | None = Depends(oauth2)) -> User:
+    if not token:
+        raise ApiError(
+            ErrorCode.UNAUTHORIZED,
+            "Send 'Authorization: Bearer <token>'; get a token from POST /api/auth/login.",
+            headers=_BEARER,
+        )
+    try:
+        claims = decode_token(ctx.settings.secret_key, token)
+    except TokenError as exc:
+        raise ApiError(ErrorCode.UNAUTHORIZED, str(exc), headers=_BEARER) from exc
+    user = await db.get(User, claims.user_id)
+    if user is None or not user.active or user.token_version != claims.version:
+        raise ApiError(
+            ErrorCode.UNAUTHORIZED,
+            "The token is no longer valid for this account; log in again.",
+            headers=_BEARER,
+        )
+    return user
+
+
+CurrentUser = Annotated[User, Depends(get_current_user)]
+
+
+def require_role(minimum: Role) -> Any:
+    async def check(user: CurrentUser) -> User:
+        if ROLE_RANK[Role(user.role)] < ROLE_RANK[minimum]:
+            raise ApiError(
+                ErrorCode.FORBIDDEN, f"This action needs the {minimum.value} role or higher."
+            )
+        return user
+
+    return Depends(check)
+
+
+AdminUser = Annotated[User, require_role(Role.admin)]
+TechnicianUser = Annotated[User, require_role(Role.technician)]
+
+OltId = Annotated[int, Path(ge=1, le=MAX_DB_ID, description="OLT id in the registry")]
+
+
+async def get_olt(olt_id: OltId, db: Db) -> Olt:
+    olt = await db.get(Olt, olt_id)
+    if olt is None:
+        raise ApiError(ErrorCode.OLT_NOT_FOUND, f"No OLT with id {olt_id} in the registry.")
+    return olt
+
+
+def serial_from_path(
+    onu_serial: Annotated[str, Path(description="GPON serial in any form")],
+) -> Serial:
+    try:
+        return parse_serial(onu_serial)
+    except InvalidSerialError as exc:
+        raise ApiError(ErrorCode.INVALID_SERIAL, str(exc)) from exc
+
+
+OnuSerial = Annotated[Serial, Depends(serial_from_path)]

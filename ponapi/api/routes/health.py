@@ -1,0 +1,36 @@
+from __future__ import annotations
+
+import asyncio
+
+from fastapi import APIRouter
+from fastapi.responses import JSONResponse
+from sqlalchemy import text
+
+from ponapi.api.deps import Ctx
+
+router = APIRouter(tags=["health"])
+
+
+@router.get("/healthz")
+async def healthz() -> dict[str, str]:
+    """Liveness: the process answers."""
+    return {"status": "ok"}
+
+
+@router.get("/readyz")
+async def readyz(ctx: Ctx) -> JSONResponse:
+    """Readiness: the database and the cache answer within 2 s each."""
+    checks: dict[str, str] = {}
+    try:
+        async with asyncio.timeout(2.0), ctx.engine.connect() as conn:
+            await conn.execute(text("SELECT 1"))
+        checks["database"] = "ok"
+    except Exception:
+        checks["database"] = "unreachable"
+    checks["cache"] = "ok" if await ctx.cache.ping() else "unreachable"
+    checks["cacheBackend"] = ctx.cache.name
+    ready = checks["database"] == "ok" and checks["cache"] == "ok"
+    return JSONResponse(
+        {"status": "ready" if ready else "not ready", "checks": checks},
+        status_code=200 if ready else 503,
+    )

@@ -1,0 +1,162 @@
+"""Request and response models. JSON keys are camelCase like the stats contract."""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+from datetime import datetime
+from typing import Generic, TypeVar
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic.alias_generators import to_camel
+
+from ponapi.db.models import Brand, Protocol, Role, StatsSource
+
+T = TypeVar("T")
+
+_HOSTNAME = re.compile(
+    r"(?=.{1,253}\Z)(?!-)[A-Za-z0-9-]{1,63}(?<!-)(\.(?!-)[A-Za-z0-9-]{1,63}(?<!-))*\.?"
+)
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
+
+def no_control_chars(value: str) -> str:
+    if _CONTROL.search(value):
+        raise ValueError("must not contain control characters")
+    return value
+
+
+def valid_host(value: str) -> str:
+    value = value.strip()
+    try:
+        return str(ipaddress.ip_address(value))
+    except ValueError:
+        pass
+    if not _HOSTNAME.fullmatch(value):
+        raise ValueError("must be an IP address or a host name")
+    return value
+
+
+class CamelModel(BaseModel):
+    model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True, from_attributes=True)
+
+
+class Envelope(CamelModel, Generic[T]):
+    success: bool = True
+    data: T
+    message: str = "OK"
+
+
+class ErrorEnvelope(BaseModel):
+    success: bool = False
+    error: str
+    code: str
+    details: str
+
+
+# --- auth -------------------------------------------------------------------------------
+
+
+class LoginRequest(BaseModel):
+    username: str = Field(min_length=1, max_length=64)
+    password: str = Field(min_length=1, max_length=256)
+
+
+class UserOut(CamelModel):
+    id: int
+    username: str
+    role: Role
+    active: bool
+    created_at: datetime
+
+
+class TokenResponse(BaseModel):
+    """OAuth2-style keys (snake_case) so standard clients and Swagger's Authorize work."""
+
+    success: bool = True
+    access_token: str
+    token_type: str = "bearer"  # noqa: S105 (the OAuth2 token type, not a secret)
+    expires_in: int
+    user: UserOut
+
+
+# --- OLTs -------------------------------------------------------------------------------
+
+
+class OltBase(CamelModel):
+    name: str = Field(min_length=1, max_length=100)
+    brand: Brand
+    model: str = Field(default="", max_length=64)
+    host: str = Field(min_length=1, max_length=255)
+    port: int | None = Field(default=None, ge=1, le=65535)
+    protocol: Protocol = Protocol.ssh
+    username: str = Field(min_length=1, max_length=128)
+    stats_source: StatsSource = StatsSource.auto
+
+    _names = field_validator("name", "model", "username")(no_control_chars)
+    _host = field_validator("host")(valid_host)
+
+
+class OltCreate(OltBase):
+    password: str = Field(min_length=1, max_length=256, description="Write-only; never returned.")
+
+    _password = field_validator("password")(no_control_chars)
+
+
+class OltUpdate(CamelModel):
+    name: str | None = Field(default=None, min_length=1, max_length=100)
+    brand: Brand | None = None
+    model: str | None = Field(default=None, max_length=64)
+    host: str | None = Field(default=None, min_length=1, max_length=255)
+    port: int | None = Field(default=None, ge=1, le=65535)
+    protocol: Protocol | None = None
+    username: str | None = Field(default=None, min_length=1, max_length=128)
+    password: str | None = Field(default=None, min_length=1, max_length=256)
+    stats_source: StatsSource | None = None
+
+    _names = field_validator("name", "model", "username", "password")(
+        lambda v: v if v is None else no_control_chars(v)
+    )
+    _host = field_validator("host")(lambda v: v if v is None else valid_host(v))
+
+
+class OltOut(CamelModel):
+    id: int
+    name: str
+    brand: Brand
+    model: str
+    host: str
+    port: int
+    protocol: Protocol
+    username: str
+    stats_source: StatsSource
+    has_password: bool = True
+    created_at: datetime
+    updated_at: datetime
+
+
+# --- ONUs -------------------------------------------------------------------------------
+
+
+class OnuCreate(CamelModel):
+    serial: str = Field(min_length=1, max_length=64, description="Any accepted serial form.")
+    frame: int | None = Field(default=None, ge=0, le=15)
+    slot: int | None = Field(default=None, ge=0, le=63)
+    port: int | None = Field(default=None, ge=0, le=127)
+    ont_id: int | None = Field(default=None, ge=0, le=255)
+    description: str = Field(default="", max_length=255)
+
+    _desc = field_validator("description")(no_control_chars)
+
+
+class OnuOut(CamelModel):
+    id: int
+    olt_id: int
+    serial: str = Field(description="Canonical 12-character form, e.g. HWTC25F08D9D")
+    serial_hex: str = Field(description="16-hex form, e.g. 4857544325F08D9D")
+    frame: int | None
+    slot: int | None
+    port: int | None
+    ont_id: int | None
+    description: str
+    created_at: datetime

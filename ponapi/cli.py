@@ -1,0 +1,127 @@
+"""Operator commands: ``ponapi serve``, ``ponapi db upgrade``, ``ponapi users create`` ..."""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+from typing import Annotated
+
+import typer
+
+from ponapi.config import Settings, get_settings
+from ponapi.db.models import Role
+
+app = typer.Typer(help="ponapi: OLT/ONU registry and TR-069 statistics.", no_args_is_help=True)
+db_app = typer.Typer(help="Database commands.", no_args_is_help=True)
+users_app = typer.Typer(help="User accounts.", no_args_is_help=True)
+app.add_typer(db_app, name="db")
+app.add_typer(users_app, name="users")
+
+
+def _settings() -> Settings:
+    try:
+        return get_settings()
+    except Exception as exc:  # pydantic's message names the variable that is wrong
+        typer.echo(f"Configuration error: {exc}", err=True)
+        raise typer.Exit(2) from exc
+
+
+async def _ensure_admin(settings: Settings) -> str | None:
+    from ponapi.bootstrap import ensure_admin
+    from ponapi.db.session import make_engine, make_sessionmaker
+
+    engine = make_engine(settings.database_url)
+    try:
+        async with make_sessionmaker(engine)() as db:
+            return await ensure_admin(db, settings.data_dir)
+    finally:
+        await engine.dispose()
+
+
+@db_app.command("upgrade")
+def db_upgrade() -> None:
+    """Apply database migrations up to the latest."""
+    from ponapi.db.migrate import upgrade
+
+    upgrade(_settings().database_url)
+    typer.echo("database is up to date")
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="TCP port.")] = 8000,
+    migrate: Annotated[bool, typer.Option(help="Apply migrations first.")] = True,
+    workers: Annotated[int, typer.Option(help="Worker processes.")] = 1,
+) -> None:
+    """Run the API (production entry point)."""
+    import uvicorn
+
+    from ponapi.db.migrate import upgrade
+
+    settings = _settings()
+    if migrate:
+        upgrade(settings.database_url)
+    password = asyncio.run(_ensure_admin(settings))
+    if password:
+        typer.echo(
+            "\n  First start: created user 'admin' with password: "
+            f"{password}\n  (also saved in {settings.data_dir / 'initial_admin_password'}; "
+            "delete that file once you have changed it)\n"
+        )
+    typer.echo(f"  API docs: http://{host}:{port}/docs")
+    typer.echo(
+        f"  Log in:   curl -s -X POST http://{host}:{port}/api/auth/login "
+        '-H \'Content-Type: application/json\' -d \'{"username":"admin","password":"..."}\'\n'
+    )
+    uvicorn.run(
+        "ponapi.main:create_app",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        log_level=settings.log_level.lower(),
+    )
+
+
+@users_app.command("create")
+def users_create(
+    username: Annotated[str, typer.Argument(help="Login name.")],
+    role: Annotated[Role, typer.Option(help="admin, technician or viewer.")] = Role.viewer,
+    password_stdin: Annotated[
+        bool, typer.Option("--password-stdin", help="Read the password from standard input.")
+    ] = False,
+) -> None:
+    """Create a user. The password is prompted for (or read from stdin), never an argument."""
+    from ponapi.bootstrap import UserExistsError, create_user
+    from ponapi.db.migrate import upgrade
+    from ponapi.db.session import make_engine, make_sessionmaker
+
+    settings = _settings()
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+    else:
+        password = typer.prompt("Password", hide_input=True, confirmation_prompt=True)
+    upgrade(settings.database_url)
+
+    async def run() -> None:
+        engine = make_engine(settings.database_url)
+        try:
+            async with make_sessionmaker(engine)() as db:
+                await create_user(db, username, password, role)
+        finally:
+            await engine.dispose()
+
+    try:
+        asyncio.run(run())
+    except UserExistsError as exc:
+        typer.echo(f"user {username!r} already exists", err=True)
+        raise typer.Exit(1) from exc
+    except ValueError as exc:
+        typer.echo(str(exc), err=True)
+        raise typer.Exit(1) from exc
+    typer.echo(f"created {role.value} {username!r}")
+
+
+if __name__ == "__main__":
+    app()

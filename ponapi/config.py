@@ -1,0 +1,87 @@
+"""The one settings object, read from environment variables and an optional `.env` file.
+
+Every variable is documented in the README ("Configuration").
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from enum import StrEnum
+from functools import lru_cache
+from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import Field, field_validator, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+MIN_SECRET_LENGTH = 32
+
+
+class Environment(StrEnum):
+    development = "development"
+    production = "production"
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
+
+    environment: Environment = Environment.development
+    database_url: str = "sqlite+aiosqlite:///./ponapi.db"
+    redis_url: str = ""
+    secret_key: str = ""
+    credentials_key: str = ""
+    data_dir: Path = Path(".ponapi")
+    access_token_expire_minutes: int = Field(default=480, ge=1, le=60 * 24 * 30)
+    display_timezone: str = "UTC"
+    request_budget_seconds: float = Field(default=30.0, gt=0, le=600)
+    log_level: str = "INFO"
+
+    # GenieACS northbound interface (NBI).
+    genieacs_url: str = ""
+    genieacs_auth_header: str = ""
+    genieacs_timeout_seconds: float = Field(default=10.0, gt=0, le=120)
+    genieacs_connection_request_timeout_ms: int = Field(default=3000, ge=500, le=60000)
+
+    @field_validator("display_timezone")
+    @classmethod
+    def _valid_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValueError(f"unknown time zone {value!r}") from exc
+        return value
+
+    @model_validator(mode="after")
+    def _secret_rules(self) -> Settings:
+        if self.environment is Environment.production:
+            if len(self.secret_key) < MIN_SECRET_LENGTH:
+                raise ValueError(
+                    f"SECRET_KEY must be set to at least {MIN_SECRET_LENGTH} characters "
+                    "when ENVIRONMENT=production"
+                )
+        elif not self.secret_key:
+            self.secret_key = _dev_secret(self.data_dir)
+        return self
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.display_timezone)
+
+
+def _dev_secret(data_dir: Path) -> str:
+    """A development secret generated once and kept in a local file readable only by its owner."""
+    path = data_dir / "secret_key"
+    if path.exists():
+        return path.read_text().strip()
+    data_dir.mkdir(parents=True, exist_ok=True)
+    value = secrets.token_urlsafe(48)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w") as fh:
+        fh.write(value)
+    return value
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()

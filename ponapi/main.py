@@ -1,0 +1,59 @@
+"""The FastAPI app factory: routers, error handlers, lifespan (database, cache, credentials)."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+
+from ponapi import __version__
+from ponapi.api.deps import AppContext
+from ponapi.api.errors import install_error_handlers
+from ponapi.api.routes import auth, health, olts
+from ponapi.cache import make_cache
+from ponapi.config import Settings, get_settings
+from ponapi.crypto import CredentialCipher
+from ponapi.db.session import make_engine, make_sessionmaker
+from ponapi.requestid import RequestIdMiddleware
+
+log = logging.getLogger("ponapi")
+
+
+def build_context(settings: Settings) -> AppContext:
+    engine = make_engine(settings.database_url)
+    return AppContext(
+        settings=settings,
+        engine=engine,
+        sessions=make_sessionmaker(engine),
+        cache=make_cache(settings.redis_url),
+        cipher=CredentialCipher(settings.credentials_key or settings.secret_key),
+    )
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or get_settings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        ctx = build_context(settings)
+        app.state.ctx = ctx
+        try:
+            yield
+        finally:
+            await ctx.cache.close()
+            await ctx.engine.dispose()
+
+    app = FastAPI(
+        title="ponapi",
+        version=__version__,
+        description="OLT/ONU registry and TR-069 statistics for ISP field and NOC staff.",
+        lifespan=lifespan,
+    )
+    app.add_middleware(RequestIdMiddleware)
+    install_error_handlers(app)
+    app.include_router(health.router)
+    app.include_router(auth.router)
+    app.include_router(olts.router)
+    return app

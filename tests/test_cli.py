@@ -1,0 +1,88 @@
+import asyncio
+import os
+import subprocess
+import sys
+
+import pytest
+
+from ponapi.crypto import CredentialCipher, CredentialError
+
+
+def _run(args, tmp_path, stdin=""):
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path}/cli.db",
+        "DATA_DIR": str(tmp_path / "data"),
+        "ENVIRONMENT": "development",
+    }
+    return subprocess.run(
+        [sys.executable, "-m", "ponapi.cli", *args],
+        input=stdin,
+        env=env,
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        timeout=60,
+    )
+
+
+def test_users_create_from_the_shell_then_login_hash_is_argon2(tmp_path):
+    r = _run(
+        ["users", "create", "root2", "--role", "admin", "--password-stdin"],
+        tmp_path,
+        "a-long-password\n",
+    )
+    assert r.returncode == 0, r.stderr
+    assert "created admin 'root2'" in r.stdout
+    import sqlite3
+
+    row = (
+        sqlite3.connect(tmp_path / "cli.db")
+        .execute("select role, password_hash from users where username='root2'")
+        .fetchone()
+    )
+    assert row[0] == "admin"
+    assert row[1].startswith("$argon2id$") and "a-long-password" not in row[1]
+    again = _run(["users", "create", "root2", "--password-stdin"], tmp_path, "another-pass\n")
+    assert again.returncode == 1 and "already exists" in again.stderr
+    short = _run(["users", "create", "x", "--password-stdin"], tmp_path, "short\n")
+    assert short.returncode == 1
+
+
+async def test_first_start_creates_admin_with_a_random_password(tmp_path):
+    from ponapi.bootstrap import ensure_admin
+    from ponapi.db.migrate import upgrade
+    from ponapi.db.session import make_engine, make_sessionmaker
+
+    url = f"sqlite+aiosqlite:///{tmp_path}/b.db"
+    await asyncio.to_thread(upgrade, url)
+    engine = make_engine(url)
+    async with make_sessionmaker(engine)() as db:
+        pw1 = await ensure_admin(db, tmp_path / "d")
+        assert pw1 and len(pw1) >= 12
+        assert await ensure_admin(db, tmp_path / "d") is None  # only once
+    await engine.dispose()
+    path = tmp_path / "d" / "initial_admin_password"
+    assert path.read_text().strip() == pw1
+    assert path.stat().st_mode & 0o777 == 0o600
+    # A second database gets a different password: nothing is fixed.
+    url2 = f"sqlite+aiosqlite:///{tmp_path}/c.db"
+    await asyncio.to_thread(upgrade, url2)
+    engine = make_engine(url2)
+    async with make_sessionmaker(engine)() as db:
+        assert await ensure_admin(db, tmp_path / "e") != pw1
+    await engine.dispose()
+
+
+def test_credential_cipher_is_authenticated_and_key_bound():
+    c = CredentialCipher("key-one")
+    blob = c.encrypt("olt-pass")
+    assert c.decrypt(blob) == "olt-pass"
+    assert c.encrypt("olt-pass") != blob  # random nonce
+    with pytest.raises(CredentialError):
+        CredentialCipher("key-two").decrypt(blob)
+    tampered = blob[:-1] + bytes([blob[-1] ^ 1])
+    with pytest.raises(CredentialError):
+        c.decrypt(tampered)
+    with pytest.raises(CredentialError):
+        c.decrypt(b"junk")

@@ -1,0 +1,131 @@
+import asyncio
+
+import pytest
+from fastapi import APIRouter
+
+from ponapi.config import Settings
+from ponapi.main import create_app
+from tests.conftest import make_settings
+
+
+async def test_unknown_api_route_uses_the_envelope(client):
+    r = await client.get("/api/does/not/exist")
+    assert r.status_code == 404
+    assert r.json() == {
+        "success": False,
+        "error": "Not found",
+        "code": "NOT_FOUND",
+        "details": "No route /api/does/not/exist.",
+    }
+    assert r.headers["X-Request-ID"]
+
+
+async def test_wrong_method_uses_the_envelope(client, users):
+    r = await client.put("/api/olts", headers=users["admin"])
+    assert r.status_code == 405
+    assert r.json()["code"] == "METHOD_NOT_ALLOWED"
+
+
+async def test_every_response_carries_a_request_id_and_a_sane_incoming_one_is_kept(client):
+    r = await client.get("/healthz", headers={"X-Request-ID": "abc-123"})
+    assert r.headers["X-Request-ID"] == "abc-123"
+    r = await client.get("/healthz", headers={"X-Request-ID": "bad id\twith junk"})
+    assert r.headers["X-Request-ID"] != "bad id\twith junk"
+    assert len(r.headers["X-Request-ID"]) == 32
+
+
+async def test_unexpected_exception_is_500_with_request_id_and_no_trace(tmp_path):
+    app = create_app(make_settings(tmp_path, f"sqlite+aiosqlite:///{tmp_path}/x.db"))
+    boom = APIRouter()
+
+    @boom.get("/api/boom")
+    async def _boom() -> None:
+        raise RuntimeError("secret-internal-detail password=hunter2")
+
+    app.include_router(boom)
+    import httpx
+
+    transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
+    async with (
+        app.router.lifespan_context(app),
+        httpx.AsyncClient(transport=transport, base_url="http://t") as c,
+    ):
+        r = await c.get("/api/boom", headers={"X-Request-ID": "req-42"})
+    assert r.status_code == 500
+    body = r.json()
+    assert body["code"] == "INTERNAL_ERROR" and body["success"] is False
+    assert "req-42" in body["details"]
+    assert "hunter2" not in r.text and "Traceback" not in r.text and "RuntimeError" not in r.text
+    assert r.headers["X-Request-ID"] == "req-42"
+
+
+async def test_healthz_and_readyz(client):
+    assert (await client.get("/healthz")).json() == {"status": "ok"}
+    r = await client.get("/readyz")
+    assert r.status_code == 200
+    assert r.json()["checks"] == {"database": "ok", "cache": "ok", "cacheBackend": "memory"}
+
+
+async def test_readyz_with_a_real_redis_and_when_it_dies(tmp_path, redis_server):
+    import httpx
+
+    from tests.services import Redis
+
+    server = Redis()  # a private one, so killing it does not disturb other tests
+    try:
+        settings = make_settings(
+            tmp_path, f"sqlite+aiosqlite:///{tmp_path}/r.db", redis_url=server.url
+        )
+        from ponapi.db.migrate import upgrade
+
+        await asyncio.to_thread(upgrade, settings.database_url)
+        app = create_app(settings)
+        async with (
+            app.router.lifespan_context(app),
+            httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://t") as c,
+        ):
+            r = await c.get("/readyz")
+            assert r.status_code == 200
+            assert r.json()["checks"]["cacheBackend"] == "redis"
+            await app.state.ctx.cache.set("k", b"v", 10)
+            assert await app.state.ctx.cache.get("k") == b"v"
+            server.stop()
+            r = await c.get("/readyz")
+            assert r.status_code == 503
+            assert r.json()["checks"]["cache"] == "unreachable"
+    finally:
+        server.stop()
+
+
+async def test_readyz_reports_an_unreachable_database(tmp_path):
+    import httpx
+
+    settings = make_settings(tmp_path, "postgresql+asyncpg://u:p@127.0.0.1:1/none")
+    app = create_app(settings)
+    async with (
+        app.router.lifespan_context(app),
+        httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://t") as c,
+    ):
+        r = await c.get("/readyz")
+    assert r.status_code == 503
+    assert r.json()["checks"]["database"] == "unreachable"
+    assert "u:p" not in r.text
+
+
+def test_production_requires_a_long_secret_key(tmp_path):
+    with pytest.raises(ValueError, match="SECRET_KEY"):
+        Settings(_env_file=None, environment="production", secret_key="short")  # type: ignore[call-arg]
+    s = Settings(_env_file=None, environment="production", secret_key="k" * 40)  # type: ignore[call-arg]
+    assert s.secret_key == "k" * 40
+
+
+def test_development_generates_and_keeps_a_secret_in_a_private_file(tmp_path):
+    a = Settings(_env_file=None, data_dir=tmp_path / "d")  # type: ignore[call-arg]
+    b = Settings(_env_file=None, data_dir=tmp_path / "d")  # type: ignore[call-arg]
+    assert a.secret_key == b.secret_key and len(a.secret_key) >= 32
+    assert (tmp_path / "d" / "secret_key").stat().st_mode & 0o777 == 0o600
+
+
+def test_bad_timezone_is_rejected():
+    with pytest.raises(ValueError, match="time zone"):
+        Settings(_env_file=None, display_timezone="Mars/Olympus", secret_key="k" * 40)  # type: ignore[call-arg]
