@@ -1,0 +1,1 @@
+"""Stats: display formatting, section models, orchestration."""

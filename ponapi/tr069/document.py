@@ -1,0 +1,189 @@
+"""A GenieACS device document (NBI JSON), and conversion from a GenieACS UI CSV export.
+
+Document shape (GenieACS ``lib/cwmp/db.ts``): ``_id``, ``_deviceId._*``, ``_lastInform`` ...,
+then the parameter tree as nested objects; a leaf is ``{"_value", "_type", "_timestamp", ...}``,
+an object ``{"_object": true, "_timestamp", <children>}``. A leaf may lack ``_value`` when
+GenieACS discovered it but never fetched it.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+
+@dataclass(frozen=True, slots=True)
+class Param:
+    value: Any
+    type: str | None
+    timestamp: datetime | None
+
+
+def parse_time(value: object) -> datetime | None:
+    if isinstance(value, datetime):
+        return value if value.tzinfo else value.replace(tzinfo=UTC)
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        try:
+            return datetime.fromtimestamp(value / 1000, UTC)
+        except (OverflowError, OSError, ValueError):
+            return None
+    if not isinstance(value, str) or not value:
+        return None
+    try:
+        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+
+
+def _is_index(key: str) -> bool:
+    return key.isdigit()
+
+
+class DeviceDocument:
+    """Read-only access to one device's parameter tree by dotted path."""
+
+    def __init__(self, raw: dict[str, Any]) -> None:
+        if not isinstance(raw, dict):
+            raise ValueError("a device document must be a JSON object")
+        self.raw = raw
+
+    @property
+    def device_id(self) -> str:
+        value = self.raw.get("_id")
+        return value if isinstance(value, str) else ""
+
+    def device_id_field(self, name: str) -> str:
+        dev = self.raw.get("_deviceId")
+        value = dev.get(name) if isinstance(dev, dict) else None
+        return value if isinstance(value, str) else ""
+
+    @property
+    def last_inform(self) -> datetime | None:
+        return parse_time(self.raw.get("_lastInform"))
+
+    def node(self, path: str) -> dict[str, Any] | None:
+        cur: Any = self.raw
+        for part in path.split("."):
+            if not part:
+                continue
+            if not isinstance(cur, dict):
+                return None
+            cur = cur.get(part)
+        return cur if isinstance(cur, dict) else None
+
+    def get(self, path: str) -> Param | None:
+        """The parameter at ``path``, or None when absent or never fetched."""
+        node = self.node(path)
+        if node is None or "_value" not in node:
+            return None
+        return Param(node["_value"], node.get("_type"), parse_time(node.get("_timestamp")))
+
+    def first(self, base: str, *candidates: str) -> tuple[str, Param] | None:
+        """The first candidate (relative to ``base``) that has a value."""
+        for rel in candidates:
+            path = f"{base}.{rel}" if base else rel
+            p = self.get(path)
+            if p is not None:
+                return path, p
+        return None
+
+    def instances(self, path: str) -> list[str]:
+        """Instance numbers of a multi-instance object, in numeric order."""
+        node = self.node(path)
+        if node is None:
+            return []
+        return sorted((k for k in node if _is_index(k)), key=int)
+
+    def has(self, path: str) -> bool:
+        return self.node(path) is not None or self.get(path) is not None
+
+
+def _typed(value: str, xsd: str) -> Any:
+    if xsd == "xsd:boolean":
+        low = value.strip().lower()
+        if low in ("true", "1"):
+            return True
+        if low in ("false", "0"):
+            return False
+        return value
+    if xsd in ("xsd:int", "xsd:unsignedInt"):
+        try:
+            return int(value)
+        except ValueError:
+            return value  # GenieACS keeps unparsable numbers as strings
+    return value
+
+
+_EVENTS = {
+    "Events.Inform": "_lastInform",
+    "Events.1_BOOT": "_lastBoot",
+    "Events.0_BOOTSTRAP": "_lastBootstrap",
+    "Events.Registered": "_registered",
+}
+
+
+def document_from_csv(text: str) -> dict[str, Any]:
+    """Convert a GenieACS UI CSV export (``/devices/<id>.csv``) to the NBI document shape.
+
+    The inverse of GenieACS ``lib/ui/db.ts`` ``flattenDevice``: ``DeviceID.*`` -> ``_id`` and
+    ``_deviceId._*``, ``Events.*`` -> ``_lastInform``/``_lastBoot``/..., ``Tags.*`` -> ``_tags``.
+    """
+    reader = csv.DictReader(io.StringIO(text))
+    required = {"Parameter", "Object", "Value", "Value type", "Value timestamp"}
+    if not reader.fieldnames or not required <= set(reader.fieldnames):
+        raise ValueError("not a GenieACS CSV export (missing columns)")
+    doc: dict[str, Any] = {}
+    tags: list[str] = []
+    for row in reader:
+        path = (row.get("Parameter") or "").strip()
+        if not path:
+            continue
+        value = row.get("Value") or ""
+        if path == "DeviceID.ID":
+            doc["_id"] = value
+            continue
+        if path.startswith("DeviceID."):
+            doc.setdefault("_deviceId", {})["_" + path.split(".", 1)[1]] = value
+            continue
+        if path in _EVENTS:
+            doc[_EVENTS[path]] = value
+            continue
+        if path.startswith("Tags."):
+            tags.append(path.split(".", 1)[1])
+            continue
+        node = doc
+        for part in path.split("."):
+            node = node.setdefault(part, {})
+        is_object = (row.get("Object") or "").strip().lower() == "true"
+        node["_object"] = is_object
+        if row.get("Writable"):
+            node["_writable"] = row["Writable"].strip().lower() == "true"
+        if is_object:
+            if row.get("Object timestamp"):
+                node["_timestamp"] = row["Object timestamp"]
+            continue
+        xsd = (row.get("Value type") or "").strip()
+        if xsd:
+            node["_value"] = _typed(value, xsd)
+            node["_type"] = xsd
+            node["_timestamp"] = row.get("Value timestamp") or row.get("Object timestamp") or ""
+    if tags:
+        doc["_tags"] = tags
+    if "_id" not in doc:
+        raise ValueError("not a GenieACS CSV export (no DeviceID.ID row)")
+    return doc
+
+
+def iter_leaves(node: dict[str, Any], prefix: str = "") -> Iterator[tuple[str, dict[str, Any]]]:
+    for key, child in node.items():
+        if key.startswith("_") or not isinstance(child, dict):
+            continue
+        path = f"{prefix}{key}"
+        if "_value" in child:
+            yield path, child
+        yield from iter_leaves(child, path + ".")
