@@ -36,6 +36,8 @@ class Settings(BaseSettings):
     display_timezone: str = "UTC"
     request_budget_seconds: float = Field(default=30.0, gt=0, le=600)
     log_level: str = "INFO"
+    stats_cache_ttl_seconds: float = Field(default=60.0, ge=0, le=86400)
+    stats_stale_ttl_seconds: float = Field(default=86400.0, ge=0, le=30 * 86400)
 
     # GenieACS northbound interface (NBI).
     genieacs_url: str = ""

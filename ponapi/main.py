@@ -9,27 +9,43 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from ponapi import __version__
+from ponapi.acs.genieacs import GenieAcsClient
 from ponapi.api.deps import AppContext
 from ponapi.api.errors import install_error_handlers
-from ponapi.api.routes import auth, health, olts
+from ponapi.api.routes import auth, health, olts, tr069
 from ponapi.cache import make_cache
 from ponapi.config import Settings, get_settings
 from ponapi.crypto import CredentialCipher
 from ponapi.db.session import make_engine, make_sessionmaker
 from ponapi.requestid import RequestIdMiddleware
+from ponapi.stats.service import StatsService
 
 log = logging.getLogger("ponapi")
 
 
 def build_context(settings: Settings) -> AppContext:
     engine = make_engine(settings.database_url)
-    return AppContext(
+    cache = make_cache(settings.redis_url)
+    acs = (
+        GenieAcsClient(
+            settings.genieacs_url,
+            timeout=settings.genieacs_timeout_seconds,
+            auth_header=settings.genieacs_auth_header,
+            connection_request_timeout_ms=settings.genieacs_connection_request_timeout_ms,
+        )
+        if settings.genieacs_url
+        else None
+    )
+    ctx = AppContext(
         settings=settings,
         engine=engine,
         sessions=make_sessionmaker(engine),
-        cache=make_cache(settings.redis_url),
+        cache=cache,
         cipher=CredentialCipher(settings.credentials_key or settings.secret_key),
     )
+    ctx.extras["acs"] = acs
+    ctx.extras["stats"] = StatsService(settings, cache, acs)
+    return ctx
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -42,6 +58,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         try:
             yield
         finally:
+            if ctx.extras.get("acs") is not None:
+                await ctx.extras["acs"].close()
             await ctx.cache.close()
             await ctx.engine.dispose()
 
@@ -56,4 +74,5 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(health.router)
     app.include_router(auth.router)
     app.include_router(olts.router)
+    app.include_router(tr069.router)
     return app

@@ -106,7 +106,7 @@ def ago(moment: datetime, now: datetime) -> str:
     return ", ".join(parts) + " ago"
 
 
-_NO_ADDRESS = {"", "0.0.0.0", "::", "0:0:0:0:0:0:0:0"}
+_NO_ADDRESS = {"", "0.0.0.0", "::", "0:0:0:0:0:0:0:0"}  # noqa: S104 (values, not a bind)
 
 
 def address(value: object) -> str | None:
@@ -230,8 +230,13 @@ def encryption(value: object) -> str | None:
 
 
 # Huawei X_HW_HT20 codes (Huawei ONT web UI: bztlfWlanAdvance.asp, ampdes.html).
-HUAWEI_HT20 = {0: "Auto 20/40 MHz", 1: "20 MHz", 2: "40 MHz", 3: "Auto 20/40/80 MHz",
-               4: "Auto 20/40/80/160 MHz"}
+HUAWEI_HT20 = {
+    0: "Auto 20/40 MHz",
+    1: "20 MHz",
+    2: "40 MHz",
+    3: "Auto 20/40/80 MHz",
+    4: "Auto 20/40/80/160 MHz",
+}
 
 
 def channel_width(value: object) -> str | None:

@@ -127,14 +127,32 @@ _EVENTS = {
 }
 
 
-def document_from_csv(text: str) -> dict[str, Any]:
-    """Convert a GenieACS UI CSV export (``/devices/<id>.csv``) to the NBI document shape.
+def _esc(text: str) -> str:
+    return "".join(
+        c if c.isascii() and (c.isalnum() or c == "_") else "".join(f"%{b:02X}" for b in
+                                                                  c.encode("utf-8"))
+        for c in text
+    )
 
-    The inverse of GenieACS ``lib/ui/db.ts`` ``flattenDevice``: ``DeviceID.*`` -> ``_id`` and
-    ``_deviceId._*``, ``Events.*`` -> ``_lastInform``/``_lastBoot``/..., ``Tags.*`` -> ``_tags``.
+
+def generate_device_id(oui: str, product_class: str, serial: str) -> str:
+    """GenieACS ``lib/util.ts`` ``generateDeviceId``: every char outside [A-Za-z0-9_] -> %XX."""
+    if product_class:
+        return f"{_esc(oui)}-{_esc(product_class)}-{_esc(serial)}"
+    return f"{_esc(oui)}-{_esc(serial)}"
+
+
+def document_from_csv(text: str, *, default_timestamp: str | None = None) -> dict[str, Any]:
+    """Convert a GenieACS CSV to the NBI document shape.
+
+    Two formats: the GenieACS UI export (``/devices/<id>.csv``, with timestamps: the inverse of
+    ``lib/ui/db.ts`` ``flattenDevice``: ``DeviceID.*`` -> ``_id`` and ``_deviceId._*``,
+    ``Events.*`` -> ``_lastInform``/``_lastBoot``/..., ``Tags.*`` -> ``_tags``), and the
+    genieacs-sim data-model format (``Parameter,Object,Writable,Value,Value type``: no
+    timestamps, so values get ``default_timestamp``, and no id, so it is generated).
     """
     reader = csv.DictReader(io.StringIO(text))
-    required = {"Parameter", "Object", "Value", "Value type", "Value timestamp"}
+    required = {"Parameter", "Object", "Value", "Value type"}
     if not reader.fieldnames or not required <= set(reader.fieldnames):
         raise ValueError("not a GenieACS CSV export (missing columns)")
     doc: dict[str, Any] = {}
@@ -171,11 +189,18 @@ def document_from_csv(text: str) -> dict[str, Any]:
         if xsd:
             node["_value"] = _typed(value, xsd)
             node["_type"] = xsd
-            node["_timestamp"] = row.get("Value timestamp") or row.get("Object timestamp") or ""
+            stamp = row.get("Value timestamp") or row.get("Object timestamp") or default_timestamp
+            if stamp:
+                node["_timestamp"] = stamp
     if tags:
         doc["_tags"] = tags
     if "_id" not in doc:
-        raise ValueError("not a GenieACS CSV export (no DeviceID.ID row)")
+        ids = doc.get("_deviceId", {})
+        if not ids.get("_SerialNumber"):
+            raise ValueError("not a GenieACS CSV (no DeviceID.ID or DeviceID.SerialNumber row)")
+        doc["_id"] = generate_device_id(
+            ids.get("_OUI", ""), ids.get("_ProductClass", ""), ids["_SerialNumber"]
+        )
     return doc
 
 

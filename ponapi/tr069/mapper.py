@@ -22,19 +22,52 @@ from ponapi.tr069.profiles import Profile, detect
 SECTIONS = ("general", "ipInterface11", "ipInterface21", "wirelessLan", "wifiSurvey")
 
 GENERAL_FIELDS = (
-    "manufacturer", "modelName", "softwareVersion", "hardwareVersion", "provisioningCode",
-    "serialNumber", "cpuUsage", "totalRam", "freeRam", "uptime", "uptimeAgo",
+    "manufacturer",
+    "modelName",
+    "softwareVersion",
+    "hardwareVersion",
+    "provisioningCode",
+    "serialNumber",
+    "cpuUsage",
+    "totalRam",
+    "freeRam",
+    "uptime",
+    "uptimeAgo",
 )
 WAN_FIELDS = (
-    "name", "addressingType", "connectionStatus", "uptime", "uptimeAgo", "ipAddress",
-    "subnetMask", "defaultGateway", "dnsServers", "lastConnectionError", "macAddress",
-    "maxMtuSize", "natEnabled", "vlanId",
+    "name",
+    "addressingType",
+    "connectionStatus",
+    "uptime",
+    "uptimeAgo",
+    "ipAddress",
+    "subnetMask",
+    "defaultGateway",
+    "dnsServers",
+    "lastConnectionError",
+    "macAddress",
+    "maxMtuSize",
+    "natEnabled",
+    "vlanId",
 )
 WAN_OPTIONAL = ("ipv6Address", "ipv6Gateway", "ipv6DelegatedPrefix")
 WLAN_FIELDS = (
-    "ssid", "password", "authMode", "status", "enable", "rfBand", "standard", "radioEnabled",
-    "totalAssociations", "ssidAdvertisementEnabled", "wpaEncryption", "channelWidth",
-    "autoChannel", "channel", "countryDomain", "txPower",
+    "ssid",
+    "password",
+    "authMode",
+    "status",
+    "enable",
+    "rfBand",
+    "standard",
+    "radioEnabled",
+    "totalAssociations",
+    "ssidAdvertisementEnabled",
+    "wpaEncryption",
+    "channelWidth",
+    "autoChannel",
+    "channel",
+    "countryDomain",
+    "txPower",
 )
 
 
@@ -45,6 +78,8 @@ class Section:
     missing: list[str] = field(default_factory=list)
     updated_at: datetime | None = None
     extra: dict[str, Any] = field(default_factory=dict)
+    # When the boot or connection began, so ``uptimeAgo`` can be recomputed at serving time.
+    started_at: datetime | None = None
 
 
 @dataclass
@@ -62,6 +97,7 @@ class _Fields:
         self.values: dict[str, Any] = {}
         self.not_applicable: set[str] = set()
         self.newest: datetime | None = None
+        self.started_at: datetime | None = None
 
     def seen(self, p: Param | None) -> Param | None:
         if p is not None and p.timestamp and (self.newest is None or p.timestamp > self.newest):
@@ -99,7 +135,7 @@ class _Fields:
         for name, value in self.values.items():
             data.setdefault(name, value)
         status = "partial" if missing else "ok"
-        return Section(data, status, missing, self.newest)
+        return Section(data, status, missing, self.newest, started_at=self.started_at)
 
 
 def _ref(value: object) -> str:
@@ -138,6 +174,7 @@ class Mapper:
             return
         f.put(prefix + "uptime", fmt.display_time(start, self.tz))
         f.put(prefix + "uptimeAgo", fmt.ago(start, self.now))
+        f.started_at = start
 
     # --- general -------------------------------------------------------------------------
 
@@ -160,9 +197,11 @@ class Mapper:
         if not model_text or model_text == "ModelName":  # Intelbras reports the name literally
             model_text = self.doc.device_id_field("_ProductClass") or model_text
         f.put("modelName", model_text)
-        for name, param in (("softwareVersion", "SoftwareVersion"),
-                            ("hardwareVersion", "HardwareVersion"),
-                            ("provisioningCode", "ProvisioningCode")):
+        for name, param in (
+            ("softwareVersion", "SoftwareVersion"),
+            ("hardwareVersion", "HardwareVersion"),
+            ("provisioningCode", "ProvisioningCode"),
+        ):
             f.put_from(name, f.read(f"{di}.{param}"), fmt.to_str)
         serial = f.read(f"{di}.SerialNumber")
         serial_text = fmt.to_str(serial.value) if serial else None
@@ -219,8 +258,7 @@ class Mapper:
         gw = f.read(f"{c}.DefaultGateway") or (f.read(f"{c}.RemoteIPAddress") if ppp else None)
         f.put_from("defaultGateway", gw, fmt.address)
         f.put_from("dnsServers", f.read(f"{c}.DNSServers"), fmt.dns_list)
-        f.put_from("lastConnectionError", f.read(f"{c}.LastConnectionError"),
-                   fmt.connection_error)
+        f.put_from("lastConnectionError", f.read(f"{c}.LastConnectionError"), fmt.connection_error)
         f.put_from("macAddress", f.read(f"{c}.MACAddress"), fmt.mac)
         mtu_names = self.profile.ppp_mtu if ppp else self.profile.ip_mtu
         f.put_from("maxMtuSize", f.first(c, mtu_names), fmt.to_str)
@@ -228,8 +266,11 @@ class Mapper:
         vlan = f.first(c, self.profile.conn_vlan)
         wcd_vlan = f.first(wcd_path, self.profile.wcd_vlan)
         # A per-connection 0 (untagged) yields to a non-zero link-level VLAN (Nokia).
-        if vlan is None or (fmt.to_int(vlan.value) == 0 and wcd_vlan is not None
-                            and (fmt.to_int(wcd_vlan.value) or 0) > 0):
+        if vlan is None or (
+            fmt.to_int(vlan.value) == 0
+            and wcd_vlan is not None
+            and (fmt.to_int(wcd_vlan.value) or 0) > 0
+        ):
             vlan = wcd_vlan
         f.put_from("vlanId", vlan, fmt.vlan)
         self._ipv6_tr098(f, c)
@@ -259,26 +300,58 @@ class Mapper:
             text = fmt.address(addr.value) if addr else None
             if text and not text.lower().startswith("fe80"):
                 f.put("ipv6Address", text)
-                f.put_from("ipv6Gateway", f.read(f"{c}.X_HW_IPv6.IPv6Address.{a}.DefaultGateway"),
-                           fmt.address)
+                f.put_from(
+                    "ipv6Gateway",
+                    f.read(f"{c}.X_HW_IPv6.IPv6Address.{a}.DefaultGateway"),
+                    fmt.address,
+                )
         for p in self.doc.instances(f"{c}.X_HW_IPv6.IPv6Prefix"):
             origin = self.doc.get(f"{c}.X_HW_IPv6.IPv6Prefix.{p}.Origin")
             if origin is None or str(origin.value) == "PrefixDelegation":
-                f.put_from("ipv6DelegatedPrefix",
-                           f.read(f"{c}.X_HW_IPv6.IPv6Prefix.{p}.Prefix"), fmt.address)
+                f.put_from(
+                    "ipv6DelegatedPrefix",
+                    f.read(f"{c}.X_HW_IPv6.IPv6Prefix.{p}.Prefix"),
+                    fmt.address,
+                )
         # ZTE, Nokia (ALU), CMCC and FiberHome firmwares keep flat names on the connection.
-        addr = f.first(c, ("X_ZTE-COM_ExternalIPv6Address", "X_ALU-COM_IPv6IPAddress",
-                           "X_CMCC_IPv6IPAddress", "X_FH_IPv6IPAddress"))
+        addr = f.first(
+            c,
+            (
+                "X_ZTE-COM_ExternalIPv6Address",
+                "X_ALU-COM_IPv6IPAddress",
+                "X_CMCC_IPv6IPAddress",
+                "X_FH_IPv6IPAddress",
+            ),
+        )
         if addr is not None:
             f.put("ipv6Address", (fmt.address(addr.value) or "").split("/")[0] or None)
-        f.put_from("ipv6Gateway", f.first(c, ("X_ZTE-COM_IPv6GatewayAddress",
-                                              "X_ALU-COM_DefaultIPv6Gateway",
-                                              "X_CMCC_DefaultIPv6Gateway",
-                                              "X_FH_DefaultIPv6Gateway")), fmt.address)
-        f.put_from("ipv6DelegatedPrefix", f.first(c, ("X_ZTE-COM_PD",
-                                                      "X_ZTE-COM_IPv6PrefixDelegationAddress",
-                                                      "X_ALU-COM_IPv6Prefix", "X_CMCC_IPv6Prefix",
-                                                      "X_FH_IPv6Prefix")), fmt.address)
+        f.put_from(
+            "ipv6Gateway",
+            f.first(
+                c,
+                (
+                    "X_ZTE-COM_IPv6GatewayAddress",
+                    "X_ALU-COM_DefaultIPv6Gateway",
+                    "X_CMCC_DefaultIPv6Gateway",
+                    "X_FH_DefaultIPv6Gateway",
+                ),
+            ),
+            fmt.address,
+        )
+        f.put_from(
+            "ipv6DelegatedPrefix",
+            f.first(
+                c,
+                (
+                    "X_ZTE-COM_PD",
+                    "X_ZTE-COM_IPv6PrefixDelegationAddress",
+                    "X_ALU-COM_IPv6Prefix",
+                    "X_CMCC_IPv6Prefix",
+                    "X_FH_IPv6Prefix",
+                ),
+            ),
+            fmt.address,
+        )
 
     # --- WAN (TR-181) --------------------------------------------------------------------
 
@@ -311,7 +384,8 @@ class Mapper:
             chain = self._chain(ip_if)
             name = self.doc.get(f"{ip_if}.Name")
             lan = any(".Bridging." in x or x.startswith("Device.Bridging") for x in chain) or (
-                name is not None and str(name.value) in ("lo", "br0", "br-lan"))
+                name is not None and str(name.value) in ("lo", "br0", "br-lan")
+            )
             loopback = self.doc.get(f"{ip_if}.Loopback")
             if lan or (loopback is not None and fmt.to_bool(loopback.value)):
                 continue
@@ -321,8 +395,9 @@ class Mapper:
     def _wan_tr181(self, ip_if: str, k: str, chain: list[str]) -> dict[str, Any]:
         f = _Fields(self.doc, WAN_FIELDS)
         ppp = next((x for x in chain if x.startswith("Device.PPP.Interface.")), None)
-        vlan_term = next((x for x in chain if x.startswith("Device.Ethernet.VLANTermination.")),
-                         None)
+        vlan_term = next(
+            (x for x in chain if x.startswith("Device.Ethernet.VLANTermination.")), None
+        )
         link = next((x for x in chain if x.startswith("Device.Ethernet.Link.")), None)
         dhcp = next(iter(self._referring("Device.DHCPv4.Client", "Interface", ip_if)), None)
         name = f.read(f"{ip_if}.Name")
@@ -340,16 +415,21 @@ class Mapper:
             f.put("addressingType", "PPPoE")
             status = f.read(f"{ppp}.ConnectionStatus")
             f.put_from("connectionStatus", status, fmt.to_str)
-            f.put_from("lastConnectionError", f.read(f"{ppp}.LastConnectionError"),
-                       fmt.connection_error)
+            f.put_from(
+                "lastConnectionError", f.read(f"{ppp}.LastConnectionError"), fmt.connection_error
+            )
             f.put_from("dnsServers", f.read(f"{ppp}.IPCP.DNSServers"), fmt.dns_list)
         else:
             if addr_inst:
                 f.put_from("addressingType", f.read(f"{addr_inst}.AddressingType"), fmt.to_str)
             status = f.read(f"{ip_if}.Status")
             if status is not None:
-                f.put("connectionStatus", {"Up": "Connected", "Down": "Disconnected"}.get(
-                    str(status.value), fmt.to_str(status.value)))
+                f.put(
+                    "connectionStatus",
+                    {"Up": "Connected", "Down": "Disconnected"}.get(
+                        str(status.value), fmt.to_str(status.value)
+                    ),
+                )
             f.not_applicable.add("lastConnectionError")  # TR-181 has it only for PPP
         connected = f.values.get("connectionStatus") == "Connected"
         if addr_inst:
@@ -399,8 +479,11 @@ class Mapper:
             addr = self.doc.get(f"{ip_if}.IPv6Address.{a}.IPAddress")
             origin = self.doc.get(f"{ip_if}.IPv6Address.{a}.Origin")
             text = fmt.address(addr.value) if addr else None
-            if text and not text.lower().startswith("fe80") and not (
-                    origin and str(origin.value) == "WellKnown"):
+            if (
+                text
+                and not text.lower().startswith("fe80")
+                and not (origin and str(origin.value) == "WellKnown")
+            ):
                 f.put("ipv6Address", text)
         for p in self.doc.instances(f"{ip_if}.IPv6Prefix"):
             origin = self.doc.get(f"{ip_if}.IPv6Prefix.{p}.Origin")
@@ -438,7 +521,7 @@ class Mapper:
             return "internet"
         if "VOIP" in s:
             return "voip"
-        if "IPTV" in s or "OTHER" in s and not w["routed"]:
+        if "IPTV" in s:
             return "iptv"
         return "other"
 
@@ -453,25 +536,37 @@ class Mapper:
             return next((w for w in wans if w["instance"] == (i, j)), None)
 
         mgmt_candidates = [w for w in wans if "TR069" in w["services"] or w["carries_acs"]]
-        mgmt = min(mgmt_candidates, key=lambda w: (not w["carries_acs"], not w["connected"],
-                                                   w["instance"]), default=None)
+        mgmt = min(
+            mgmt_candidates,
+            key=lambda w: (not w["carries_acs"], not w["connected"], w["instance"]),
+            default=None,
+        )
         mgmt_role = "management" if mgmt else None
         if mgmt is None:
             mgmt = by_instance(1, 1)
         internet_candidates = [
-            w for w in wans
-            if w["routed"] and ("INTERNET" in w["services"]
-                                or (not w["services"] and (w["nat"] or w["gateway"])))
+            w
+            for w in wans
+            if w["routed"]
+            and ("INTERNET" in w["services"] or (not w["services"] and (w["nat"] or w["gateway"])))
         ]
         inet = min(
             internet_candidates,
-            key=lambda w: (not w["connected"], w is mgmt, not w["nat"], not w["gateway"],
-                           w["instance"]),
+            key=lambda w: (
+                not w["connected"],
+                w is mgmt,
+                not w["nat"],
+                not w["gateway"],
+                w["instance"],
+            ),
             default=None,
         )
         inet_role = "internet" if inet else None
         if inet is None:
             inet = by_instance(2, 1)
+        up = [w for w in internet_candidates if w["connected"]]
+        if mgmt is None and len(up) == 1:
+            mgmt = up[0]  # the only connected routed WAN carries the ACS session too
         return self._wan_section(mgmt, mgmt_role), self._wan_section(inet, inet_role)
 
     def _wan_section(self, w: dict[str, Any] | None, role: str | None) -> Section:
@@ -490,8 +585,11 @@ class Mapper:
         for rel in ("X_HW_RFBand", "OperatingFrequencyBand", "X_ZTE-COM_RFBand"):
             p = self.doc.get(f"{wlc}.{rel}")
             if p is not None and str(p.value).strip():
-                return "5GHz" if str(p.value).strip().startswith("5") else (
-                    "6GHz" if str(p.value).strip().startswith("6") else "2.4GHz")
+                return (
+                    "5GHz"
+                    if str(p.value).strip().startswith("5")
+                    else ("6GHz" if str(p.value).strip().startswith("6") else "2.4GHz")
+                )
         lower = self.doc.get(f"{wlc}.LowerLayers")
         if lower is not None:
             band = self.doc.get(f"{_ref(lower.value)}.OperatingFrequencyBand")
@@ -521,8 +619,11 @@ class Mapper:
             base = f"{self.root}.LANDevice.{lan}.WLANConfiguration"
             insts = [f"{base}.{n}" for n in self.doc.instances(base)]
             two_four = [w for w in insts if self._band_tr098(w) == "2.4GHz"]
-            enabled = [w for w in two_four
-                       if fmt.to_bool(getattr(self.doc.get(f"{w}.Enable"), "value", None))]
+            enabled = [
+                w
+                for w in two_four
+                if fmt.to_bool(getattr(self.doc.get(f"{w}.Enable"), "value", None))
+            ]
             pick = (enabled or two_four or [])[:1]
             if pick:
                 chosen = pick[0]
@@ -541,8 +642,10 @@ class Mapper:
         )
         basic_enc = self.doc.get(f"{w}.BasicEncryptionModes")
         if beacon is not None:
-            f.put("authMode", fmt.auth_mode_tr098(beacon.value,
-                                                  basic_enc.value if basic_enc else None, eap))
+            f.put(
+                "authMode",
+                fmt.auth_mode_tr098(beacon.value, basic_enc.value if basic_enc else None, eap),
+            )
             key = str(beacon.value).lower()
             if key in ("wpa", "basicandwpa"):
                 enc = f.read(f"{w}.WPAEncryptionModes")
@@ -552,19 +655,27 @@ class Mapper:
                 enc = None
                 f.put("wpaEncryption", "None")
             else:  # WPA/WPA2 mixed and WPA3 variants: Huawei keeps the real value apart
-                enc = f.first(w, ("X_HW_WPAand11iEncryptionModes", "IEEE11iEncryptionModes",
-                                  "WPAEncryptionModes"))
+                enc = f.first(
+                    w,
+                    (
+                        "X_HW_WPAand11iEncryptionModes",
+                        "IEEE11iEncryptionModes",
+                        "WPAEncryptionModes",
+                    ),
+                )
             f.put_from("wpaEncryption", enc, fmt.encryption)
         status = f.read(f"{w}.Status")
         f.put_from("status", status, lambda v: (fmt.to_str(v) or "").capitalize() or None)
         f.put_from("enable", f.read(f"{w}.Enable"), fmt.yes_no)
         f.put("rfBand", "2.4GHz")
-        f.put_from("standard", f.first(w, ("Standard", "X_HW_Standard",
-                                           "X_ZTE-COM_WlanStandard")), fmt.wifi_standard)
+        f.put_from(
+            "standard",
+            f.first(w, ("Standard", "X_HW_Standard", "X_ZTE-COM_WlanStandard")),
+            fmt.wifi_standard,
+        )
         f.put_from("radioEnabled", f.read(f"{w}.RadioEnabled"), fmt.yes_no)
         f.put_from("totalAssociations", f.read(f"{w}.TotalAssociations"), fmt.to_str)
-        f.put_from("ssidAdvertisementEnabled", f.read(f"{w}.SSIDAdvertisementEnabled"),
-                   fmt.yes_no)
+        f.put_from("ssidAdvertisementEnabled", f.read(f"{w}.SSIDAdvertisementEnabled"), fmt.yes_no)
         width = f.first(w, self.profile.channel_width)
         if width is not None:
             hit = self.doc.first(w, *self.profile.channel_width)
@@ -604,10 +715,12 @@ class Mapper:
             f.put_from("authMode", f.read(f"{ap}.Security.ModeEnabled"), fmt.auth_mode_tr181)
             enc = f.first(ap, ("Security.EncryptionMode", "Security.X_TP_WPAWPA2EncryptionMode"))
             f.put_from("wpaEncryption", enc, fmt.encryption)
-            f.put_from("totalAssociations", f.read(f"{ap}.AssociatedDeviceNumberOfEntries"),
-                       fmt.to_str)
-            f.put_from("ssidAdvertisementEnabled", f.read(f"{ap}.SSIDAdvertisementEnabled"),
-                       fmt.yes_no)
+            f.put_from(
+                "totalAssociations", f.read(f"{ap}.AssociatedDeviceNumberOfEntries"), fmt.to_str
+            )
+            f.put_from(
+                "ssidAdvertisementEnabled", f.read(f"{ap}.SSIDAdvertisementEnabled"), fmt.yes_no
+            )
         f.put_from("status", f.read(f"{ssid}.Status"), fmt.to_str)
         f.put_from("enable", f.read(f"{ssid}.Enable"), fmt.yes_no)
         f.put("rfBand", "2.4GHz")
@@ -646,8 +759,14 @@ class Mapper:
             return self._survey(zte, f"{zte}.X_ZTE-COM_NeighborAP", "RSSI", None, band="2.4GHz")
         return Section(None, "absent")
 
-    def _survey(self, root: str, table: str, signal_name: str, radio_name: str | None,
-                band: str | None = None) -> Section:
+    def _survey(
+        self,
+        root: str,
+        table: str,
+        signal_name: str,
+        radio_name: str | None,
+        band: str | None = None,
+    ) -> Section:
         f = _Fields(self.doc, ("hasRecords", "networks"))
         state = self.doc.get(f"{root}.DiagnosticsState")
         networks: list[tuple[int, dict[str, Any]]] = []
@@ -661,8 +780,9 @@ class Mapper:
             p_band = self.doc.get(f"{r}.OperatingFrequencyBand")
             if p_band is not None and str(p_band.value).strip():
                 net_band = str(p_band.value).strip()
-            elif radio_name and (rb := self._radio_band(
-                    getattr(self.doc.get(f"{r}.{radio_name}"), "value", None))):
+            elif radio_name and (
+                rb := self._radio_band(getattr(self.doc.get(f"{r}.{radio_name}"), "value", None))
+            ):
                 net_band = rb
             p_channel = self.doc.get(f"{r}.Channel")
             channel = fmt.to_int(p_channel.value) if p_channel else None
@@ -680,7 +800,8 @@ class Mapper:
                 "bssid": (fmt.mac(p_bssid.value) if p_bssid else None) or "",
                 "band": "2.4GHz",
             }
-            stamp = (p_ssid or p_bssid).timestamp if (p_ssid or p_bssid) else None
+            seen = p_ssid or p_bssid
+            stamp = seen.timestamp if seen is not None else None
             if stamp:
                 net["scannedAt"] = stamp.strftime("%Y-%m-%dT%H:%M:%SZ")
             strength = fmt.to_int(p_signal.value) if p_signal else None
@@ -697,8 +818,11 @@ class Mapper:
 
     def map(self) -> Mapped:
         sections: dict[str, Section] = {}
-        for name, build in (("general", self.general), ("wirelessLan", self.wireless),
-                            ("wifiSurvey", self.survey)):
+        for name, build in (
+            ("general", self.general),
+            ("wirelessLan", self.wireless),
+            ("wifiSurvey", self.survey),
+        ):
             sections[name] = _safely(build)
         try:
             sections["ipInterface11"], sections["ipInterface21"] = self.wans()

@@ -93,7 +93,7 @@ ZTE = Profile(
 )
 NOKIA = Profile(
     "nokia",
-    cpu=_first(_STD_CPU + ("X_ALU-COM_CPUMEMMonitor.cpu",), _ALL_CPU),
+    cpu=_first((*_STD_CPU, "X_ALU-COM_CPUMEMMonitor.cpu"), _ALL_CPU),
     mem_used_percent=_ALL_MEM,
     conn_vlan=_first(("X_CMCC_VLANIDMark",), _ALL_CONN_VLAN),
     # X_CT-COM_WANGponLinkConfig holds the real VLAN (10); the ALU Ethernet link one reads 0.

@@ -1,0 +1,1 @@
+"""ACS clients (GenieACS NBI)."""

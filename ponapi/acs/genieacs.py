@@ -1,0 +1,295 @@
+"""Async client for the GenieACS northbound interface (NBI), per GenieACS v1.2 ``lib/nbi.ts``.
+
+- One ``GET /devices`` per read: the device found by serial in both forms (``$in``) or by its
+  remembered ``_id``, with a projection of only the subtrees the mapper needs.
+- ``refresh``: a ``getParameterValues`` task with ``connection_request``. 200 means the device
+  answered; 202 carries the reason in the HTTP reason phrase (``Device is offline``,
+  ``Task queued but not processed``, ``Task faulted``).
+- Device ids contain ``%`` escapes (``9075BC-G%2D1425G%2DA-...``); the NBI URL-decodes path
+  segments, so ids are percent-encoded once more in paths.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import quote
+
+import httpx
+
+from ponapi.api.errors import ApiError, ErrorCode
+from ponapi.serials import Serial
+
+MAX_BODY = 32 * 1024 * 1024
+
+# Leaves and subtrees the mapper reads (ponapi.tr069.mapper). DeviceInfo is listed leaf by leaf
+# so that large or sensitive siblings (DeviceLog, vendor service passwords) are never fetched.
+_DEVICE_INFO = (
+    "Manufacturer",
+    "ManufacturerOUI",
+    "ModelName",
+    "SoftwareVersion",
+    "HardwareVersion",
+    "ProvisioningCode",
+    "SerialNumber",
+    "UpTime",
+    "MemoryStatus",
+    "ProcessStatus.CPUUsage",
+    "X_HW_CpuUsed",
+    "X_HW_MemUsed",
+    "X_ZTE-COM_CpuUsed",
+    "X_ZTE-COM_MemUsed",
+    "X_ALU-COM_CPUMEMMonitor",
+    "X_CT-COM_CPU",
+)
+PROJECTIONS: dict[str, tuple[str, ...]] = {
+    "general": tuple(
+        f"{root}.DeviceInfo.{leaf}"
+        for root in ("InternetGatewayDevice", "Device")
+        for leaf in _DEVICE_INFO
+    ),
+    "wan": (
+        "InternetGatewayDevice.WANDevice",
+        "InternetGatewayDevice.ManagementServer.ConnectionRequestURL",
+        "Device.ManagementServer.ConnectionRequestURL",
+        "Device.IP.Interface",
+        "Device.PPP.Interface",
+        "Device.Ethernet.Link",
+        "Device.Ethernet.VLANTermination",
+        "Device.NAT.InterfaceSetting",
+        "Device.Routing.Router",
+        "Device.DNS.Client.Server",
+        "Device.DHCPv4.Client",
+    ),
+    "wirelessLan": (
+        "InternetGatewayDevice.LANDevice.1.WLANConfiguration",
+        "InternetGatewayDevice.LANDevice.1.WiFi.Radio",
+        "Device.WiFi.SSID",
+        "Device.WiFi.Radio",
+        "Device.WiFi.AccessPoint",
+    ),
+    "wifiSurvey": (
+        "InternetGatewayDevice.LANDevice.1.WiFi.NeighboringWiFiDiagnostic",
+        "InternetGatewayDevice.LANDevice.1.WiFi.Radio",
+        "InternetGatewayDevice.X_ALU-COM_NeighboringWiFiDiagnostic",
+        "InternetGatewayDevice.WiFi.NeighboringWiFiDiagnostic",
+        "InternetGatewayDevice.LANDevice.1.WIFI.Radio.1",
+        "Device.WiFi.NeighboringWiFiDiagnostic",
+        "Device.WiFi.Radio",
+    ),
+}
+SECTION_PROJECTION = {
+    "general": "general",
+    "ipInterface11": "wan",
+    "ipInterface21": "wan",
+    "wirelessLan": "wirelessLan",
+    "wifiSurvey": "wifiSurvey",
+}
+_ID_FIELDS = ("_id", "_deviceId", "_lastInform")
+
+# What a refresh asks the device for (wildcards are allowed in getParameterValues paths).
+REFRESH_PATHS: dict[str, dict[str, tuple[str, ...]]] = {
+    "InternetGatewayDevice": {
+        "general": (
+            "InternetGatewayDevice.DeviceInfo.UpTime",
+            "InternetGatewayDevice.DeviceInfo.MemoryStatus",
+            "InternetGatewayDevice.DeviceInfo.ProcessStatus.CPUUsage",
+        ),
+        "wan": (
+            "InternetGatewayDevice.WANDevice.*.WANConnectionDevice.*.WANIPConnection.*",
+            "InternetGatewayDevice.WANDevice.*.WANConnectionDevice.*.WANPPPConnection.*",
+        ),
+        "wirelessLan": ("InternetGatewayDevice.LANDevice.1.WLANConfiguration.*",),
+        "wifiSurvey": (),
+    },
+    "Device": {
+        "general": (
+            "Device.DeviceInfo.UpTime",
+            "Device.DeviceInfo.MemoryStatus",
+            "Device.DeviceInfo.ProcessStatus.CPUUsage",
+        ),
+        "wan": ("Device.IP.Interface.*", "Device.PPP.Interface.*"),
+        "wirelessLan": ("Device.WiFi.SSID.*", "Device.WiFi.Radio.*", "Device.WiFi.AccessPoint.*"),
+        "wifiSurvey": (),
+    },
+}
+
+
+@dataclass(frozen=True, slots=True)
+class RefreshResult:
+    fresh: bool
+    status: int
+    reason: str
+
+
+def projection_for(sections: set[str]) -> str:
+    groups = {SECTION_PROJECTION[s] for s in sections}
+    paths: list[str] = list(_ID_FIELDS)
+    for group in ("general", "wan", "wirelessLan", "wifiSurvey"):
+        if group in groups:
+            paths.extend(PROJECTIONS[group])
+    return ",".join(dict.fromkeys(paths))
+
+
+def refresh_paths(root: str, sections: set[str]) -> list[str]:
+    table = REFRESH_PATHS.get(root, REFRESH_PATHS["InternetGatewayDevice"])
+    groups = {SECTION_PROJECTION[s] for s in sections}
+    out: list[str] = []
+    for group in ("general", "wan", "wirelessLan", "wifiSurvey"):
+        if group in groups:
+            out.extend(table[group])
+    return out
+
+
+class GenieAcsClient:
+    def __init__(
+        self,
+        base_url: str,
+        *,
+        timeout: float = 10.0,
+        auth_header: str = "",
+        connection_request_timeout_ms: int = 3000,
+        id_cache_ttl: float = 3600.0,
+        transport: httpx.AsyncBaseTransport | None = None,
+    ) -> None:
+        headers = {"Accept": "application/json", "User-Agent": "ponapi"}
+        if auth_header:
+            headers["Authorization"] = auth_header
+        self._client = httpx.AsyncClient(
+            base_url=base_url.rstrip("/"),
+            timeout=httpx.Timeout(timeout, connect=min(timeout, 5.0)),
+            limits=httpx.Limits(max_connections=50, max_keepalive_connections=20),
+            headers=headers,
+            transport=transport,
+        )
+        self.cr_timeout_ms = connection_request_timeout_ms
+        self._ids: dict[str, tuple[float, str]] = {}
+        self._id_ttl = id_cache_ttl
+        self.calls = 0  # NBI requests sent (for metrics and benchmarks)
+
+    async def close(self) -> None:
+        await self._client.aclose()
+
+    # --- HTTP ------------------------------------------------------------------------------
+
+    async def _request(
+        self,
+        method: str,
+        url: str,
+        *,
+        params: Any = None,
+        content: bytes | None = None,
+        time_limit: float | None = None,
+    ) -> tuple[httpx.Response, bytes]:
+        self.calls += 1
+        kwargs: dict[str, Any] = {"params": params, "content": content}
+        if time_limit is not None:
+            kwargs["timeout"] = httpx.Timeout(time_limit, connect=min(time_limit, 5.0))
+        try:
+            async with self._client.stream(method, url, **kwargs) as resp:
+                chunks = []
+                size = 0
+                async for chunk in resp.aiter_bytes():
+                    size += len(chunk)
+                    if size > MAX_BODY:
+                        raise ApiError(
+                            ErrorCode.UPSTREAM_ERROR, "The ACS answered with an oversized body."
+                        )
+                    chunks.append(chunk)
+                return resp, b"".join(chunks)
+        except httpx.TimeoutException as exc:
+            raise ApiError(
+                ErrorCode.UPSTREAM_TIMEOUT, "The ACS (GenieACS NBI) did not answer in time."
+            ) from exc
+        except httpx.ConnectError as exc:
+            raise ApiError(
+                ErrorCode.ACS_UNAVAILABLE,
+                "Cannot connect to the ACS (GenieACS NBI); check GENIEACS_URL and "
+                "that the NBI service is running.",
+            ) from exc
+        except (httpx.RemoteProtocolError, httpx.ReadError, httpx.WriteError) as exc:
+            raise ApiError(
+                ErrorCode.UPSTREAM_ERROR, "The ACS closed the connection before a complete answer."
+            ) from exc
+        except httpx.HTTPError as exc:
+            raise ApiError(
+                ErrorCode.ACS_UNAVAILABLE, f"ACS request failed ({type(exc).__name__})."
+            ) from exc
+
+    @staticmethod
+    def _devices(resp: httpx.Response, body: bytes) -> list[dict[str, Any]]:
+        if resp.status_code != 200:
+            raise ApiError(
+                ErrorCode.UPSTREAM_ERROR,
+                f"The ACS answered HTTP {resp.status_code} to a device query.",
+            )
+        try:
+            data = json.loads(body)
+        except (ValueError, UnicodeDecodeError) as exc:
+            raise ApiError(
+                ErrorCode.UPSTREAM_ERROR, "The ACS answered a device query with invalid JSON."
+            ) from exc
+        if not isinstance(data, list) or not all(isinstance(d, dict) for d in data):
+            raise ApiError(
+                ErrorCode.UPSTREAM_ERROR,
+                "The ACS answered a device query with an unexpected shape.",
+            )
+        return data
+
+    # --- reads -----------------------------------------------------------------------------
+
+    def remembered_id(self, serial: Serial) -> str | None:
+        hit = self._ids.get(serial.canonical)
+        if hit and hit[0] > time.monotonic():
+            return hit[1]
+        return None
+
+    def forget(self, serial: Serial) -> None:
+        self._ids.pop(serial.canonical, None)
+
+    async def read_device(self, serial: Serial, sections: set[str]) -> dict[str, Any] | None:
+        """The projected device document, or None when the ACS has no such device.
+
+        One NBI call: by remembered id when known, else by serial in both forms.
+        """
+        projection = projection_for(sections)
+        device_id = self.remembered_id(serial)
+        if device_id is not None:
+            query: dict[str, Any] = {"_id": device_id}
+        else:
+            query = {"_deviceId._SerialNumber": {"$in": [serial.canonical, serial.hex]}}
+        params = {"query": json.dumps(query, separators=(",", ":")), "projection": projection}
+        resp, body = await self._request("GET", "/devices/", params=params)
+        devices = self._devices(resp, body)
+        if not devices:
+            if device_id is not None:  # the id went away (device re-registered): search again
+                self.forget(serial)
+                return await self.read_device(serial, sections)
+            return None
+        device = max(devices, key=lambda d: str(d.get("_lastInform") or ""))
+        if isinstance(device.get("_id"), str):
+            self._ids[serial.canonical] = (time.monotonic() + self._id_ttl, device["_id"])
+        return device
+
+    async def refresh(
+        self, device_id: str, parameter_names: list[str], time_limit: float
+    ) -> RefreshResult:
+        """Ask the device for fresh values now (connection request), within ``time_limit`` s."""
+        task = {"name": "getParameterValues", "parameterNames": parameter_names}
+        path = f"/devices/{quote(device_id, safe='')}/tasks"
+        params = {"connection_request": "", "timeout": str(self.cr_timeout_ms)}
+        resp, _ = await self._request(
+            "POST", path, params=params, content=json.dumps(task).encode(), time_limit=time_limit
+        )
+        reason = resp.reason_phrase or ""
+        if resp.status_code == 200:
+            return RefreshResult(True, 200, "ok")
+        if resp.status_code == 202:
+            return RefreshResult(False, 202, reason or "Task queued but not processed")
+        if resp.status_code == 404:
+            return RefreshResult(False, 404, "The ACS no longer has this device")
+        raise ApiError(
+            ErrorCode.UPSTREAM_ERROR, f"The ACS answered HTTP {resp.status_code} to a refresh task."
+        )

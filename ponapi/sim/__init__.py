@@ -1,0 +1,1 @@
+"""Simulators for what cannot run here: GenieACS's NBI and OLT CLIs. Used by tests and the demo."""

@@ -1,0 +1,308 @@
+"""StatsService: one ONU's TR-069 statistics, from the cache or from the OLT's chosen source.
+
+cache (fresh) -> single-flight per ONU -> source (GenieACS) -> mapper -> cached payload
+An upstream failure with a cached payload still in its stale window answers 200 with
+``meta.stale = true`` and the reason; without one it is the error.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import time
+from collections.abc import Callable, Coroutine
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from ponapi.acs.genieacs import GenieAcsClient, refresh_paths
+from ponapi.api.envelope import success_body
+from ponapi.api.errors import ApiError, ErrorCode
+from ponapi.cache import Cache
+from ponapi.config import Settings
+from ponapi.db.models import StatsSource
+from ponapi.serials import Serial
+from ponapi.stats import format as fmt
+from ponapi.tr069.mapper import SECTIONS, map_device
+
+log = logging.getLogger("ponapi.stats")
+
+MESSAGE = "TR-069 statistics retrieved successfully"
+# Errors of an upstream (not of the request): a cached payload may stand in for them.
+UPSTREAM_CODES = {
+    ErrorCode.ACS_UNAVAILABLE,
+    ErrorCode.UPSTREAM_ERROR,
+    ErrorCode.UPSTREAM_TIMEOUT,
+    ErrorCode.OLT_UNREACHABLE,
+    ErrorCode.OLT_AUTH_FAILED,
+}
+REFRESH_RESERVE = 3.0  # seconds kept for the read after a refresh task
+
+
+@dataclass(frozen=True, slots=True)
+class OltRef:
+    """What the service needs of an OLT row (plain data: no database session is held)."""
+
+    id: int
+    stats_source: str
+
+
+def _iso(moment: datetime | None) -> str | None:
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ") if moment else None
+
+
+def _parse_iso(text: str | None) -> datetime | None:
+    if not text:
+        return None
+    return datetime.fromisoformat(text.replace("Z", "+00:00"))
+
+
+class StatsService:
+    def __init__(self, settings: Settings, cache: Cache, acs: GenieAcsClient | None) -> None:
+        self.settings = settings
+        self.cache = cache
+        self.acs = acs
+        self._inflight: dict[str, asyncio.Task[dict[str, Any]]] = {}
+
+    @staticmethod
+    def cache_key(olt_id: int, serial: Serial) -> str:
+        return f"stats:v1:{olt_id}:{serial.canonical}"
+
+    async def get(
+        self,
+        olt: OltRef,
+        serial: Serial,
+        *,
+        sections: frozenset[str] = frozenset(SECTIONS),
+        refresh: bool = False,
+        reveal_secrets: bool = False,
+        deadline: float | None = None,
+    ) -> dict[str, Any]:
+        """The response body (success envelope) for one ONU."""
+        deadline = deadline or time.monotonic() + self.settings.request_budget_seconds
+        key = self.cache_key(olt.id, serial)
+        cached = await self._cache_get(key)
+        now = datetime.now(UTC)
+        if (
+            cached
+            and not refresh
+            and set(sections) <= set(cached["fetchedSections"])
+            and now.timestamp() < cached["freshUntil"]
+        ):
+            return self._render(cached, sections, reveal_secrets, cached=True)
+        try:
+            payload = await self._single_flight(
+                key, lambda: self._fetch(key, olt, serial, sections, refresh, deadline), refresh
+            )
+        except ApiError as exc:
+            if (
+                exc.code in UPSTREAM_CODES
+                and cached
+                and set(sections) <= set(cached["fetchedSections"])
+            ):
+                log.warning("serving cached stats for %s after upstream error %s", key, exc.code)
+                cached["stale"] = True
+                cached["staleReason"] = f"{exc.code.value}: {exc.details}"
+                return self._render(cached, sections, reveal_secrets, cached=True)
+            raise
+        return self._render(payload, sections, reveal_secrets, cached=False)
+
+    async def _single_flight(
+        self, key: str, work: Callable[[], Coroutine[Any, Any, dict[str, Any]]], refresh: bool
+    ) -> dict[str, Any]:
+        """One upstream read per ONU at a time in this process; every caller shares its result.
+
+        The read runs as its own task, so a caller that goes away (client disconnected, budget
+        spent) neither cancels it for the others nor loses the result for the cache.
+        """
+        flight_key = f"{key}:{'refresh' if refresh else 'read'}"
+        task = self._inflight.get(flight_key)
+        if task is None:
+            task = asyncio.create_task(work())
+            self._inflight[flight_key] = task
+
+            def done(t: asyncio.Task[dict[str, Any]]) -> None:
+                self._inflight.pop(flight_key, None)
+                if not t.cancelled():
+                    t.exception()  # retrieved here, so an unawaited failure is not reported
+
+            task.add_done_callback(done)
+        return await asyncio.shield(task)
+
+    async def _fetch(
+        self,
+        key: str,
+        olt: OltRef,
+        serial: Serial,
+        sections: frozenset[str],
+        refresh: bool,
+        deadline: float,
+    ) -> dict[str, Any]:
+        source = StatsSource(olt.stats_source)
+        if source is StatsSource.cli:
+            raise ApiError(
+                ErrorCode.TR069_NOT_SUPPORTED,
+                f"OLT {olt.id} is set to read ONU statistics over its CLI, which this "
+                "installation cannot do; set the OLT's statsSource to 'acs' or 'auto' and "
+                "configure GENIEACS_URL.",
+            )
+        if self.acs is None:
+            raise ApiError(
+                ErrorCode.TR069_NOT_SUPPORTED,
+                f"No ACS is configured (GENIEACS_URL), so there is no TR-069 data for "
+                f"{serial.canonical} on OLT {olt.id}.",
+            )
+        # Fetch every section: one NBI call either way, and the cache then serves any subset.
+        wanted = set(SECTIONS)
+        doc = await self.acs.read_device(serial, wanted)
+        if doc is None:
+            raise ApiError(
+                ErrorCode.TR069_NOT_SUPPORTED,
+                f"No ACS has a device with serial {serial.canonical} ({serial.hex}); the ONU "
+                "may not have TR-069 enabled or may not have informed the ACS yet.",
+            )
+        refresh_info: dict[str, Any] | None = None
+        if refresh:
+            refresh_info = await self._refresh(doc, sections, deadline)
+            if refresh_info["status"] == "done":
+                doc = await self.acs.read_device(serial, wanted) or doc
+        fetched_at = datetime.now(UTC)
+        mapped = map_device(doc, now=fetched_at, tz=self.settings.tz)
+        payload: dict[str, Any] = {
+            "source": "genieacs",
+            "fetchedAt": _iso(fetched_at),
+            "freshUntil": fetched_at.timestamp() + self.settings.stats_cache_ttl_seconds,
+            "fetchedSections": sorted(wanted),
+            "device": mapped.device,
+            "stale": False,
+            "sections": {
+                name: {
+                    "data": s.data,
+                    "status": s.status,
+                    "missing": s.missing,
+                    "updatedAt": _iso(s.updated_at),
+                    "startedAt": _iso(s.started_at),
+                    "extra": s.extra,
+                }
+                for name, s in mapped.sections.items()
+            },
+        }
+        if refresh_info is not None:
+            payload["refresh"] = refresh_info
+            if refresh_info["status"] != "done":
+                payload["stale"] = True
+                payload["staleReason"] = refresh_info["reason"]
+        await self._cache_set(key, payload)
+        return payload
+
+    async def _refresh(
+        self, doc: dict[str, Any], sections: frozenset[str], deadline: float
+    ) -> dict[str, Any]:
+        assert self.acs is not None
+        device_id = str(doc.get("_id", ""))
+        root = (
+            "Device"
+            if "Device" in doc and "InternetGatewayDevice" not in doc
+            else ("InternetGatewayDevice")
+        )
+        paths = refresh_paths(root, set(sections))
+        if not paths:
+            return {
+                "requested": True,
+                "status": "skipped",
+                "reason": "Nothing to refresh for the requested sections",
+            }
+        remaining = deadline - time.monotonic() - REFRESH_RESERVE
+        if remaining < 1:
+            return {
+                "requested": True,
+                "status": "failed",
+                "reason": "No time left in the request budget for a live read",
+            }
+        try:
+            result = await self.acs.refresh(device_id, paths, time_limit=remaining)
+        except ApiError as exc:
+            if exc.code not in UPSTREAM_CODES:
+                raise
+            return {"requested": True, "status": "failed", "reason": exc.details}
+        if result.fresh:
+            return {"requested": True, "status": "done", "reason": "ok"}
+        return {
+            "requested": True,
+            "status": "queued" if result.status == 202 else "failed",
+            "reason": result.reason,
+        }
+
+    # --- cache ---------------------------------------------------------------------------
+
+    async def _cache_get(self, key: str) -> dict[str, Any] | None:
+        try:
+            raw = await self.cache.get(key)
+        except Exception:
+            log.warning("cache read failed; continuing without cache", exc_info=True)
+            return None
+        if raw is None:
+            return None
+        try:
+            value = json.loads(raw)
+        except ValueError:
+            return None
+        return value if isinstance(value, dict) else None
+
+    async def _cache_set(self, key: str, payload: dict[str, Any]) -> None:
+        ttl = self.settings.stats_cache_ttl_seconds + self.settings.stats_stale_ttl_seconds
+        if ttl <= 0:
+            return
+        try:
+            await self.cache.set(key, json.dumps(payload, separators=(",", ":")).encode(), ttl)
+        except Exception:
+            log.warning("cache write failed; continuing without cache", exc_info=True)
+
+    # --- rendering -----------------------------------------------------------------------
+
+    def _render(
+        self, payload: dict[str, Any], sections: frozenset[str], reveal: bool, *, cached: bool
+    ) -> dict[str, Any]:
+        now = datetime.now(UTC)
+        data: dict[str, Any] = {}
+        metas: dict[str, Any] = {}
+        for name in SECTIONS:
+            entry = payload["sections"][name]
+            if name not in sections:
+                data[name] = None
+                metas[name] = {
+                    "status": "unavailable",
+                    "source": payload["source"],
+                    "updatedAt": None,
+                    "missing": [],
+                    "reason": "not requested",
+                }
+                continue
+            section = dict(entry["data"]) if isinstance(entry["data"], dict) else entry["data"]
+            started = _parse_iso(entry.get("startedAt"))
+            if isinstance(section, dict) and started and section.get("uptimeAgo"):
+                section["uptimeAgo"] = fmt.ago(started, now)
+            if name == "wirelessLan" and isinstance(section, dict) and not reveal:
+                section["password"] = ""
+            data[name] = section
+            metas[name] = {
+                "status": entry["status"],
+                "source": payload["source"],
+                "updatedAt": entry["updatedAt"],
+                "missing": entry["missing"],
+                **entry.get("extra", {}),
+            }
+        meta: dict[str, Any] = {
+            "source": payload["source"],
+            "fetchedAt": payload["fetchedAt"],
+            "cached": cached,
+            "stale": bool(payload.get("stale")),
+            "device": payload["device"],
+            "sections": metas,
+        }
+        if payload.get("staleReason"):
+            meta["staleReason"] = payload["staleReason"]
+        if payload.get("refresh") and not cached:
+            meta["refresh"] = payload["refresh"]
+        return success_body(data, MESSAGE, meta)
