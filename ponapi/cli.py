@@ -14,8 +14,10 @@ from ponapi.db.models import Role
 app = typer.Typer(help="ponapi: OLT/ONU registry and TR-069 statistics.", no_args_is_help=True)
 db_app = typer.Typer(help="Database commands.", no_args_is_help=True)
 users_app = typer.Typer(help="User accounts.", no_args_is_help=True)
+tr069_app = typer.Typer(help="TR-069 data-model tools.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 app.add_typer(users_app, name="users")
+app.add_typer(tr069_app, name="tr069")
 
 
 def _settings() -> Settings:
@@ -121,6 +123,61 @@ def users_create(
         typer.echo(str(exc), err=True)
         raise typer.Exit(1) from exc
     typer.echo(f"created {role.value} {username!r}")
+
+
+@tr069_app.command("map")
+def tr069_map(
+    file: Annotated[
+        str, typer.Argument(help="GenieACS device document (NBI JSON) or CSV export; - = stdin")
+    ],
+    timezone: Annotated[str, typer.Option(help="Display time zone for uptime.")] = "UTC",
+) -> None:
+    """Print the mapped sections (data + meta.sections) of a device, to see why it shows what
+    it shows."""
+    import json
+    from datetime import UTC, datetime
+    from pathlib import Path
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    from ponapi.tr069.document import document_from_csv
+    from ponapi.tr069.mapper import map_device
+
+    try:
+        text = sys.stdin.read() if file == "-" else Path(file).read_text(encoding="utf-8")
+        tz = ZoneInfo(timezone)
+    except (OSError, UnicodeDecodeError, ZoneInfoNotFoundError, ValueError) as exc:
+        typer.echo(f"cannot read input: {exc}", err=True)
+        raise typer.Exit(2) from exc
+    try:
+        if text.lstrip().startswith(("{", "[")):
+            loaded = json.loads(text)
+            if isinstance(loaded, list):
+                if len(loaded) != 1:
+                    raise ValueError("the JSON array must hold exactly one device")
+                loaded = loaded[0]
+            raw = loaded
+        else:
+            raw = document_from_csv(text)
+        mapped = map_device(raw, now=datetime.now(UTC), tz=tz)
+    except ValueError as exc:
+        typer.echo(f"not a GenieACS device document or CSV export: {exc}", err=True)
+        raise typer.Exit(2) from exc
+    out = {
+        "data": {name: s.data for name, s in mapped.sections.items()},
+        "meta": {
+            "device": mapped.device,
+            "sections": {
+                name: {
+                    "status": s.status,
+                    "missing": s.missing,
+                    "updatedAt": s.updated_at.isoformat() if s.updated_at else None,
+                    **s.extra,
+                }
+                for name, s in mapped.sections.items()
+            },
+        },
+    }
+    typer.echo(json.dumps(out, indent=2, ensure_ascii=False))
 
 
 if __name__ == "__main__":

@@ -86,3 +86,26 @@ def test_credential_cipher_is_authenticated_and_key_bound():
         c.decrypt(tampered)
     with pytest.raises(CredentialError):
         c.decrypt(b"junk")
+
+
+def test_tr069_map_prints_sections_for_a_csv_export_and_a_json_document(tmp_path):
+    import json
+
+    from tests.fixtures import ACS, acs_dir
+
+    acs_dir()
+    csv_path = ACS / "anlix-genieacs-sim_device-eg8145x6-no-mesh.csv"
+    r = _run(["tr069", "map", str(csv_path), "--timezone", "America/Lima"], tmp_path)
+    assert r.returncode == 0, r.stderr
+    out = json.loads(r.stdout)
+    assert out["data"]["general"]["modelName"] == "EG8145X6"
+    assert len(out["data"]["wifiSurvey"]["networks"]) == 31
+    assert out["meta"]["sections"]["wifiSurvey"]["scanState"] == "Complete"
+    assert out["meta"]["device"]["profile"] == "huawei"
+    json_path = ACS / "derived-nbi-json" / "nokia-G-1425G-A-ALCLFC265D6F.projected.json"
+    r = _run(["tr069", "map", str(json_path)], tmp_path)
+    assert json.loads(r.stdout)["data"]["ipInterface11"]["vlanId"] == "10"
+    bad = tmp_path / "bad.csv"
+    bad.write_text("a,b\n1,2\n")
+    r = _run(["tr069", "map", str(bad)], tmp_path)
+    assert r.returncode == 2 and "not a GenieACS" in r.stderr

@@ -83,7 +83,9 @@ def started_at(reported_at: datetime | None, elapsed: object) -> datetime | None
     secs = seconds(elapsed)
     if reported_at is None or secs is None:
         return None
-    return reported_at - timedelta(seconds=secs)
+    start = reported_at - timedelta(seconds=secs)
+    # Whole seconds (device counters are whole seconds), so uptime and uptimeAgo agree.
+    return (start + timedelta(microseconds=500_000)).replace(microsecond=0)
 
 
 def display_time(moment: datetime, tz: ZoneInfo) -> str:
@@ -152,8 +154,12 @@ def wifi_standard(value: object) -> str | None:
     low = re.sub(r"\b11(?=[a-z])", "", low)
     if re.search(r"[,/ ]", low):
         letters = [t for t in re.split(r"[,/ ]+", low) if t]
-    else:
+    elif low == "g-only":
+        letters = ["g"]
+    elif re.fullmatch(r"(ax|ac|be|[abgn])+", low):
         letters = re.findall(r"ax|ac|be|[abgn]", low)
+    else:
+        letters = []
     if not letters or any(not re.fullmatch(r"ax|ac|be|[abgn]|g-only", t) for t in letters):
         return text
     letters = ["g" if t == "g-only" else t for t in letters]

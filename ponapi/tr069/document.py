@@ -129,8 +129,9 @@ _EVENTS = {
 
 def _esc(text: str) -> str:
     return "".join(
-        c if c.isascii() and (c.isalnum() or c == "_") else "".join(f"%{b:02X}" for b in
-                                                                  c.encode("utf-8"))
+        c
+        if c.isascii() and (c.isalnum() or c == "_")
+        else "".join(f"%{b:02X}" for b in c.encode("utf-8"))
         for c in text
     )
 

@@ -7,6 +7,7 @@ profiles for the values the standards lack. A value the device does not report b
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -18,6 +19,8 @@ from zoneinfo import ZoneInfo
 from ponapi.stats import format as fmt
 from ponapi.tr069.document import DeviceDocument, Param
 from ponapi.tr069.profiles import Profile, detect
+
+log = logging.getLogger("ponapi.tr069")
 
 SECTIONS = ("general", "ipInterface11", "ipInterface21", "wirelessLan", "wifiSurvey")
 
@@ -161,7 +164,10 @@ class Mapper:
         self.profile: Profile = detect(self.doc, self.root or "InternetGatewayDevice")
         self.tr181 = self.root == "Device"
         cr = self.doc.get(f"{self.root}.ManagementServer.ConnectionRequestURL")
-        self.acs_ip = (urlsplit(str(cr.value)).hostname or "") if cr else ""
+        try:
+            self.acs_ip = (urlsplit(str(cr.value)).hostname or "") if cr else ""
+        except ValueError:  # not a URL
+            self.acs_ip = ""
 
     # --- helpers -------------------------------------------------------------------------
 
@@ -827,6 +833,7 @@ class Mapper:
         try:
             sections["ipInterface11"], sections["ipInterface21"] = self.wans()
         except Exception:  # a malformed tree must not take the other sections down
+            log.exception("mapping the WAN sections of %s failed", self.doc.device_id)
             sections["ipInterface11"] = Section(None, "error")
             sections["ipInterface21"] = Section(None, "error")
         device = {
@@ -843,6 +850,7 @@ def _safely(build: Callable[[], Section]) -> Section:
     try:
         return build()
     except Exception:  # a malformed tree must not take the other sections down
+        log.exception("mapping a section failed")
         return Section(None, "error")
 
 

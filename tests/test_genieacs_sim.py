@@ -1,0 +1,141 @@
+"""The GenieACS simulator behaves like GenieACS v1.2's NBI where ponapi touches it."""
+
+import json
+from urllib.parse import quote
+
+import httpx
+import pytest
+
+from ponapi.sim.genieacs import GenieAcsSim, bundled_documents, expand, matches, project
+
+NOKIA_ID = "9075BC-G%2D1425G%2DA-ALCLFC265D6F"
+
+
+@pytest.fixture
+async def sim():
+    s = GenieAcsSim()
+    for doc in bundled_documents():
+        s.add(doc)
+    url = await s.start()
+    async with httpx.AsyncClient(base_url=url, timeout=10) as client:
+        yield s, client
+    await s.stop()
+
+
+def q(obj):
+    return json.dumps(obj)
+
+
+async def test_device_query_expansion_projection_and_total_header(sim):
+    s, c = sim
+    r = await c.get(
+        "/devices",
+        params={
+            "query": q({"_deviceId._SerialNumber": {"$in": ["HWTCA94196A5", "48575443A94196A5"]}}),
+            "projection": "InternetGatewayDevice.DeviceInfo.ModelName,"
+            "InternetGatewayDevice.DeviceInfo",
+        },
+    )
+    assert r.status_code == 200
+    assert r.headers["total"] == "1" and r.headers["GenieACS-Version"] == "1.2.16"
+    [doc] = r.json()
+    assert doc["_id"] == "00259E-EG8145V5-48575443A94196A5"
+    assert set(doc) == {"_id", "InternetGatewayDevice"}
+    assert set(doc["InternetGatewayDevice"]) == {"DeviceInfo"}  # the parent won
+    assert doc["InternetGatewayDevice"]["DeviceInfo"]["UpTime"]["_value"] == 89910
+    # A parameter path gets ._value appended; numeric strings also match numbers.
+    r = await c.get(
+        "/devices/",
+        params={
+            "query": q({"InternetGatewayDevice.DeviceInfo.UpTime": "89910"}),
+            "projection": "_id",
+        },
+    )
+    assert [d["_id"] for d in r.json()] == ["00259E-EG8145V5-48575443A94196A5"]
+    r = await c.head("/devices", params={"query": q({})})
+    assert r.headers["total"] == str(len(s.devices)) and r.content == b""
+
+
+async def test_bad_query_and_unknown_collection(sim):
+    _, c = sim
+    r = await c.get("/devices", params={"query": "{nope"})
+    assert r.status_code == 400 and r.text.startswith("SyntaxError")
+    assert (await c.get("/nonsense")).status_code == 404
+    assert (await c.delete("/devices")).status_code == 405
+
+
+async def test_task_ids_must_be_percent_encoded_twice_like_genieacs(sim):
+    _, c = sim
+    body = {
+        "name": "getParameterValues",
+        "parameterNames": ["InternetGatewayDevice.DeviceInfo.UpTime"],
+    }
+    once = await c.post(f"/devices/{NOKIA_ID}/tasks", params={"connection_request": ""}, json=body)
+    assert once.status_code == 404 and once.reason_phrase == "No such device"
+    twice = await c.post(
+        f"/devices/{quote(NOKIA_ID, safe='')}/tasks", params={"connection_request": ""}, json=body
+    )
+    assert twice.status_code == 200
+
+
+async def test_task_outcomes_in_the_reason_phrase(sim):
+    s, c = sim
+    dev = s.devices["00259E-EG8145V5-48575443A94196A5"]
+    path = f"/devices/{quote(dev.id, safe='')}/tasks"
+    body = {
+        "name": "getParameterValues",
+        "parameterNames": ["InternetGatewayDevice.DeviceInfo.UpTime"],
+    }
+    before = dev.doc["InternetGatewayDevice"]["DeviceInfo"]["UpTime"]
+    old_value, old_stamp = before["_value"], before["_timestamp"]
+    r = await c.post(path, params={"connection_request": "", "timeout": "3000"}, json=body)
+    assert (r.status_code, r.reason_phrase) == (200, "OK")
+    after = dev.doc["InternetGatewayDevice"]["DeviceInfo"]["UpTime"]
+    assert after["_timestamp"] > old_stamp and after["_value"] > old_value  # counter advanced
+    dev.online = False
+    r = await c.post(path, params={"connection_request": ""}, json=body)
+    assert (r.status_code, r.reason_phrase) == (202, "Device is offline")
+    dev.online, dev.session_delay = True, 0.5
+    r = await c.post(path, params={"connection_request": "", "timeout": "100"}, json=body)
+    assert (r.status_code, r.reason_phrase) == (202, "Task queued but not processed")
+    dev.session_delay, dev.fault = 0.0, True
+    r = await c.post(path, params={"connection_request": ""}, json=body)
+    assert (r.status_code, r.reason_phrase) == (202, "Task faulted")
+    faults = (await c.get("/faults", params={"query": q({"device": dev.id})})).json()
+    assert faults and faults[0]["_id"].startswith(f"{dev.id}:task_")
+    r = await c.post(path, json=body)  # no connection request: queued for the next inform
+    assert r.status_code == 202 and r.json()["device"] == dev.id
+    r = await c.post(
+        path,
+        params={"connection_request": ""},
+        json={"name": "getParameterValues", "parameterNames": []},
+    )
+    assert r.status_code == 400
+    r = await c.post(path, content=b"{broken")
+    assert r.status_code == 400
+
+
+@pytest.mark.parametrize("mode", ["http500", "garbage", "truncate"])
+async def test_failure_modes(sim, mode):
+    s, c = sim
+    s.mode = mode
+    if mode == "truncate":
+        with pytest.raises(httpx.RemoteProtocolError):
+            await c.get("/devices", params={"query": q({})})
+        return
+    r = await c.get("/devices", params={"query": q({})})
+    if mode == "http500":
+        assert r.status_code == 500
+    else:
+        with pytest.raises(ValueError):
+            r.json()
+
+
+def test_query_operators():
+    doc = {"_id": "x", "_deviceId": {"_SerialNumber": "S1"}, "A": {"B": {"_value": 5}}}
+    assert matches(doc, expand({"A.B": {"$gt": 4, "$lte": 5}}))
+    assert not matches(doc, expand({"A.B": {"$ne": 5}}))
+    assert matches(doc, expand({"$or": [{"_id": "y"}, {"_deviceId._SerialNumber": "S1"}]}))
+    assert matches(doc, expand({"A.C": {"$exists": False}}))
+    assert not matches(doc, expand({"_id": {"$nin": ["x"]}}))
+    assert project(doc, ["A.B._value", "A"]) == {"_id": "x", "A": {"B": {"_value": 5}}}
