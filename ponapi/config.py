@@ -36,6 +36,11 @@ class Settings(BaseSettings):
     display_timezone: str = "UTC"
     request_budget_seconds: float = Field(default=30.0, gt=0, le=600)
     log_level: str = "INFO"
+    olt_sessions_per_olt: int = Field(default=1, ge=1, le=8)
+    olt_login_timeout_seconds: float = Field(default=20.0, gt=0, le=120)
+    olt_command_timeout_seconds: float = Field(default=30.0, gt=0, le=300)
+    olt_idle_timeout_seconds: float = Field(default=240.0, gt=0, le=3600)
+    olt_login_backoff_seconds: float = Field(default=60.0, ge=0, le=3600)
     stats_cache_ttl_seconds: float = Field(default=60.0, ge=0, le=86400)
     stats_stale_ttl_seconds: float = Field(default=86400.0, ge=0, le=30 * 86400)
 

@@ -60,6 +60,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         finally:
             if ctx.extras.get("acs") is not None:
                 await ctx.extras["acs"].close()
+            await ctx.extras["stats"].pools.close()
             await ctx.cache.close()
             await ctx.engine.dispose()
 

@@ -81,7 +81,7 @@ async def env(tmp_path, sqlite_template, sim, request):
                 "host": "127.0.0.1",
                 "username": "u",
                 "password": "p",
-                "statsSource": "auto",
+                "statsSource": "acs",
             },
         )
         olt_id = r.json()["data"]["id"]
@@ -259,7 +259,7 @@ async def test_upstream_failure_with_cached_data_answers_stale(env):
     assert meta["staleReason"].startswith("UPSTREAM_ERROR")
 
 
-async def test_without_an_acs_or_with_cli_policy(tmp_path, sqlite_template):
+async def test_without_an_acs_or_with_an_unreachable_cli_olt(tmp_path, sqlite_template):
     app = await make_env(tmp_path, sqlite_template, None)
     async with (
         app.router.lifespan_context(app),
@@ -267,24 +267,14 @@ async def test_without_an_acs_or_with_cli_policy(tmp_path, sqlite_template):
     ):
         await add_user(app, "admin", "admin")
         h = {"Authorization": f"Bearer {await token_for(c, 'admin')}"}
-        olt = (
-            await c.post(
-                "/api/olts",
-                headers=h,
-                json={
-                    "name": "x",
-                    "brand": "zte",
-                    "host": "127.0.0.1",
-                    "username": "u",
-                    "password": "p",
-                    "statsSource": "cli",
-                },
-            )
-        ).json()["data"]
+        olt = (await c.post("/api/olts", headers=h, json={
+            "name": "x", "brand": "zte", "host": "127.0.0.1", "port": 1, "protocol": "telnet",
+            "username": "u", "password": "olt-secret-pw", "statsSource": "cli"})).json()["data"]
         await c.post(f"/api/olts/{olt['id']}/onus", headers=h, json={"serial": V5})
         r = await c.get(f"/api/olts/{olt['id']}/onus/{V5}/tr069-stats", headers=h)
-        assert (r.status_code, r.json()["code"]) == (422, "TR069_NOT_SUPPORTED")
-        assert "CLI" in r.json()["details"]
+        assert (r.status_code, r.json()["code"]) == (502, "OLT_UNREACHABLE")
+        assert "olt-secret-pw" not in r.text
+        validate_stats(r.json())
         await c.patch(f"/api/olts/{olt['id']}", headers=h, json={"statsSource": "acs"})
         r = await c.get(f"/api/olts/{olt['id']}/onus/{V5}/tr069-stats", headers=h)
         assert (r.status_code, r.json()["code"]) == (422, "TR069_NOT_SUPPORTED")

@@ -22,9 +22,13 @@ from ponapi.api.errors import ApiError, ErrorCode
 from ponapi.cache import Cache
 from ponapi.config import Settings
 from ponapi.db.models import StatsSource
+from ponapi.olt.drivers import Location, driver_for, serial_of
+from ponapi.olt.pool import OltPools
+from ponapi.olt.session import CommandFailed, Target
 from ponapi.serials import Serial
 from ponapi.stats import format as fmt
-from ponapi.tr069.mapper import SECTIONS, map_device
+from ponapi.stats.cli_sections import huawei_sections, zte_sections
+from ponapi.tr069.mapper import SECTIONS, Section, map_device
 
 log = logging.getLogger("ponapi.stats")
 
@@ -42,10 +46,15 @@ REFRESH_RESERVE = 3.0  # seconds kept for the read after a refresh task
 
 @dataclass(frozen=True, slots=True)
 class OltRef:
-    """What the service needs of an OLT row (plain data: no database session is held)."""
+    """What the service needs of an OLT and the ONU's registry row (plain data: no database
+    session is held during upstream calls)."""
 
     id: int
     stats_source: str
+    brand: str = "huawei"
+    model: str = ""
+    target: Target | None = None  # CLI access (None: the CLI source is not usable)
+    location: Location | None = None  # the ONU's registered frame/slot/port/ONT id
 
 
 def _iso(moment: datetime | None) -> str | None:
@@ -59,10 +68,23 @@ def _parse_iso(text: str | None) -> datetime | None:
 
 
 class StatsService:
-    def __init__(self, settings: Settings, cache: Cache, acs: GenieAcsClient | None) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        cache: Cache,
+        acs: GenieAcsClient | None,
+        pools: OltPools | None = None,
+    ) -> None:
         self.settings = settings
         self.cache = cache
         self.acs = acs
+        self.pools = pools or OltPools(
+            size=settings.olt_sessions_per_olt,
+            login_timeout=settings.olt_login_timeout_seconds,
+            command_timeout=settings.olt_command_timeout_seconds,
+            idle_timeout=settings.olt_idle_timeout_seconds,
+            login_backoff=settings.olt_login_backoff_seconds,
+        )
         self._inflight: dict[str, asyncio.Task[dict[str, Any]]] = {}
 
     @staticmethod
@@ -140,23 +162,31 @@ class StatsService:
         deadline: float,
     ) -> dict[str, Any]:
         source = StatsSource(olt.stats_source)
-        if source is StatsSource.cli:
+        use_cli = source in (StatsSource.cli, StatsSource.auto) and olt.target is not None
+        if source is StatsSource.cli and olt.target is None:
             raise ApiError(
-                ErrorCode.TR069_NOT_SUPPORTED,
-                f"OLT {olt.id} is set to read ONU statistics over its CLI, which this "
-                "installation cannot do; set the OLT's statsSource to 'acs' or 'auto' and "
-                "configure GENIEACS_URL.",
+                ErrorCode.TR069_NOT_SUPPORTED, f"OLT {olt.id} has no CLI access configured."
             )
-        if self.acs is None:
+        if self.acs is None and not use_cli:
             raise ApiError(
                 ErrorCode.TR069_NOT_SUPPORTED,
                 f"No ACS is configured (GENIEACS_URL), so there is no TR-069 data for "
                 f"{serial.canonical} on OLT {olt.id}.",
             )
+        if source is StatsSource.cli or self.acs is None:
+            return await self._fetch_cli(key, olt, serial, deadline)
         # Fetch every section: one NBI call either way, and the cache then serves any subset.
         wanted = set(SECTIONS)
-        doc = await self.acs.read_device(serial, wanted)
+        try:
+            doc = await self.acs.read_device(serial, wanted)
+        except ApiError as exc:
+            if not use_cli or exc.code not in UPSTREAM_CODES:
+                raise
+            log.warning("ACS failed (%s); reading %s over the OLT CLI", exc.code, serial)
+            return await self._fetch_cli(key, olt, serial, deadline)
         if doc is None:
+            if use_cli:
+                return await self._fetch_cli(key, olt, serial, deadline)
             raise ApiError(
                 ErrorCode.TR069_NOT_SUPPORTED,
                 f"No ACS has a device with serial {serial.canonical} ({serial.hex}); the ONU "
@@ -169,25 +199,7 @@ class StatsService:
                 doc = await self.acs.read_device(serial, wanted) or doc
         fetched_at = datetime.now(UTC)
         mapped = map_device(doc, now=fetched_at, tz=self.settings.tz)
-        payload: dict[str, Any] = {
-            "source": "genieacs",
-            "fetchedAt": _iso(fetched_at),
-            "freshUntil": fetched_at.timestamp() + self.settings.stats_cache_ttl_seconds,
-            "fetchedSections": sorted(wanted),
-            "device": mapped.device,
-            "stale": False,
-            "sections": {
-                name: {
-                    "data": s.data,
-                    "status": s.status,
-                    "missing": s.missing,
-                    "updatedAt": _iso(s.updated_at),
-                    "startedAt": _iso(s.started_at),
-                    "extra": s.extra,
-                }
-                for name, s in mapped.sections.items()
-            },
-        }
+        payload = self._payload("genieacs", fetched_at, mapped.device, mapped.sections)
         if refresh_info is not None:
             payload["refresh"] = refresh_info
             if refresh_info["status"] != "done":
@@ -195,6 +207,95 @@ class StatsService:
                 payload["staleReason"] = refresh_info["reason"]
         await self._cache_set(key, payload)
         return payload
+
+    async def _fetch_cli(
+        self, key: str, olt: OltRef, serial: Serial, deadline: float
+    ) -> dict[str, Any]:
+        """Read the ONU over the OLT's CLI (pooled session): partial data, said so."""
+        assert olt.target is not None
+        pool = self.pools.get(olt.id, olt.target)
+        driver = driver_for(olt.brand, olt.model)
+        location = olt.location
+        raw: dict[str, Any] | None = None
+        for attempt in (1, 2):
+            if location is None:
+                found = await pool.run(driver.locate(serial), deadline)
+                location = driver.location_from(found)
+                if location is None:
+                    raise ApiError(
+                        ErrorCode.ONU_NOT_FOUND,
+                        f"OLT {olt.id} has no ONU with serial {serial.canonical}.",
+                    )
+            outputs = await pool.run(driver.read(location), deadline)
+            failure = ""
+            try:
+                raw = driver.raw_from(outputs)
+            except CommandFailed as exc:
+                raw, failure = None, exc.details
+            if raw is not None and serial_of(self._reported_serial(olt.brand, raw)) == serial:
+                break
+            if attempt == 1 and olt.location is not None:
+                location = None  # the registered location is stale: find the ONU by serial
+                continue
+            raise ApiError(
+                ErrorCode.ONU_NOT_FOUND,
+                f"OLT {olt.id} has no ONU {serial.canonical} at frame/slot/port/ONT "
+                f"{location.frame}/{location.slot}/{location.port}/{location.ont_id}. "
+                f"{failure}".strip(),
+            )
+        assert raw is not None and location is not None
+        fetched_at = datetime.now(UTC)
+        build = huawei_sections if olt.brand == "huawei" else zte_sections
+        device = {
+            "olt": olt.id,
+            "location": {
+                "frame": location.frame,
+                "slot": location.slot,
+                "port": location.port,
+                "ontId": location.ont_id,
+            },
+        }
+        payload = self._payload(
+            "olt-cli", fetched_at, device, build(raw, fetched_at, self.settings.tz)
+        )
+        await self._cache_set(key, payload)
+        return payload
+
+    @staticmethod
+    def _reported_serial(brand: str, raw: dict[str, Any]) -> str | None:
+        value = (
+            raw.get("info", {}).get("SN")
+            if brand == "huawei"
+            else raw.get("detail", {}).get("Serial number")
+        )
+        return str(value) if value else None
+
+    def _payload(
+        self,
+        source: str,
+        fetched_at: datetime,
+        device: dict[str, Any],
+        sections: dict[str, Section],
+    ) -> dict[str, Any]:
+        return {
+            "source": source,
+            "fetchedAt": _iso(fetched_at),
+            "freshUntil": fetched_at.timestamp() + self.settings.stats_cache_ttl_seconds,
+            "fetchedSections": list(SECTIONS),
+            "device": device,
+            "stale": False,
+            "sections": {
+                name: {
+                    "data": sec.data,
+                    "status": sec.status,
+                    "missing": sec.missing,
+                    "updatedAt": _iso(sec.updated_at),
+                    "startedAt": _iso(sec.started_at),
+                    "extra": sec.extra,
+                }
+                for name, sec in sections.items()
+            },
+        }
 
     async def _refresh(
         self, doc: dict[str, Any], sections: frozenset[str], deadline: float

@@ -91,10 +91,10 @@ class Mapped:
     device: dict[str, Any]
 
 
-class _Fields:
+class Fields:
     """Collects one section's display values, what is missing and the newest value time."""
 
-    def __init__(self, doc: DeviceDocument, required: tuple[str, ...]) -> None:
+    def __init__(self, doc: DeviceDocument | None, required: tuple[str, ...]) -> None:
         self.doc = doc
         self.required = required
         self.values: dict[str, Any] = {}
@@ -108,9 +108,11 @@ class _Fields:
         return p
 
     def read(self, path: str) -> Param | None:
+        assert self.doc is not None
         return self.seen(self.doc.get(path))
 
     def first(self, base: str, candidates: tuple[str, ...]) -> Param | None:
+        assert self.doc is not None
         hit = self.doc.first(base, *candidates)
         return self.seen(hit[1]) if hit else None
 
@@ -171,7 +173,7 @@ class Mapper:
 
     # --- helpers -------------------------------------------------------------------------
 
-    def _time_pair(self, f: _Fields, p: Param | None, prefix: str = "") -> None:
+    def _time_pair(self, f: Fields, p: Param | None, prefix: str = "") -> None:
         """``uptime`` / ``uptimeAgo`` from elapsed seconds and the time they were reported."""
         if p is None:
             return
@@ -187,7 +189,7 @@ class Mapper:
     def general(self) -> Section:
         if not self.root:
             return Section(None, "absent")
-        f = _Fields(self.doc, GENERAL_FIELDS)
+        f = Fields(self.doc, GENERAL_FIELDS)
         di = f"{self.root}.DeviceInfo"
         maker = f.read(f"{di}.Manufacturer")
         oui = f.read(f"{di}.ManufacturerOUI")
@@ -243,7 +245,7 @@ class Mapper:
     def _wan_tr098(self, wcd_path: str, wcd: str, kind: str, j: str) -> dict[str, Any]:
         ppp = kind == "WANPPPConnection"
         c = f"{wcd_path}.{kind}.{j}"
-        f = _Fields(self.doc, WAN_FIELDS)
+        f = Fields(self.doc, WAN_FIELDS)
         f.put_from("name", f.read(f"{c}.Name"), fmt.to_str)
         if ppp:
             f.put("addressingType", "PPPoE")
@@ -299,7 +301,7 @@ class Mapper:
             "gateway": bool(f.values.get("defaultGateway")),
         }
 
-    def _ipv6_tr098(self, f: _Fields, c: str) -> None:
+    def _ipv6_tr098(self, f: Fields, c: str) -> None:
         # Huawei: X_HW_IPv6.IPv6Address.{a} / IPv6Prefix.{p}
         for a in self.doc.instances(f"{c}.X_HW_IPv6.IPv6Address"):
             addr = f.read(f"{c}.X_HW_IPv6.IPv6Address.{a}.IPAddress")
@@ -399,7 +401,7 @@ class Mapper:
         return wans
 
     def _wan_tr181(self, ip_if: str, k: str, chain: list[str]) -> dict[str, Any]:
-        f = _Fields(self.doc, WAN_FIELDS)
+        f = Fields(self.doc, WAN_FIELDS)
         ppp = next((x for x in chain if x.startswith("Device.PPP.Interface.")), None)
         vlan_term = next(
             (x for x in chain if x.startswith("Device.Ethernet.VLANTermination.")), None
@@ -578,7 +580,7 @@ class Mapper:
     def _wan_section(self, w: dict[str, Any] | None, role: str | None) -> Section:
         if w is None:
             return Section(None, "absent")
-        f: _Fields = w["fields"]
+        f: Fields = w["fields"]
         section = f.finish(WAN_OPTIONAL)
         assert section.data is not None
         section.data["label"] = w["label"]
@@ -637,7 +639,7 @@ class Mapper:
         if chosen is None:
             return Section(None, "absent")
         w = chosen
-        f = _Fields(self.doc, WLAN_FIELDS)
+        f = Fields(self.doc, WLAN_FIELDS)
         f.put_from("ssid", f.read(f"{w}.SSID"), fmt.to_str)
         psk = f.first(w, self.profile.psk)
         f.put("password", fmt.to_str(psk.value) if psk else "")  # hidden by TR-098: often ""
@@ -713,7 +715,7 @@ class Mapper:
         ssid, radio = chosen
         assert radio is not None
         ap = next(iter(self._referring("Device.WiFi.AccessPoint", "SSIDReference", ssid)), None)
-        f = _Fields(self.doc, WLAN_FIELDS)
+        f = Fields(self.doc, WLAN_FIELDS)
         f.put_from("ssid", f.read(f"{ssid}.SSID"), fmt.to_str)
         psk = f.read(f"{ap}.Security.KeyPassphrase") if ap else None
         f.put("password", fmt.to_str(psk.value) if psk else "")
@@ -773,7 +775,7 @@ class Mapper:
         radio_name: str | None,
         band: str | None = None,
     ) -> Section:
-        f = _Fields(self.doc, ("hasRecords", "networks"))
+        f = Fields(self.doc, ("hasRecords", "networks"))
         state = self.doc.get(f"{root}.DiagnosticsState")
         networks: list[tuple[int, dict[str, Any]]] = []
         for i in self.doc.instances(table):

@@ -3,20 +3,26 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import logging
 import time
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query
 from fastapi.responses import JSONResponse
 
-from ponapi.api.deps import ROLE_RANK, Ctx, CurrentUser, Db, OnuSerial, get_olt
+from ponapi.api.deps import ROLE_RANK, AppContext, Ctx, CurrentUser, Db, OnuSerial, get_olt
 from ponapi.api.errors import ApiError, ErrorCode
 from ponapi.api.routes.olts import find_onu
-from ponapi.db.models import Olt, Role
+from ponapi.crypto import CredentialError
+from ponapi.db.models import Olt, Onu, Role
+from ponapi.olt.drivers import Location
+from ponapi.olt.session import Target
 from ponapi.stats.service import OltRef, StatsService
 from ponapi.tr069.mapper import SECTIONS
 
 router = APIRouter(prefix="/api/olts", tags=["tr069"])
+log = logging.getLogger("ponapi.api")
 
 _STATS_DOC = {
     200: {"description": "The five sections and their freshness (see the contract)."},
@@ -62,8 +68,9 @@ async def tr069_stats(
 ) -> JSONResponse:
     started = time.monotonic()
     wanted = parse_sections(sections)
-    await find_onu(db, olt, serial)
-    ref = OltRef(id=olt.id, stats_source=olt.stats_source)
+    onu = await find_onu(db, olt, serial)
+    ref = olt_ref(ctx, olt, onu)
+    onu_id, has_location = onu.id, ref.location is not None
     reveal = ROLE_RANK[Role(user.role)] >= ROLE_RANK[Role.technician]
     await db.commit()  # end the read transaction: no connection is held during upstream calls
     budget = ctx.settings.request_budget_seconds
@@ -83,4 +90,44 @@ async def tr069_stats(
             f"No answer within the {budget:g} s budget for {serial.canonical}; try again, or "
             "call without refresh=true to get the last known values.",
         ) from exc
+    location = body["meta"].get("device", {}).get("location")
+    if location and not has_location:
+        await remember_location(ctx, onu_id, location)
     return JSONResponse(body)
+
+
+def olt_ref(ctx: AppContext, olt: Olt, onu: Onu) -> OltRef:
+    """Plain data for the service; the OLT password is decrypted only into memory."""
+    target = None
+    if olt.host and olt.username:
+        try:
+            password = ctx.cipher.decrypt(olt.password_encrypted)
+        except CredentialError:
+            log.error("stored credentials of OLT %s cannot be decrypted", olt.id)
+        else:
+            target = Target(olt.host, olt.port, olt.protocol, olt.username, password, olt.brand)
+    location = None
+    if None not in (onu.frame, onu.slot, onu.port, onu.ont_id):
+        with contextlib.suppress(ValueError, TypeError):
+            location = Location(onu.frame, onu.slot, onu.port, onu.ont_id)  # type: ignore[arg-type]
+    return OltRef(
+        id=olt.id,
+        stats_source=olt.stats_source,
+        brand=olt.brand,
+        model=olt.model,
+        target=target,
+        location=location,
+    )
+
+
+async def remember_location(ctx: AppContext, onu_id: int, location: dict[str, int]) -> None:
+    """An ONU found on the OLT by serial keeps its location in the registry."""
+    try:
+        async with ctx.sessions() as db:
+            row = await db.get(Onu, onu_id)
+            if row is not None and row.ont_id is None:
+                row.frame, row.slot = location["frame"], location["slot"]
+                row.port, row.ont_id = location["port"], location["ontId"]
+                await db.commit()
+    except Exception:  # the response is already good; the next read locates it again
+        log.warning("could not store the location of ONU %s", onu_id, exc_info=True)

@@ -1,0 +1,1 @@
+"""OLT CLI: transports (SSH, Telnet), vendor dialects, a session pool, parsers, drivers."""

@@ -1,0 +1,182 @@
+"""A pool of persistent, logged-in CLI sessions per OLT.
+
+Real OLTs allow few concurrent logins per user (Huawei "Reenter times", ZTE max-sessions) and a
+login takes seconds, so sessions are kept and reused: commands of one ONU read run back to back
+on one session, sessions are serialized, a dropped session is replaced once transparently, and a
+refused login (wrong password, login limit) blocks new attempts for a back-off period instead of
+hammering the OLT into locking the account.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import time
+from collections.abc import Callable
+
+from ponapi.api.errors import ErrorCode
+from ponapi.olt.session import DIALECTS, CliSession, CommandFailed, OltError, Target, timed_out
+
+log = logging.getLogger("ponapi.olt")
+
+
+class OltPool:
+    def __init__(
+        self,
+        target: Target,
+        *,
+        size: int = 1,
+        login_timeout: float = 20.0,
+        command_timeout: float = 30.0,
+        idle_timeout: float = 240.0,
+        login_backoff: float = 60.0,
+        on_login: Callable[[], None] | None = None,
+        on_command: Callable[[], None] | None = None,
+    ) -> None:
+        self.target = target
+        self.dialect = DIALECTS[target.brand]
+        self.size = size
+        self.login_timeout = login_timeout
+        self.command_timeout = command_timeout
+        self.idle_timeout = idle_timeout
+        self.login_backoff = login_backoff
+        self._idle: list[CliSession] = []
+        self._slots = asyncio.Semaphore(size)
+        self._blocked_until = 0.0
+        self._blocked: OltError | None = None
+        self.logins = 0
+        self.commands = 0
+        self._on_login = on_login
+        self._on_command = on_command
+
+    async def run(self, commands: list[str], deadline: float) -> list[str | CommandFailed]:
+        """Run commands back to back on one session. A rejected command yields its
+        CommandFailed in place of its output; any other failure raises."""
+        if time.monotonic() < self._blocked_until and self._blocked is not None:
+            wait = int(self._blocked_until - time.monotonic()) + 1
+            raise OltError(
+                self._blocked.code, f"{self._blocked.details} (not retried for another {wait} s)"
+            )
+        try:
+            async with asyncio.timeout(max(0.0, deadline - time.monotonic())):
+                await self._slots.acquire()
+        except TimeoutError as exc:
+            raise timed_out(
+                "All sessions to this OLT stayed busy for the whole request budget."
+            ) from exc
+        try:
+            return await self._run_on_session(commands, deadline)
+        finally:
+            self._slots.release()
+
+    async def _run_on_session(
+        self, commands: list[str], deadline: float
+    ) -> list[str | CommandFailed]:
+        session = self._take_idle()
+        for attempt in (1, 2):
+            fresh = session is None
+            if session is None:
+                session = await self._login(deadline)
+            try:
+                out: list[str | CommandFailed] = []
+                for command in commands:
+                    remaining = deadline - time.monotonic()
+                    if remaining <= 0:
+                        raise timed_out("The request budget ran out while reading the OLT.")
+                    self.commands += 1
+                    if self._on_command:
+                        self._on_command()
+                    try:
+                        out.append(
+                            await session.run(
+                                command, time_limit=min(self.command_timeout, remaining)
+                            )
+                        )
+                    except CommandFailed as exc:
+                        out.append(exc)
+                self._idle.append(session)
+                return out
+            except OltError as exc:
+                session.close()
+                session = None
+                # A kept session the OLT dropped while idle: log in again, once.
+                if fresh or attempt == 2 or exc.code is not ErrorCode.OLT_UNREACHABLE:
+                    raise
+                log.info("session to %s dropped; logging in again", self.target.host)
+        raise AssertionError("unreachable")
+
+    def _take_idle(self) -> CliSession | None:
+        while self._idle:
+            session = self._idle.pop()
+            if session.alive and time.monotonic() - session.last_used < self.idle_timeout:
+                return session
+            session.close()
+        return None
+
+    async def _login(self, deadline: float) -> CliSession:
+        session = CliSession(
+            self.target,
+            self.dialect,
+            login_timeout=max(0.5, min(self.login_timeout, deadline - time.monotonic())),
+            command_timeout=self.command_timeout,
+        )
+        self.logins += 1
+        if self._on_login:
+            self._on_login()
+        try:
+            await session.open()
+        except OltError as exc:
+            if exc.code is ErrorCode.OLT_AUTH_FAILED or "limit" in exc.details:
+                self._blocked_until = time.monotonic() + self.login_backoff
+                self._blocked = exc
+            raise
+        self._blocked = None
+        return session
+
+    async def close(self) -> None:
+        while self._idle:
+            session = self._idle.pop()
+            with contextlib.suppress(Exception):
+                await asyncio.wait_for(session.quit(), 2)
+
+
+class OltPools:
+    """One pool per OLT; rebuilt when the OLT's connection settings change."""
+
+    def __init__(self, **pool_options: object) -> None:
+        self._pools: dict[int, tuple[tuple[object, ...], OltPool]] = {}
+        self.options = pool_options
+
+    def get(
+        self,
+        olt_id: int,
+        target: Target,
+        on_login: Callable[[], None] | None = None,
+        on_command: Callable[[], None] | None = None,
+    ) -> OltPool:
+        key = (
+            target.host,
+            target.port,
+            target.protocol,
+            target.username,
+            target.password,
+            target.brand,
+        )
+        hit = self._pools.get(olt_id)
+        if hit and hit[0] == key:
+            return hit[1]
+        if hit:
+            asyncio.get_running_loop().create_task(hit[1].close())
+        pool = OltPool(target, on_login=on_login, on_command=on_command, **self.options)  # type: ignore[arg-type]
+        self._pools[olt_id] = (key, pool)
+        return pool
+
+    def logins(self, olt_id: int) -> int:
+        hit = self._pools.get(olt_id)
+        return hit[1].logins if hit else 0
+
+    async def close(self) -> None:
+        for _, pool in list(self._pools.values()):
+            await pool.close()
+        self._pools.clear()

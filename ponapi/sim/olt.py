@@ -1,0 +1,718 @@
+"""OLT simulators: a Huawei MA5800 and a ZTE C320/C600 behind real SSH (asyncssh) and Telnet
+(telnetlib3) servers on loopback, for tests and the demo.
+
+Behaviour follows ../shared/research/olt-cli.md and the captures in ../shared/fixtures/cli:
+Huawei ``>>User name:`` login, ``enable``, ``undo smart`` (else the ``{ <cr>||<K> }:`` hint waits
+for Enter and the output is preceded by a ``Command:`` echo block), ``scroll`` (else the
+``---- More ( Press 'Q' to break ) ----`` pager with its erase escapes), alarm blocks printed
+mid-output until ``infoswitch cli OFF``, ``quit``, ``Failure:`` and ``% Unknown command`` errors,
+``Reenter times have reached the upper limit.``; ZTE ``Username:``/``Password:``,
+``terminal length 0`` (else `` --More--``), ``%Code 32310`` empty results, ``%Error`` lines,
+``gpon-onu_`` (C300/C320) versus ``gpon_onu-`` (C600) names. Outputs are laid out like the
+captures, with each simulated ONU's own values.
+
+Knobs: login and per-command latency; faults: ``drop`` (connection cut mid-output), ``stall``
+(no answer), ``no_prompt`` (output that never returns to the prompt), ``endless_pager``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+import asyncssh
+import telnetlib3
+
+from ponapi.serials import Serial, parse_serial
+
+RULE = "  " + "-" * 77
+HW_PAGER = "---- More ( Press 'Q' to break ) ----"
+HW_ERASE = "\x1b[37D" + " " * 37 + "\x1b[37D"
+
+
+@dataclass
+class SimWan:
+    name: str
+    service: str  # Tr069 | Internet | Voip
+    status: str = "Connected"
+    access: str = "DHCP"  # DHCP | Static | PPPoE
+    ip: str = "-"
+    mask: str = "-"
+    gateway: str = "-"
+    dns: tuple[str, str] = ("-", "-")
+    vlan: int = 100
+    nat: bool = True
+    mac: str = "AAAA-BBBB-CC01"
+    routed: bool = True
+
+
+@dataclass
+class SimOnu:
+    serial: Serial
+    frame: int
+    slot: int
+    port: int
+    ont_id: int
+    online: bool = True
+    model: str = "EG8145V5"
+    software: str = "V5R020C00S280"
+    hardware: str = "159D.A"
+    description: str = ""
+    cpu: int = 9
+    memory: int = 41
+    temperature: int = 52
+    online_seconds: int = 3 * 86400 + 4 * 3600 + 5 * 60 + 6
+    wans: list[SimWan] = field(default_factory=list)
+    ssids: list[tuple[int, str, str, int]] = field(default_factory=list)  # idx, ssid, std, assoc
+    pppoe_user: str = "cliente@isp"
+    pppoe_password: str = "ppp-secret-123"
+
+
+@dataclass
+class OltSim:
+    brand: str = "huawei"  # huawei | zte
+    model: str = "MA5800-X7"
+    hostname: str = "OLT-SIM"
+    username: str = "noc"
+    password: str = "olt-pass"
+    max_sessions: int = 4
+    login_delay: float = 0.0
+    command_delay: float = 0.0
+    fault: str = ""  # drop | stall | no_prompt | endless_pager
+    alarms: bool = True  # print an alarm block into the next display output (until disabled)
+    onus: list[SimOnu] = field(default_factory=list)
+    logins: int = 0
+    failed_logins: int = 0
+    commands: list[str] = field(default_factory=list)
+    active: int = 0
+    _servers: list[Any] = field(default_factory=list)
+
+    # --- lifecycle -------------------------------------------------------------------------
+
+    async def start_ssh(self, host: str = "127.0.0.1", port: int = 0) -> int:
+        key = asyncssh.generate_private_key("ssh-ed25519")
+        sim = self
+
+        class Server(asyncssh.SSHServer):
+            def begin_auth(self, username: str) -> bool:
+                return True
+
+            def password_auth_supported(self) -> bool:
+                return True
+
+            async def validate_password(self, username: str, password: str) -> bool:
+                if sim.login_delay:
+                    await asyncio.sleep(sim.login_delay)
+                ok = username == sim.username and password == sim.password
+                if not ok:
+                    sim.failed_logins += 1
+                return ok
+
+        async def process(proc: asyncssh.SSHServerProcess[str]) -> None:
+            io = _Io(read=proc.stdin.read, write=proc.stdout.write, close=lambda: proc.exit(0))
+            await self._shell(io, authenticated=True)
+
+        server = await asyncssh.create_server(
+            Server,
+            host,
+            port,
+            server_host_keys=[key],
+            process_factory=process,
+            line_editor=False,
+            encoding="latin-1",
+            keepalive_interval=0,
+        )
+        self._servers.append(server)
+        return int(server.sockets[0].getsockname()[1])
+
+    async def start_telnet(self, host: str = "127.0.0.1", port: int = 0) -> int:
+        async def shell(reader: Any, writer: Any) -> None:
+            io = _Io(read=reader.read, write=writer.write, close=writer.close)
+            await self._shell(io, authenticated=False)
+
+        server = await telnetlib3.create_server(
+            host, port, shell=shell, encoding="latin-1", connect_maxwait=0.5, timeout=600
+        )
+        self._servers.append(server)
+        sockets = server.sockets
+        assert sockets
+        return int(sockets[0].getsockname()[1])
+
+    async def stop(self) -> None:
+        for server in self._servers:
+            server.close()
+            with contextlib.suppress(Exception):
+                await asyncio.wait_for(server.wait_closed(), 2)
+        self._servers.clear()
+
+    def onu_at(self, f: int, s: int, p: int, o: int) -> SimOnu | None:
+        return next(
+            (u for u in self.onus if (u.frame, u.slot, u.port, u.ont_id) == (f, s, p, o)), None
+        )
+
+    def onu_by_serial(self, text: str) -> SimOnu | None:
+        try:
+            serial = parse_serial(text)
+        except ValueError:
+            return None
+        return next((u for u in self.onus if u.serial == serial), None)
+
+    # --- the shell -------------------------------------------------------------------------
+
+    async def _shell(self, io: _Io, authenticated: bool) -> None:
+        try:
+            if self.brand == "huawei":
+                await _HuaweiShell(self, io).run(authenticated)
+            else:
+                await _ZteShell(self, io).run(authenticated)
+        except (ConnectionError, asyncssh.Error, asyncio.CancelledError, _Closed):
+            pass
+        finally:
+            with contextlib.suppress(Exception):
+                io.close()
+
+
+class _Closed(Exception):
+    pass
+
+
+class _Io:
+    def __init__(self, read: Any, write: Any, close: Any) -> None:
+        self._read, self._write, self.close = read, write, close
+        self._pending = ""
+
+    def write(self, text: str) -> None:
+        self._write(text.replace("\n", "\r\n"))
+
+    async def char(self) -> str:
+        if not self._pending:
+            data = await self._read(1024)
+            if not data:
+                raise _Closed
+            self._pending = data if isinstance(data, str) else data.decode("latin-1")
+        c, self._pending = self._pending[0], self._pending[1:]
+        return c
+
+    async def line(self) -> str:
+        out: list[str] = []
+        while True:
+            c = await self.char()
+            if c in "\r\n":
+                if c == "\r" and self._pending[:1] in ("\n", "\x00"):
+                    self._pending = self._pending[1:]
+                return "".join(out)
+            if c == "\x00":
+                continue
+            out.append(c)
+
+
+class _Shell:
+    user_prompt = "Username:"
+    pass_prompt = "Password:"
+    bad_login = "Bad password or username."
+    limit_text = "Too many users"
+
+    def __init__(self, sim: OltSim, io: _Io) -> None:
+        self.sim, self.io = sim, io
+        self.paging = True
+        self.mode = ""
+
+    async def run(self, authenticated: bool) -> None:
+        sim = self.sim
+        if not authenticated:
+            for _ in range(3):
+                self.io.write(self.user_prompt)
+                user = await self.io.line()
+                self.io.write("\n" + self.pass_prompt)
+                password = await self.io.line()
+                self.io.write("\n")
+                if sim.login_delay:
+                    await asyncio.sleep(sim.login_delay)
+                if user == sim.username and password == sim.password:
+                    break
+                sim.failed_logins += 1
+                self.io.write(self.bad_login + "\n")
+            else:
+                return
+        if sim.active >= sim.max_sessions:
+            self.io.write(self.limit_text + "\n")
+            return
+        sim.active += 1
+        sim.logins += 1
+        try:
+            self.banner()
+            while True:
+                self.io.write(self.prompt())
+                command = (await self.io.line()).strip()
+                self.io.write(command + "\n")  # echo
+                if not command:
+                    continue
+                sim.commands.append(command)
+                if sim.fault == "stall":
+                    await asyncio.sleep(3600)
+                if sim.command_delay:
+                    await asyncio.sleep(sim.command_delay)
+                if not await self.handle(command):
+                    return
+        finally:
+            sim.active -= 1
+
+    def banner(self) -> None:
+        raise NotImplementedError
+
+    def prompt(self) -> str:
+        raise NotImplementedError
+
+    async def handle(self, command: str) -> bool:
+        raise NotImplementedError
+
+    async def emit(self, text: str, pager: str) -> None:
+        """Write command output, paging if paging is on, honouring the fault knobs."""
+        lines = text.split("\n")
+        if self.sim.fault == "drop":
+            self.io.write("\n".join(lines[: len(lines) // 2]) + "\n")
+            await asyncio.sleep(0.01)
+            raise _Closed
+        page = 20
+        i = 0
+        while i < len(lines):
+            chunk = lines[i : i + page]
+            self.io.write("\n".join(chunk) + "\n")
+            i += page
+            if (self.paging and i < len(lines)) or self.sim.fault == "endless_pager":
+                self.io.write(pager)
+                key = await self.io.char()
+                if self.sim.brand == "huawei":
+                    self.io.write(HW_ERASE)
+                if key in "qQ":
+                    break
+                if self.sim.fault == "endless_pager":
+                    i = 0
+        if self.sim.fault == "no_prompt":
+            await asyncio.sleep(3600)
+
+
+class _HuaweiShell(_Shell):
+    user_prompt = ">>User name:"
+    pass_prompt = ">>User password:"
+    bad_login = "  Username or password invalid."
+    limit_text = "  Reenter times have reached the upper limit."
+
+    def __init__(self, sim: OltSim, io: _Io) -> None:
+        super().__init__(sim, io)
+        self.privileged = False
+        self.smart = True
+        self.alarms = sim.alarms
+
+    def banner(self) -> None:
+        self.io.write(
+            f"\n\n  Huawei Integrated Access Software ({self.sim.model.split('-')[0]}).\n"
+            "  Copyright(C) Huawei Technologies Co., Ltd. 2002-2023. All rights "
+            "reserved.\n\n"
+        )
+
+    def prompt(self) -> str:
+        if self.mode:
+            return f"{self.sim.hostname}({self.mode})#"
+        return f"{self.sim.hostname}{'#' if self.privileged else '>'}"
+
+    async def handle(self, command: str) -> bool:
+        words = command.split()
+        if command == "enable":
+            self.privileged = True
+            return True
+        if command == "undo smart":
+            self.smart = False
+            return True
+        if words[0] == "scroll" and len(words) <= 2:
+            self.paging = False
+            return True
+        if command == "infoswitch cli OFF":
+            self.alarms = False
+            return True
+        if command == "config" and self.privileged:
+            self.mode = "config"
+            return True
+        if command == "quit":
+            if self.mode:
+                self.mode = ""
+                return True
+            self.io.write(
+                "  Check whether system data has been changed. Please save data "
+                "before logout.\nAre you sure to log out? (y/n)[n]:"
+            )
+            return (await self.io.char()) not in "yY"
+        if command == "exit" or not self.privileged or words[0] != "display":
+            self.io.write("                  ^\n  % Unknown command, the error locates at '^'\n")
+            return True
+        if self.smart:  # the hint prompt waits for Enter, then echoes the command
+            self.io.write("{ <cr>||<K> }:")
+            await self.io.line()
+            self.io.write(f"\n  Command:\n          {command}\n")
+        output = self.display(words)
+        if output is None:
+            self.io.write("                  ^\n  % Unknown command, the error locates at '^'\n")
+            return True
+        if self.alarms and len(output.split("\n")) > 6:
+            lines = output.split("\n")
+            lines[5:5] = ALARM.split("\n")
+            output = "\n".join(lines)
+        await self.emit(output, HW_PAGER)
+        return True
+
+    def display(self, w: list[str]) -> str | None:
+        sim = self.sim
+        if w[1:4] == ["ont", "info", "by-sn"] and len(w) == 5:
+            onu = sim.onu_by_serial(w[4])
+            return hw_info(onu) if onu else "  Failure: The ONT does not exist"
+        if w[1:3] == ["ont", "info"] and len(w) == 7 and all(x.isdigit() for x in w[3:]):
+            onu = sim.onu_at(*(int(x) for x in w[3:7]))
+            return hw_info(onu) if onu else "  Failure: The ONT does not exist"
+        if w[1:3] == ["ont", "version"] and len(w) == 7 and all(x.isdigit() for x in w[3:]):
+            onu = sim.onu_at(*(int(x) for x in w[3:7]))
+            return hw_version(onu) if onu else "  Failure: The ONT does not exist"
+        if w[1:3] in (["ont", "wan-info"], ["ont", "wlan-info"]) and len(w) == 6:
+            m = re.fullmatch(r"(\d+)/(\d+)", w[3])
+            if not (m and w[4].isdigit() and w[5].isdigit()):
+                return None
+            onu = sim.onu_at(int(m.group(1)), int(m.group(2)), int(w[4]), int(w[5]))
+            if onu is None:
+                return "  Failure: The ONT does not exist"
+            if not onu.online:
+                return "  Failure: The ONT is not online"
+            return hw_wan(onu) if w[2] == "wan-info" else hw_wlan(onu)
+        return None
+
+
+class _ZteShell(_Shell):
+    bad_login = "%Error 20209: Bad password or username."
+    limit_text = "%Error 20211: Too many users, login refused."
+
+    @property
+    def titan(self) -> bool:
+        return self.sim.model.upper().startswith("C6")
+
+    def banner(self) -> None:
+        self.io.write(f"\nWelcome to ZXAN product {self.sim.model} of ZTE Corporation\n\n")
+
+    def prompt(self) -> str:
+        return f"{self.sim.hostname}#"
+
+    async def handle(self, command: str) -> bool:
+        w = command.split()
+        if command == "terminal length 0":
+            self.paging = False
+            return True
+        if command in ("exit", "end"):
+            return False
+        onu_re = (
+            r"gpon_onu-(\d+)/(\d+)/(\d+):(\d+)"
+            if self.titan
+            else r"gpon-onu_(\d+)/(\d+)/(\d+):(\d+)"
+        )
+        output: str | None = None
+        if w[:5] == ["show", "gpon", "onu", "by", "sn"] and len(w) == 6:
+            onu = self.sim.onu_by_serial(w[5])
+            output = zte_by_sn(onu, self.titan) if onu else NO_INFO
+        elif len(w) == 5 and w[:4] in (
+            ["show", "gpon", "onu", "detail-info"],
+            ["show", "gpon", "remote-onu", "equip"],
+            ["show", "gpon", "remote-onu", "wan-ip"],
+        ):
+            m = re.fullmatch(onu_re, w[4])
+            if m is None:
+                output = "%Error 20201: Invalid keyword"
+            else:
+                onu = self.sim.onu_at(*(int(x) for x in m.groups()))
+                if onu is None:
+                    output = NO_INFO
+                elif w[3] == "detail-info":
+                    output = zte_detail(onu, w[4])
+                elif not onu.online:
+                    output = "%Code 62311-GPONSRV : The ONU is offline."
+                else:
+                    output = zte_equip(onu) if w[3] == "equip" else zte_wan(onu)
+        if output is None:
+            self.io.write("%Error 20200: Invalid command\n")
+            return True
+        await self.emit(output, " --More--")
+        return True
+
+
+NO_INFO = "%Code 32310-GPONSRV : No related information to show."
+
+ALARM = """  ! 1 [01/01/2000 00:00:00-00:00]:
+
+  ALARM 11111 FAULT WARNING 0x2e112007 SERVICE QUALITY 17/01/2025
+00:00:00-00:00
+  ALARM NAME  : The distribute fiber is broken or the OLT cannot receive
+                expected optical signals from the ONT(LOSi/LOBi)
+  PARAMETERS  : FrameID: 0, SlotID: 0, PortID: 1, ONT ID: 1, Equipment ID:
+                1H
+  --- END-
+****"""
+
+
+def _wrap(label: str, value: str, col: int = 28, width: int = 80) -> str:
+    """Huawei wraps long values at the terminal width, continuing at the value column."""
+    room = width - col
+    parts = [value[i : i + room] for i in range(0, len(value), room)] or [""]
+    head = f"  {label:<{col - 4}}: {parts[0]}"
+    return "\n".join([head, *(" " * col + part for part in parts[1:])])
+
+
+def _duration(seconds: int) -> str:
+    d, r = divmod(seconds, 86400)
+    h, r = divmod(r, 3600)
+    m, s = divmod(r, 60)
+    return f"{d} day(s), {h} hour(s), {m} minute(s), {s} second(s)"
+
+
+def hw_info(u: SimOnu) -> str:
+    lines = [
+        RULE,
+        _wrap("F/S/P", f"{u.frame}/{u.slot}/{u.port}"),
+        _wrap("ONT-ID", str(u.ont_id)),
+        _wrap("Control flag", "active"),
+        _wrap("Run state", "online" if u.online else "offline"),
+        _wrap("Config state", "normal" if u.online else "initial"),
+        _wrap("Match state", "match" if u.online else "initial"),
+        _wrap("ONT distance(m)", "1532" if u.online else "-"),
+        _wrap("Memory occupation", f"{u.memory}%" if u.online else "-"),
+        _wrap("CPU occupation", f"{u.cpu}%" if u.online else "-"),
+        _wrap("Temperature", f"{u.temperature}(C)" if u.online else "-"),
+        _wrap("Authentic type", "SN-auth"),
+        _wrap("SN", f"{u.serial.hex} ({u.serial.dashed})"),
+        _wrap("Management mode", "OMCI"),
+        _wrap("Description", u.description),
+        _wrap("Last down cause", "dying-gasp"),
+        _wrap("ONT online duration", _duration(u.online_seconds) if u.online else "-"),
+        _wrap("ONT NNI type", "auto"),
+        RULE,
+        "  Line profile ID      : 10",
+        "  Line profile name    : ftth",
+        RULE,
+        "  Tr069 management    :Enable",
+        RULE,
+    ]
+    return "\n".join(lines)
+
+
+def hw_version(u: SimOnu) -> str:
+    rule = "  " + "-" * 74
+    return "\n".join(
+        [
+            rule,
+            _wrap("F/S/P", f"{u.frame}/{u.slot}/{u.port}", 29),
+            _wrap("ONT-ID", str(u.ont_id), 29),
+            _wrap("Vendor-ID", u.serial.vendor, 29),
+            _wrap("ONT Version", u.hardware, 29),
+            _wrap("Equipment-ID", u.model, 29),
+            _wrap("Main Software Version", u.software, 29),
+            _wrap("Standby Software Version", u.software, 29),
+            _wrap(
+                "OntProductDescription",
+                f"EchoLife {u.model} GPON Terminal (CLASS B+/PRODUCT "
+                f"ID:2150083734LDM3009654/CHIP:00000020210205)",
+                29,
+            ),
+            _wrap("Support XML Version", "1.3.0.0", 29),
+            rule,
+        ]
+    )
+
+
+def hw_wan(u: SimOnu) -> str:
+    rule = "  " + "-" * 69
+    out = [
+        rule,
+        _wrap("F/S/P", f"{u.frame}/{u.slot}/{u.port}", 31),
+        _wrap("ONT ID", str(u.ont_id), 31),
+        rule,
+    ]
+    for i, w in enumerate(u.wans, 1):
+        out += [
+            _wrap("Index", str(i), 31),
+            _wrap("Name", w.name, 31),
+            _wrap("Service type", w.service, 31),
+            _wrap("Connection type", "IP routed" if w.routed else "IP bridged", 31),
+            _wrap("IPv4 Connection status", w.status, 31),
+            _wrap("IPv4 access type", w.access if w.routed else "Invalid", 31),
+            _wrap("IPv4 address", w.ip, 31),
+            _wrap("Subnet mask", w.mask, 31),
+            _wrap("Default gateway", w.gateway, 31),
+            _wrap("Primary DNS", w.dns[0], 31),
+            _wrap("Secondary DNS", w.dns[1], 31),
+            _wrap("Manage VLAN", str(w.vlan), 31),
+            _wrap("Manage priority", "0", 31),
+            _wrap("NAT switch", "Enable" if w.nat else "Disable", 31),
+            _wrap("MAC address", w.mac, 31),
+            _wrap("IPv6 switch", "Disable", 31),
+            _wrap("Prefix", "-", 31),
+            _wrap("IPv6 address", "-", 31),
+            rule,
+        ]
+    return "\n".join(out)
+
+
+def hw_wlan(u: SimOnu) -> str:
+    rule = "  " + "-" * 78
+    out = [
+        rule,
+        _wrap("F/S/P", f"{u.frame}/{u.slot}/{u.port}", 29),
+        _wrap("ONT ID", str(u.ont_id), 29),
+        _wrap("The total number of SSID", str(len(u.ssids)), 29),
+        rule,
+    ]
+    for idx, ssid, std, assoc in u.ssids:
+        out += [
+            _wrap("SSID Index", str(idx), 29),
+            _wrap("SSID", ssid, 29),
+            _wrap("Wireless Standard", std, 29),
+            _wrap("Administrative state", "enable", 29),
+            _wrap("Operational state", "up", 29),
+            _wrap("Maximum associate number", "64", 29),
+            _wrap("Current associate number", str(assoc), 29),
+            rule,
+        ]
+    return "\n".join(out)
+
+
+def zte_by_sn(u: SimOnu, titan: bool) -> str:
+    iface = (
+        f"gpon_onu-{u.frame}/{u.slot}/{u.port}:{u.ont_id}"
+        if titan
+        else f"gpon-onu_{u.frame}/{u.slot}/{u.port}:{u.ont_id}"
+    )
+    head = "SearchResult" if titan else "Search result"
+    return f"{head}\n-----------------------------------------\n{iface}"
+
+
+def zte_detail(u: SimOnu, iface: str) -> str:
+    h, r = divmod(u.online_seconds, 3600)
+    m, s = divmod(r, 60)
+    rows = [
+        f"ONU interface:         {iface}",
+        f"  Name:                {u.pppoe_user}",
+        "  Type:                ZTE-F660",
+        "  State:               ready",
+        "  Admin state:         enable",
+        f"  Phase state:         {'working' if u.online else 'LOS'}",
+        "  Config state:        success",
+        "  Authentication mode: sn",
+        f"  Serial number:       {u.serial.canonical}",
+        "  Password:",
+        f"  Description:         {u.description}",
+        f"  ONU Distance:        {'1033m' if u.online else 'N/A'}",
+        f"  Online Duration:     {f'{h}h {m}m {s}s' if u.online else 'N/A'}",
+        "------------------------------------------",
+        "       Authpass Time          OfflineTime             Cause",
+        "   1   2023-03-21 15:08:19    2023-03-25 16:03:23     DyingGasp",
+        "   2   2023-03-29 00:17:28    0000-00-00 00:00:00",
+    ]
+    return "\n".join(rows)
+
+
+def zte_equip(u: SimOnu) -> str:
+    return "\n".join(
+        [
+            f"Equipment ID:   {u.model}",
+            f"Model:          {u.model}",
+            f"Vendor ID:      {u.serial.vendor}",
+            f"H/W Version:    {u.hardware}",
+            f"S/W Version:    {u.software}",
+            f"System uptime:  {u.online_seconds // 3600}h "
+            f"{u.online_seconds % 3600 // 60}m {u.online_seconds % 60}s",
+        ]
+    )
+
+
+def zte_wan(u: SimOnu) -> str:
+    blocks = []
+    for i, w in enumerate(u.wans, 1):
+        mac = w.mac.replace("-", "").lower()
+        blocks.append(
+            "\n".join(
+                [
+                    f"WAN id:         {i}",
+                    f"Mode:           {w.access}",
+                    "Authentication: auto",
+                    f"User name:      {u.pppoe_user if w.access == 'PPPoE' else ''}",
+                    f"Password:       {u.pppoe_password if w.access == 'PPPoE' else ''}",
+                    f"Status:         {w.status.lower()}",
+                    "Ping response:  enable",
+                    "VLAN tag mode:  tag",
+                    f"CVLAN:          {w.vlan}",
+                    "CVLAN priority: 0",
+                    "SVLAN:          0",
+                    f"Current IP:     {w.ip}",
+                    f"Current mask:   {w.mask}",
+                    f"Current gateway:{w.gateway}",
+                    f"Current primary DNS: {w.dns[0]}",
+                    f"Current secondary DNS: {w.dns[1]}",
+                    "Domain name:",
+                    f"Host name:      {w.name}",
+                    f"MAC address:    {mac[0:4]}.{mac[4:8]}.{mac[8:12]}",
+                    f"IP host id:     {i}",
+                ]
+            )
+        )
+    return "\n\n".join(blocks)
+
+
+def demo_onus(brand: str, count: int = 4, start_slot: int = 1) -> list[SimOnu]:
+    """ONUs with plausible, distinct values (serials, addresses) for tests and the demo."""
+    onus = []
+    vendor = "HWTC" if brand == "huawei" else "ZTEG"
+    frame = 0 if brand == "huawei" else 1
+    for i in range(count):
+        serial = parse_serial(f"{vendor}{0x1A2B3C00 + i:08X}")
+        slot, port, ont_id = start_slot, i // 32, i % 32 + (0 if brand == "huawei" else 1)
+        onus.append(
+            SimOnu(
+                serial=serial,
+                frame=frame,
+                slot=slot,
+                port=port,
+                ont_id=ont_id,
+                model="EG8145V5" if brand == "huawei" else "F670L",
+                software="V5R020C00S280" if brand == "huawei" else "V9.0.10P1N12",
+                hardware="159D.A" if brand == "huawei" else "V9.0",
+                description=f"Cliente {1000 + i} - Av. Los Incas {100 + i}, Urb. Santa Rosa, Lima",
+                cpu=5 + i % 20,
+                memory=30 + i % 30,
+                wans=[
+                    SimWan(
+                        f"{1}_TR069_R_VID_69",
+                        "Tr069",
+                        access="Static",
+                        ip=f"10.254.{i // 250}.{i % 250 + 2}",
+                        mask="255.255.224.0",
+                        gateway="10.254.0.1",
+                        dns=("8.8.8.8", "1.1.1.1"),
+                        vlan=69,
+                        nat=False,
+                        mac=f"340A-9897-{i:04X}",
+                    ),
+                    SimWan(
+                        f"{2}_INTERNET_R_VID_108",
+                        "Internet",
+                        access="PPPoE" if brand == "zte" else "DHCP",
+                        ip=f"100.64.{i // 250}.{i % 250 + 2}",
+                        mask="255.255.255.0",
+                        gateway="100.64.0.1",
+                        dns=("8.8.8.8", "1.1.1.1"),
+                        vlan=108,
+                        mac=f"340A-9898-{i:04X}",
+                    ),
+                ],
+                ssids=[
+                    (1, f"Cliente{1000 + i}", "IEEE 802.11b/g/n", i % 4),
+                    (5, f"Cliente{1000 + i}-5G", "IEEE 802.11ac", 0),
+                ],
+            )
+        )
+    return onus
