@@ -125,6 +125,36 @@ def users_create(
     typer.echo(f"created {role.value} {username!r}")
 
 
+@app.command("parse")
+def parse_cli_output(
+    vendor: Annotated[str, typer.Argument(help="huawei or zte")],
+    command: Annotated[
+        str, typer.Argument(help="The command with spaces as dashes, e.g. display-ont-wan-info")
+    ],
+    file: Annotated[str, typer.Argument(help="Saved OLT output; - = stdin")],
+) -> None:
+    """Print the parsed records of a saved OLT output as JSON (secrets redacted)."""
+    import json
+    from pathlib import Path
+
+    from ponapi.olt.parsers import PARSERS
+
+    table = PARSERS.get(vendor.lower())
+    if table is None:
+        typer.echo(f"unknown vendor {vendor!r}; choose huawei or zte", err=True)
+        raise typer.Exit(2)
+    parser = table.get(command.lower())
+    if parser is None:
+        typer.echo(f"unknown command {command!r}; known: {', '.join(sorted(table))}", err=True)
+        raise typer.Exit(2)
+    try:
+        text = sys.stdin.read() if file == "-" else Path(file).read_text(encoding="latin-1")
+    except OSError as exc:
+        typer.echo(f"cannot read {file}: {exc}", err=True)
+        raise typer.Exit(2) from exc
+    typer.echo(json.dumps(parser(text), indent=2, ensure_ascii=False))
+
+
 @tr069_app.command("map")
 def tr069_map(
     file: Annotated[

@@ -267,9 +267,22 @@ async def test_without_an_acs_or_with_an_unreachable_cli_olt(tmp_path, sqlite_te
     ):
         await add_user(app, "admin", "admin")
         h = {"Authorization": f"Bearer {await token_for(c, 'admin')}"}
-        olt = (await c.post("/api/olts", headers=h, json={
-            "name": "x", "brand": "zte", "host": "127.0.0.1", "port": 1, "protocol": "telnet",
-            "username": "u", "password": "olt-secret-pw", "statsSource": "cli"})).json()["data"]
+        olt = (
+            await c.post(
+                "/api/olts",
+                headers=h,
+                json={
+                    "name": "x",
+                    "brand": "zte",
+                    "host": "127.0.0.1",
+                    "port": 1,
+                    "protocol": "telnet",
+                    "username": "u",
+                    "password": "olt-secret-pw",
+                    "statsSource": "cli",
+                },
+            )
+        ).json()["data"]
         await c.post(f"/api/olts/{olt['id']}/onus", headers=h, json={"serial": V5})
         r = await c.get(f"/api/olts/{olt['id']}/onus/{V5}/tr069-stats", headers=h)
         assert (r.status_code, r.json()["code"]) == (502, "OLT_UNREACHABLE")

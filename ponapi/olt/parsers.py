@@ -258,13 +258,17 @@ def zte_by_sn(text: str) -> dict[str, Any] | None:
 
 
 def zte_uncfg(text: str) -> list[dict[str, str]]:
+    """``show gpon onu uncfg`` (C3xx: ``OnuIndex Sn State``; C600 adds a model column)."""
     rows = []
     for line in clean(text).split("\n"):
         m = re.match(
-            r"^\s*(gpon[-_]o(?:lt|nu)[-_]\S+)\s+(\S+)\s+([A-Za-z]{4}[0-9A-Fa-f]{8})\b", line
+            r"^\s*(gpon[-_]o(?:lt|nu)[-_]\S+)\s+(?:(\S+)\s+)?([A-Za-z]{4}[0-9A-Fa-f]{8})\b",
+            line,
         )
         if m:
-            rows.append({"interface": m.group(1), "model": m.group(2), "sn": m.group(3).upper()})
+            rows.append(
+                {"interface": m.group(1), "model": m.group(2) or "", "sn": m.group(3).upper()}
+            )
     return rows
 
 

@@ -89,6 +89,7 @@ class OltSim:
     commands: list[str] = field(default_factory=list)
     active: int = 0
     _servers: list[Any] = field(default_factory=list)
+    _ios: set[Any] = field(default_factory=set)
 
     # --- lifecycle -------------------------------------------------------------------------
 
@@ -162,7 +163,14 @@ class OltSim:
 
     # --- the shell -------------------------------------------------------------------------
 
+    def disconnect_all(self) -> None:
+        """Drop every open session, as an OLT does after its idle timeout."""
+        for io in list(self._ios):
+            with contextlib.suppress(Exception):
+                io.close()
+
     async def _shell(self, io: _Io, authenticated: bool) -> None:
+        self._ios.add(io)
         try:
             if self.brand == "huawei":
                 await _HuaweiShell(self, io).run(authenticated)
@@ -171,6 +179,7 @@ class OltSim:
         except (ConnectionError, asyncssh.Error, asyncio.CancelledError, _Closed):
             pass
         finally:
+            self._ios.discard(io)
             with contextlib.suppress(Exception):
                 io.close()
 

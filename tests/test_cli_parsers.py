@@ -1,0 +1,226 @@
+"""OLT CLI parsers on the real captures in ../shared/fixtures/cli, values pinned."""
+
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from ponapi.olt import parsers as p
+from ponapi.stats.cli_sections import duration_seconds, huawei_sections, zte_sections
+from tests.fixtures import SHARED
+from tests.services import missing
+
+CLI = SHARED / "fixtures" / "cli"
+
+
+def fx(name: str) -> str:
+    path = CLI / name
+    if not path.is_file():
+        missing("../shared/fixtures/cli")
+    return path.read_text(encoding="latin-1")
+
+
+def test_huawei_ont_info_by_label():
+    info = p.huawei_ont_info(fx("huawei/display-ont-info__1.txt"))
+    assert info["F/S/P"] == "0/ 0/6" and info["ONT-ID"] == "2"
+    assert info["Run state"] == "online"
+    assert (info["CPU occupation"], info["Memory occupation"]) == ("84", "44")
+    assert info["Description"] == "New_link"
+    assert info["ONT online duration"] == "0 day(s), 0 hour(s), 3 minute(s), 0 second(s)"
+    assert info["Last ONT actual NNI type"] == "auto"
+    assert info["Line profile name"] == "new_link"  # a later block, merged
+    assert info["Tr069 management"] == "Disable"  # no space after the colon
+
+
+def test_huawei_ont_info_other_firmware_and_by_sn():
+    info = p.huawei_ont_info(fx("huawei/display-ont-info__2.txt"))
+    assert info["ONT-ID"] == "131"
+    by_sn = p.huawei_ont_info(fx("huawei/display-ont-info-by-sn__2.txt"))
+    assert by_sn["F/S/P"] == "0/0/7" and by_sn["Run state"] == "offline"
+    assert p.first(by_sn, "ONT distance(m)") is None  # "-" means no value
+
+
+def test_huawei_version_joins_the_wrapped_description_and_drops_session_noise():
+    v = p.huawei_ont_version(fx("huawei/display-ont-version__1.txt"))
+    assert v["Equipment-ID"] == "EG8145X6"
+    assert v["Main Software Version"] == "V5R020C00S080"
+    assert v["ONT Version"] == "22AD.A"
+    assert v["OntProductDescription"] == (
+        "OptiXstar EG8145X6 GPON Terminal (CLASS B+/PRODUCT ID:2150084405HYM7076782/CHIP:"
+        "00000020210603)"
+    )
+    assert "Command" not in v and not any("MARLLM01" in k for k in v)
+
+
+def test_huawei_wan_info_new_and_old_labels():
+    wans = p.huawei_wan_info(fx("huawei/display-ont-wan-info__1.txt"))
+    assert [w["Name"] for w in wans] == [
+        "OLT_1",
+        "OLT_2",
+        "PATATA",
+        "PATATA_2",
+        "INTERNET_5",
+        "INTERNET_7",
+    ]
+    assert (wans[0]["Service type"], wans[0]["IPv4 address"], wans[0]["Manage VLAN"]) == (
+        "Tr069",
+        "1.1.1.1",
+        "1000",
+    )
+    assert wans[0]["IPv6 address preferred time"] == "-"
+    old = p.huawei_wan_info(fx("huawei/display-ont-wan-info__2.txt"))
+    assert old[0]["Connection status"] == "Connected" and old[0]["IP"] == "1.1.2.2"
+
+
+def test_huawei_wlan_and_optical_with_hint_prompt_and_prompts():
+    ssids = p.huawei_wlan_info(fx("huawei/display-ont-wlan-info__1.txt"))
+    assert [(s["SSID Index"], s["SSID"]) for s in ssids] == [("1", "TEST_2_4G"), ("5", "TEST_5_G")]
+    optical = p.huawei_optical_info(fx("huawei/display-ont-optical-info__1.txt"))
+    assert optical["Rx optical power(dBm)"] == "-18.18"
+    assert optical["OLT Rx ONT optical power(dBm)"] == "-22.22"
+    assert optical["Vendor name"] == "HUAWEI"
+
+
+def test_alarm_blocks_are_skipped():
+    text = p.clean(fx("huawei/alarm-interleaved-in-session__1.txt"))
+    assert "ALARM" not in text and "CAUSE" not in text and "END-" not in text
+    assert p.kv_blocks(fx("huawei/alarm-interleaved-in-session__1.txt")) == []
+
+
+def test_huawei_info_summary():
+    s = p.huawei_info_summary(fx("huawei/display-ont-info-summary__1.txt"))
+    assert s["port"] == "0/1/0"
+    assert [(o["ontId"], o["runState"], o["type"]) for o in s["onts"]] == [
+        (0, "online", "P612E"),
+        (1, "offline", "P871E-G"),
+    ]
+
+
+def test_zte_detail_info():
+    d = p.zte_detail_info(fx("zte/show-gpon-onu-detail-info__1.txt"))
+    assert d["ONU interface"] == "gpon-onu_1/12/1:1"
+    assert d["Serial number"] == "ZTEGCCEC5655"
+    assert d["Online Duration"] == "127h 56m 21s"
+    assert d["Multicast encryption current state"] == "N/A"
+    assert d["Password"] == ""
+    assert [r["authpass"] for r in d["_history"]][-1] == "2023-03-29 00:17:28"
+    assert d["_history"][-1]["offline"] is None and len(d["_history"]) == 4
+
+
+def test_zte_wan_ip_redacts_pppoe_credentials():
+    [wan] = p.zte_wan_ip(fx("zte/show-gpon-remote-onu-wan-ip__1.txt"))
+    assert (wan["Mode"], wan["CVLAN"], wan["Current gateway"]) == ("PPPoE", "88", "172.16.202.1")
+    redacted = p.PARSERS["zte"]["show-gpon-remote-onu-wan-ip"](
+        fx("zte/show-gpon-remote-onu-wan-ip__1.txt")
+    )
+    assert redacted[0]["Password"] == "***" and redacted[0]["User name"] == "***"
+
+
+def test_zte_tables():
+    att = p.zte_attenuation(fx("zte/show-pon-power-attenuation__1.txt"))
+    assert att["up"] == {"olt": "-20.980", "onu": "2.359", "attenuation": "23.339"}
+    assert att["down"]["onu"] == "-17.560"
+    assert p.zte_attenuation(fx("zte/show-pon-power-attenuation__2.txt"))
+    state = p.zte_onu_state(fx("zte/show-gpon-onu-state__1.txt"))
+    assert state[0] == {
+        "interface": "gpon-onu_1/1/1:1",
+        "rack": 1,
+        "shelf": 1,
+        "port": 1,
+        "onuId": 1,
+        "admin": "enable",
+        "omcc": "enable",
+        "o7": "operation",
+        "phase": "working",
+    }
+    assert {r["phase"] for r in state} >= {"working", "LOS", "DyingGasp"}
+    uncfg = p.zte_uncfg(fx("zte/show-gpon-onu-uncfg__2.txt"))
+    assert [r["sn"] for r in uncfg] == ["HWTC1F14CAAD", "ZTEGD824CDF3", "ZTEGDA5918AC"]
+    assert [r["sn"] for r in p.zte_uncfg(fx("zte/show-gpon-onu-uncfg__1.txt"))] == ["HWTC12930F9D"]
+
+
+@pytest.mark.parametrize(
+    "path", sorted(str(x.relative_to(CLI)) for x in CLI.glob("*/*.txt")) if CLI.is_dir() else []
+)
+def test_every_capture_goes_through_every_parser_of_its_vendor(path):
+    text = fx(path)
+    for parse in p.PARSERS[path.split("/")[0]].values():
+        parse(text)  # must not raise
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet=st.characters(codec="latin-1"), max_size=600))
+def test_parsers_never_raise_on_arbitrary_text(text):
+    for table in p.PARSERS.values():
+        for parse in table.values():
+            parse(text)
+
+
+def test_durations():
+    assert duration_seconds("22 day(s), 1 hour(s), 23 minute(s), 23 second(s)") == 1905803
+    assert duration_seconds("127h 56m 21s") == 127 * 3600 + 56 * 60 + 21
+    assert duration_seconds("-") is None
+
+
+NOW = datetime(2024, 5, 1, 12, 0, 0, tzinfo=UTC)
+
+
+def test_huawei_sections_from_real_captures():
+    raw = {
+        "info": p.huawei_ont_info(fx("huawei/display-ont-info__1.txt")),
+        "version": p.huawei_ont_version(fx("huawei/display-ont-version__1.txt")),
+        "wan": p.huawei_wan_info(fx("huawei/display-ont-wan-info__1.txt")),
+        "wlan": p.huawei_wlan_info(fx("huawei/display-ont-wlan-info__1.txt")),
+    }
+    s = huawei_sections(raw, NOW, ZoneInfo("UTC"))
+    g = s["general"]
+    assert g.status == "partial"
+    assert set(g.missing) == {"provisioningCode", "totalRam", "freeRam"}
+    assert (g.data["modelName"], g.data["cpuUsage"], g.data["memoryUsage"]) == (
+        "EG8145X6",
+        "84%",
+        "44%",
+    )
+    assert g.data["uptime"] == "2024-05-01 11:57:00"  # online 3 minutes
+    mgmt = s["ipInterface11"]
+    assert mgmt.status == "partial" and mgmt.data["role"] == "management"
+    assert (mgmt.data["name"], mgmt.data["ipAddress"], mgmt.data["vlanId"]) == (
+        "OLT_1",
+        "1.1.1.1",
+        "1000",
+    )
+    assert mgmt.data["natEnabled"] is False and mgmt.data["dnsServers"] == "8.8.8.8,8.8.4.4"
+    # Every INTERNET WAN of this ONT is bridged: the ONT routes no internet WAN itself.
+    assert s["ipInterface21"].status == "absent"
+    w = s["wirelessLan"]
+    assert (w.data["ssid"], w.data["standard"], w.data["totalAssociations"]) == (
+        "TEST_2_4G",
+        "802.11 b/g/n",
+        "2",
+    )
+    assert w.status == "partial" and "channel" in w.missing and "password" not in w.missing
+    assert s["wifiSurvey"].status == "unavailable"
+
+
+def test_zte_sections_from_real_captures():
+    raw = {
+        "detail": p.zte_detail_info(fx("zte/show-gpon-onu-detail-info__1.txt")),
+        "equip": {},
+        "wan": [p.redact(r) for r in p.zte_wan_ip(fx("zte/show-gpon-remote-onu-wan-ip__1.txt"))],
+    }
+    s = zte_sections(raw, NOW, ZoneInfo("UTC"))
+    g = s["general"]
+    assert g.data["serialNumber"] == "ZTEGCCEC5655"
+    assert g.data["modelName"] == ""  # detail-info's Type (F601) is a profile, not the model
+    assert "modelName" in g.missing and "cpuUsage" in g.missing and g.status == "partial"
+    assert g.data["uptimeAgo"] == "5 days, 7 hours, 56 minutes, 21 seconds ago"
+    wan = s["ipInterface21"].data
+    assert (wan["addressingType"], wan["vlanId"], wan["defaultGateway"]) == (
+        "PPPoE",
+        "88",
+        "172.16.202.1",
+    )
+    assert "XXXXXXXXXX" not in str(s) and "***" not in str(wan.values())
+    assert s["wirelessLan"].status == "unavailable" and s["wifiSurvey"].status == "unavailable"

@@ -1,0 +1,289 @@
+"""TR-069 stats read over the OLT CLI, end to end: the app and simulated Huawei/ZTE OLTs over
+real SSH and Telnet on loopback, every response validated against the contract."""
+
+import asyncio
+import shutil
+import time
+
+import httpx
+import pytest
+
+from ponapi.main import create_app
+from ponapi.olt.drivers import Location
+from ponapi.olt.session import ZTE, CliSession, Target
+from ponapi.sim.olt import OltSim, demo_onus
+from tests.conftest import add_user, make_settings, token_for
+from tests.fixtures import validate_stats
+
+OLT_PASSWORD = "olt-Secret-77"
+
+
+class Env:
+    def __init__(self, sim, client, headers, olt_id):
+        self.sim, self.client, self.headers, self.olt_id = sim, client, headers, olt_id
+
+    async def stats(self, serial, **params):
+        r = await self.client.get(
+            f"/api/olts/{self.olt_id}/onus/{serial}/tr069-stats",
+            params=params,
+            headers=self.headers,
+        )
+        validate_stats(r.json())
+        assert OLT_PASSWORD not in r.text
+        return r
+
+
+async def _env(
+    tmp_path, sqlite_template, brand, protocol, onus=4, register_locations=True, **settings_kw
+):
+    sim = OltSim(
+        brand=brand,
+        model="MA5800-X7" if brand == "huawei" else "C320",
+        password=OLT_PASSWORD,
+        onus=demo_onus(brand, onus),
+    )
+    port = await (sim.start_ssh() if protocol == "ssh" else sim.start_telnet())
+    db = tmp_path / "cli.db"
+    shutil.copy(sqlite_template, db)
+    app = create_app(make_settings(tmp_path, f"sqlite+aiosqlite:///{db}", **settings_kw))
+    return sim, port, app
+
+
+@pytest.fixture
+async def make_env(tmp_path, sqlite_template):
+    stack = []
+
+    async def build(brand="huawei", protocol="ssh", onus=4, register_locations=True, **settings_kw):
+        sim, port, app = await _env(tmp_path, sqlite_template, brand, protocol, onus, **settings_kw)
+        lifespan = app.router.lifespan_context(app)
+        await lifespan.__aenter__()
+        client = httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://t")
+        stack.append((sim, lifespan, client))
+        await add_user(app, "tech", "technician")
+        await add_user(app, "admin", "admin")
+        admin = {"Authorization": f"Bearer {await token_for(client, 'admin')}"}
+        olt = (
+            await client.post(
+                "/api/olts",
+                headers=admin,
+                json={
+                    "name": f"{brand}-{protocol}",
+                    "brand": brand,
+                    "model": sim.model,
+                    "host": "127.0.0.1",
+                    "port": port,
+                    "protocol": protocol,
+                    "username": "noc",
+                    "password": OLT_PASSWORD,
+                    "statsSource": "cli",
+                },
+            )
+        ).json()["data"]
+        for u in sim.onus:
+            body = {"serial": u.serial.canonical}
+            if register_locations:
+                body.update(frame=u.frame, slot=u.slot, port=u.port, ontId=u.ont_id)
+            assert (
+                await client.post(f"/api/olts/{olt['id']}/onus", headers=admin, json=body)
+            ).status_code == 201
+        tech = {"Authorization": f"Bearer {await token_for(client, 'tech')}"}
+        return Env(sim, client, tech, olt["id"])
+
+    yield build
+    for sim, lifespan, client in stack:
+        await client.aclose()
+        await lifespan.__aexit__(None, None, None)
+        await sim.stop()
+
+
+@pytest.mark.parametrize("protocol", ["ssh", "telnet"])
+async def test_huawei_ont_over_the_cli(make_env, protocol):
+    env = await make_env("huawei", protocol)
+    u = env.sim.onus[2]
+    r = await env.stats(u.serial.dashed)
+    assert r.status_code == 200, r.text
+    body = r.json()
+    meta, data = body["meta"], body["data"]
+    assert meta["source"] == "olt-cli"
+    assert meta["device"]["location"] == {"frame": 0, "slot": 1, "port": 0, "ontId": 2}
+    assert {k: v["status"] for k, v in meta["sections"].items()} == {
+        "general": "partial",
+        "ipInterface11": "partial",
+        "ipInterface21": "partial",
+        "wirelessLan": "partial",
+        "wifiSurvey": "unavailable",
+    }
+    g = data["general"]
+    assert (g["modelName"], g["softwareVersion"], g["serialNumber"]) == (
+        "EG8145V5",
+        "V5R020C00S280",
+        u.serial.hex,
+    )
+    assert g["cpuUsage"] == f"{u.cpu}%" and g["manufacturer"] == "Huawei"
+    assert "totalRam" in meta["sections"]["general"]["missing"]
+    assert data["ipInterface11"]["role"] == "management"
+    assert data["ipInterface11"]["ipAddress"] == u.wans[0].ip
+    assert data["ipInterface21"]["vlanId"] == "108" and data["ipInterface21"]["natEnabled"]
+    assert data["wirelessLan"]["ssid"] == u.ssids[0][1]
+    assert data["wifiSurvey"] is None
+    # The session was prepared as real clients do, and the alarm the OLT printed was ignored.
+    assert env.sim.commands[:4] == ["enable", "undo smart", "scroll", "infoswitch cli OFF"]
+    assert env.sim.logins == 1
+
+
+@pytest.mark.parametrize("protocol", ["ssh", "telnet"])
+async def test_zte_onu_over_the_cli(make_env, protocol):
+    env = await make_env("zte", protocol)
+    u = env.sim.onus[1]
+    r = await env.stats(u.serial.canonical)
+    assert r.status_code == 200, r.text
+    data, meta = r.json()["data"], r.json()["meta"]
+    assert data["general"]["modelName"] == "F670L"  # from remote-onu equip
+    assert data["general"]["serialNumber"] == u.serial.canonical
+    assert data["ipInterface21"]["addressingType"] == "PPPoE"
+    assert meta["sections"]["wirelessLan"]["status"] == "unavailable"
+    assert u.pppoe_password not in r.text  # ZTE prints it; it never leaves the parser
+    assert "show gpon onu detail-info gpon-onu_1/1/0:2" in env.sim.commands
+    assert env.sim.commands[0] == "terminal length 0"
+
+
+async def test_zte_c600_interface_names(make_env):
+    env = await make_env("zte", "telnet")
+    env.sim.model = "C600"
+    r = await env.client.patch(
+        f"/api/olts/{env.olt_id}", json={"model": "C600"}, headers=await _admin(env)
+    )
+    assert r.status_code == 200
+    assert (await env.stats(env.sim.onus[0].serial.canonical)).status_code == 200
+    assert any(c.startswith("show gpon onu detail-info gpon_onu-1/1/0:1") for c in env.sim.commands)
+
+
+async def _admin(env):
+    return {"Authorization": f"Bearer {await token_for(env.client, 'admin')}"}
+
+
+async def test_an_onu_without_location_is_found_by_serial_and_remembered(make_env):
+    env = await make_env("huawei", "ssh", register_locations=False)
+    u = env.sim.onus[3]
+    assert (await env.stats(u.serial.canonical)).status_code == 200
+    assert f"display ont info by-sn {u.serial.hex}" in env.sim.commands
+    onu = (
+        await env.client.get(
+            f"/api/olts/{env.olt_id}/onus/{u.serial.canonical}", headers=env.headers
+        )
+    ).json()["data"]
+    assert (onu["frame"], onu["slot"], onu["port"], onu["ontId"]) == (0, 1, 0, 3)
+
+
+async def test_a_stale_registered_location_is_corrected(make_env):
+    env = await make_env("huawei", "telnet")
+    a, b = env.sim.onus[0], env.sim.onus[1]
+    a.ont_id, b.ont_id = b.ont_id, a.ont_id  # the two ONTs were swapped on the OLT
+    r = await env.stats(a.serial.canonical)
+    assert r.status_code == 200
+    assert r.json()["meta"]["device"]["location"]["ontId"] == a.ont_id
+
+
+async def test_50_concurrent_requests_for_different_onus_use_one_login(make_env):
+    env = await make_env("huawei", "ssh", onus=50)
+    env.sim.command_delay = 0.002
+    results = await asyncio.gather(*(env.stats(u.serial.canonical) for u in env.sim.onus))
+    assert [r.status_code for r in results] == [200] * 50
+    assert env.sim.logins == 1 and env.sim.failed_logins == 0
+    assert {r.json()["data"]["general"]["serialNumber"] for r in results} == {
+        u.serial.hex for u in env.sim.onus
+    }
+
+
+async def test_a_serial_with_a_command_in_it_never_reaches_the_olt(make_env):
+    env = await make_env("huawei", "telnet")
+    for bad in (
+        "HWTC1234%0Areboot",
+        "HWTC1A2B3C00;reboot",
+        "HWTC1A2B3C00%0D%0Aquit",
+        "HWTC1A2B3C00 undo",
+    ):
+        r = await env.client.get(
+            f"/api/olts/{env.olt_id}/onus/{bad}/tr069-stats", headers=env.headers
+        )
+        assert (r.status_code, r.json()["code"]) == (400, "INVALID_SERIAL")
+    assert env.sim.commands == [] and env.sim.logins == 0
+    session = CliSession(Target("127.0.0.1", 1, "telnet", "u", "p", "zte"), ZTE)
+    with pytest.raises(ValueError):
+        await session.run("show version\nreboot")
+    with pytest.raises(ValueError):
+        Location(0, 1, -1, 3)
+
+
+async def test_wrong_olt_password_is_auth_failed_and_not_retried_at_once(make_env):
+    env = await make_env("zte", "telnet")
+    env.sim.password = "changed-on-the-olt"
+    r = await env.stats(env.sim.onus[0].serial.canonical)
+    assert (r.status_code, r.json()["code"]) == (502, "OLT_AUTH_FAILED")
+    r = await env.stats(env.sim.onus[1].serial.canonical)
+    assert (r.status_code, r.json()["code"]) == (502, "OLT_AUTH_FAILED")
+    assert "not retried" in r.json()["details"]
+    assert env.sim.failed_logins == 1  # the back-off protects the account from lockout
+
+
+async def test_wrong_password_over_ssh(make_env):
+    env = await make_env("huawei", "ssh")
+    env.sim.password = "other"
+    r = await env.stats(env.sim.onus[0].serial.canonical)
+    assert (r.status_code, r.json()["code"]) == (502, "OLT_AUTH_FAILED")
+
+
+async def test_login_limit_is_reported(make_env):
+    env = await make_env("huawei", "telnet")
+    env.sim.max_sessions = 0
+    r = await env.stats(env.sim.onus[0].serial.canonical)
+    assert (r.status_code, r.json()["code"]) == (502, "OLT_UNREACHABLE")
+    assert "limit" in r.json()["details"]
+
+
+async def test_connection_dropped_mid_output_then_recovery(make_env):
+    env = await make_env("huawei", "ssh")
+    env.sim.fault = "drop"
+    r = await env.stats(env.sim.onus[0].serial.canonical)
+    assert (r.status_code, r.json()["code"]) == (502, "OLT_UNREACHABLE")
+    env.sim.fault = ""
+    assert (await env.stats(env.sim.onus[0].serial.canonical)).status_code == 200
+
+
+async def test_a_session_the_olt_dropped_while_idle_is_replaced(make_env):
+    env = await make_env("zte", "ssh")
+    assert (await env.stats(env.sim.onus[0].serial.canonical)).status_code == 200
+    env.sim.disconnect_all()
+    await asyncio.sleep(0.05)
+    assert (await env.stats(env.sim.onus[1].serial.canonical)).status_code == 200
+    assert env.sim.logins == 2
+
+
+@pytest.mark.parametrize("fault", ["stall", "no_prompt", "endless_pager"])
+async def test_an_olt_that_never_finishes_hits_the_budget(make_env, fault):
+    env = await make_env("huawei", "telnet", request_budget_seconds=2.0)
+    assert (await env.stats(env.sim.onus[0].serial.canonical)).status_code == 200
+    env.sim.fault = fault
+    started = time.monotonic()
+    r = await env.stats(env.sim.onus[1].serial.canonical)
+    assert (r.status_code, r.json()["code"]) == (504, "UPSTREAM_TIMEOUT")
+    assert time.monotonic() - started < 4
+    env.sim.fault = ""
+    assert (await env.stats(env.sim.onus[2].serial.canonical)).status_code == 200
+
+
+async def test_unreachable_olt(make_env):
+    env = await make_env("huawei", "ssh")
+    await env.sim.stop()
+    r = await env.stats(env.sim.onus[0].serial.canonical)
+    assert (r.status_code, r.json()["code"]) == (502, "OLT_UNREACHABLE")
+
+
+async def test_unknown_serial_on_the_olt(make_env):
+    env = await make_env("huawei", "ssh", register_locations=False)
+    admin = await _admin(env)
+    await env.client.post(
+        f"/api/olts/{env.olt_id}/onus", headers=admin, json={"serial": "HWTC00000099"}
+    )
+    r = await env.stats("HWTC00000099")
+    assert (r.status_code, r.json()["code"]) == (404, "ONU_NOT_FOUND")
