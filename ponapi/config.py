@@ -36,6 +36,7 @@ class Settings(BaseSettings):
     display_timezone: str = "UTC"
     request_budget_seconds: float = Field(default=30.0, gt=0, le=600)
     log_level: str = "INFO"
+    discover_budget_seconds: float = Field(default=120.0, gt=0, le=1800)
     olt_sessions_per_olt: int = Field(default=1, ge=1, le=8)
     olt_login_timeout_seconds: float = Field(default=20.0, gt=0, le=120)
     olt_command_timeout_seconds: float = Field(default=30.0, gt=0, le=300)

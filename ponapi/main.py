@@ -12,7 +12,7 @@ from ponapi import __version__
 from ponapi.acs.genieacs import GenieAcsClient
 from ponapi.api.deps import AppContext
 from ponapi.api.errors import install_error_handlers
-from ponapi.api.routes import auth, health, olts, tr069
+from ponapi.api.routes import auth, discover, health, olts, tr069
 from ponapi.cache import make_cache
 from ponapi.config import Settings, get_settings
 from ponapi.crypto import CredentialCipher
@@ -74,6 +74,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     install_error_handlers(app)
     app.include_router(health.router)
     app.include_router(auth.router)
+    app.include_router(discover.router)  # before olts: /onus/discover is not an ONU serial
     app.include_router(olts.router)
     app.include_router(tr069.router)
     return app

@@ -89,12 +89,30 @@ def test_alarm_blocks_are_skipped():
     assert p.kv_blocks(fx("huawei/alarm-interleaved-in-session__1.txt")) == []
 
 
-def test_huawei_info_summary():
-    s = p.huawei_info_summary(fx("huawei/display-ont-info-summary__1.txt"))
-    assert s["port"] == "0/1/0"
-    assert [(o["ontId"], o["runState"], o["type"]) for o in s["onts"]] == [
+def test_huawei_info_summary_per_port():
+    [port] = p.huawei_info_summary(fx("huawei/display-ont-info-summary__1.txt"))
+    assert (port["frame"], port["slot"], port["port"]) == (0, 1, 0)
+    assert [(o["ontId"], o["runState"], o["type"]) for o in port["onts"]] == [
         (0, "online", "P612E"),
         (1, "offline", "P871E-G"),
+    ]
+    ports = p.huawei_info_summary(fx("huawei/display-ont-info-summary__2.txt"))
+    assert [(x["port"], x["onts"][0]["sn"]) for x in ports][:2] == [
+        (11, "1234567890ABCDEF"),
+        (12, "AAAAAAAAAAAAAAAA"),
+    ]
+
+
+def test_board_list_and_zte_olt_config():
+    boards = p.huawei_boards(fx("huawei/display-board__1.txt"))
+    assert [(b["slot"], b["status"]) for b in boards] == [
+        ("0", "Normal"),
+        ("2", "Normal"),
+        ("3", "Active_normal"),
+        ("4", "Standby_failed"),
+    ]
+    assert p.zte_olt_config_onus(fx("zte/c600-show-running-config-excerpt__1.txt")) == [
+        {"onuId": 1, "type": "F601", "sn": "FHTT6A9B7700"}
     ]
 
 

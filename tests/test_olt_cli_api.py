@@ -287,3 +287,31 @@ async def test_unknown_serial_on_the_olt(make_env):
     )
     r = await env.stats("HWTC00000099")
     assert (r.status_code, r.json()["code"]) == (404, "ONU_NOT_FOUND")
+
+
+@pytest.mark.parametrize(("brand", "protocol"), [("huawei", "ssh"), ("zte", "telnet")])
+async def test_discover_lists_and_registers_every_onu(make_env, brand, protocol):
+    env = await make_env(brand, protocol, onus=40, register_locations=False)
+    admin = await _admin(env)
+    moved = env.sim.onus[0]
+    env.sim.onus[0] = type(moved)(**{**moved.__dict__, "ont_id": 77})  # re-ranged on the OLT
+    await env.client.delete(
+        f"/api/olts/{env.olt_id}/onus/{env.sim.onus[5].serial.canonical}", headers=admin
+    )
+    r = await env.client.post(f"/api/olts/{env.olt_id}/onus/discover", headers=env.headers)
+    assert r.status_code == 200, r.text
+    data = r.json()["data"]
+    assert len(data["onus"]) == 40
+    assert data["registered"] == 1  # the deleted one comes back
+    assert data["moved"] == 39  # registered without a location: now they have one
+    first = next(o for o in data["onus"] if o["serial"] == env.sim.onus[0].serial.canonical)
+    assert first["ontId"] == 77 and first["state"] in ("online", "working")
+    listed = (await env.client.get(f"/api/olts/{env.olt_id}/onus", headers=env.headers)).json()
+    assert len(listed["data"]) == 40 and all(o["ontId"] is not None for o in listed["data"])
+    again = (
+        await env.client.post(f"/api/olts/{env.olt_id}/onus/discover", headers=env.headers)
+    ).json()["data"]
+    assert (again["registered"], again["moved"], again["known"]) == (0, 0, 40)
+    assert env.sim.logins == 1
+    viewer_forbidden = await env.client.post(f"/api/olts/{env.olt_id}/onus/discover")
+    assert viewer_forbidden.status_code == 401

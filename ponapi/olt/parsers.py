@@ -137,17 +137,28 @@ _SUMMARY_ROW = re.compile(
     r"^\s*(\d+)\s+(online|offline)\s+(\S+\s+\S+|-)\s+(\S+\s+\S+|-)\s+(.+?)\s*$", re.I
 )
 _SN_ROW = re.compile(r"^\s*(\d+)\s+([0-9A-Fa-f]{16})\s+(\S+)\s+(-?\d+|-)\s+(\S+)/(\S+)\s*(.*)$")
+_PORT = re.compile(r"In port\s+(\d+)\s*/\s*(\d+)\s*/\s*(\d+)")
 
 
-def huawei_info_summary(text: str) -> dict[str, Any]:
-    """``display ont info summary F/S/P``: ONT id, state and serial of every ONT on a port."""
-    lines = clean(text).split("\n")
-    port = None
+def huawei_info_summary(text: str) -> list[dict[str, Any]]:
+    """``display ont info summary F/S[/P]``: every ONT of each port (id, state, serial, type)."""
+    ports: list[dict[str, Any]] = []
     onts: dict[int, dict[str, Any]] = {}
-    for line in lines:
-        m = re.search(r"In port\s+(\d+/\s*\d+/\s*\d+)", line)
+    for line in clean(text).split("\n"):
+        m = _PORT.search(line)
         if m:
-            port = m.group(1).replace(" ", "")
+            onts = {}
+            ports.append(
+                {
+                    "frame": int(m.group(1)),
+                    "slot": int(m.group(2)),
+                    "port": int(m.group(3)),
+                    "onts": onts,
+                }
+            )
+            continue
+        if not ports:
+            continue
         m = _SUMMARY_ROW.match(line)
         if m:
             onts.setdefault(int(m.group(1)), {})["runState"] = m.group(2).lower()
@@ -155,9 +166,22 @@ def huawei_info_summary(text: str) -> dict[str, Any]:
         m = _SN_ROW.match(line)
         if m:
             onts.setdefault(int(m.group(1)), {}).update(
-                {"sn": m.group(2).upper(), "type": m.group(3)}
+                {"sn": m.group(2).upper(), "type": m.group(3), "description": m.group(7).strip()}
             )
-    return {"port": port, "onts": [{"ontId": k, **v} for k, v in sorted(onts.items())]}
+    return [
+        {**port, "onts": [{"ontId": k, **v} for k, v in sorted(port["onts"].items())]}
+        for port in ports
+    ]
+
+
+def huawei_boards(text: str) -> list[dict[str, str]]:
+    """``display board F``: slots that hold a board (slot, name, status)."""
+    rows = []
+    for line in clean(text).split("\n"):
+        m = re.match(r"^\s*(\d+)\s+(\S+)\s+(\S+)", line)
+        if m:
+            rows.append({"slot": m.group(1), "board": m.group(2), "status": m.group(3)})
+    return rows
 
 
 # --- ZTE ------------------------------------------------------------------------------------
@@ -272,6 +296,19 @@ def zte_uncfg(text: str) -> list[dict[str, str]]:
     return rows
 
 
+_CFG_ONU = re.compile(r"^\s*onu\s+(\d+)\s+type\s+(\S+)\s+sn\s+([A-Za-z]{4}[0-9A-Fa-f]{8})\b")
+
+
+def zte_olt_config_onus(text: str) -> list[dict[str, Any]]:
+    """``show running-config interface gpon-olt_R/S/P``: ``onu N type T sn SN`` lines."""
+    rows = []
+    for line in clean(text).split("\n"):
+        m = _CFG_ONU.match(line)
+        if m:
+            rows.append({"onuId": int(m.group(1)), "type": m.group(2), "sn": m.group(3).upper()})
+    return rows
+
+
 SECRET_LABELS = {"Password", "User name", "Username", "PPPoE password", "Key", "WPA key"}
 
 
@@ -292,6 +329,7 @@ PARSERS: dict[str, dict[str, Callable[[str], Any]]] = {
         "display-ont-wlan-info": huawei_wlan_info,
         "display-ont-optical-info": huawei_optical_info,
         "display-ont-info-summary": huawei_info_summary,
+        "display-board": huawei_boards,
     },
     "zte": {
         "show-gpon-onu-detail-info": zte_detail_info,
@@ -301,5 +339,6 @@ PARSERS: dict[str, dict[str, Callable[[str], Any]]] = {
         "show-gpon-remote-onu-wan-ip": lambda t: [redact(r) for r in zte_wan_ip(t)],
         "show-gpon-remote-onu-equip": zte_equip,
         "show-pon-power-attenuation": zte_attenuation,
+        "show-running-config-interface-gpon-olt": zte_olt_config_onus,
     },
 }

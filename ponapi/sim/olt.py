@@ -374,6 +374,14 @@ class _HuaweiShell(_Shell):
 
     def display(self, w: list[str]) -> str | None:
         sim = self.sim
+        if w[1:] == ["board", "0"]:
+            return hw_boards(sim)
+        if w[1:4] == ["ont", "info", "summary"] and len(w) == 5:
+            m = re.fullmatch(r"(\d+)/(\d+)", w[4])
+            if m is None:
+                return None
+            onus = [u for u in sim.onus if (u.frame, u.slot) == (int(m.group(1)), int(m.group(2)))]
+            return hw_summary(onus) if onus else "  Failure: The board does not support GPON"
         if w[1:4] == ["ont", "info", "by-sn"] and len(w) == 5:
             onu = sim.onu_by_serial(w[4])
             return hw_info(onu) if onu else "  Failure: The ONT does not exist"
@@ -423,7 +431,18 @@ class _ZteShell(_Shell):
             else r"gpon-onu_(\d+)/(\d+)/(\d+):(\d+)"
         )
         output: str | None = None
-        if w[:5] == ["show", "gpon", "onu", "by", "sn"] and len(w) == 6:
+        olt_re = r"gpon_olt-(\d+)/(\d+)/(\d+)" if self.titan else r"gpon-olt_(\d+)/(\d+)/(\d+)"
+        if w == ["show", "gpon", "onu", "state"]:
+            output = zte_state(self.sim.onus, self.titan)
+        elif (
+            w[:3] == ["show", "running-config", "interface"]
+            and len(w) == 4
+            and (m := re.fullmatch(olt_re, w[3]))
+        ):
+            port = tuple(int(x) for x in m.groups())
+            onus = [u for u in self.sim.onus if (u.frame, u.slot, u.port) == port]
+            output = zte_olt_config(w[3], onus)
+        elif w[:5] == ["show", "gpon", "onu", "by", "sn"] and len(w) == 6:
             onu = self.sim.onu_by_serial(w[5])
             output = zte_by_sn(onu, self.titan) if onu else NO_INFO
         elif len(w) == 5 and w[:4] in (
@@ -588,6 +607,74 @@ def hw_wlan(u: SimOnu) -> str:
             rule,
         ]
     return "\n".join(out)
+
+
+def hw_boards(sim: OltSim) -> str:
+    slots = sorted({u.slot for u in sim.onus} | {9})
+    rule = "  " + "-" * 73
+    rows = [rule, "  SlotID  BoardName  Status          SubType0 SubType1    Online/Offline", rule]
+    for slot in slots:
+        name, status = ("H901MPLA", "Active_normal") if slot == 9 else ("H901GPHF", "Normal")
+        rows.append(f"  {slot:<8}{name:<11}{status}")
+    return "\n".join([*rows, rule])
+
+
+def hw_summary(onus: list[SimOnu]) -> str:
+    rule = "  " + "-" * 78
+    out = ["  Command is being executed. Please wait"]
+    for port in sorted({(u.frame, u.slot, u.port) for u in onus}):
+        here = sorted(
+            (u for u in onus if (u.frame, u.slot, u.port) == port), key=lambda u: u.ont_id
+        )
+        online = sum(u.online for u in here)
+        out += [
+            rule,
+            f"  In port {port[0]}/{port[1]}/{port[2]}, the total of ONTs are: "
+            f"{len(here)}, online: {online}",
+            rule,
+            "  ONT  Run     Last                Last                Last",
+            "  ID   State   UpTime              DownTime            DownCause",
+            rule,
+        ]
+        for u in here:
+            state = "online " if u.online else "offline"
+            out.append(f"  {u.ont_id:<4} {state} 2026-11-20 08:00:00 -                   -")
+        out += [
+            rule,
+            "  ONT        SN        Type          Distance Rx/Tx power  Description",
+            "  ID                                    (m)      (dBm)",
+            rule,
+        ]
+        for u in here:
+            power = "-19.52/2.21" if u.online else "-/-"
+            out.append(
+                f"  {u.ont_id:<3} {u.serial.hex} {u.model:<16} 1532  {power:<12} "
+                f"{u.description[:20]}"
+            )
+        out += [rule, ""]
+    return "\n".join(out)
+
+
+def zte_state(onus: list[SimOnu], titan: bool) -> str:
+    fmt_if = "gpon_onu-{}/{}/{}:{}" if titan else "gpon-onu_{}/{}/{}:{}"
+    rows = ["OnuIndex               Admin State  OMCC State   O7 State     Phase State", "-" * 76]
+    for u in sorted(onus, key=lambda u: (u.frame, u.slot, u.port, u.ont_id)):
+        name = fmt_if.format(u.frame, u.slot, u.port, u.ont_id)
+        rows.append(
+            f"{name:<23}enable       {'enable ' if u.online else 'disable'}      "
+            f"{'operation' if u.online else 'unknown  '}    "
+            f"{'working' if u.online else 'LOS'}"
+        )
+    return "\n".join(rows)
+
+
+def zte_olt_config(iface: str, onus: list[SimOnu]) -> str:
+    lines = ["Building configuration...", f"interface {iface}"]
+    lines += [
+        f"  onu {u.ont_id} type {u.model} sn {u.serial.canonical}"
+        for u in sorted(onus, key=lambda u: u.ont_id)
+    ]
+    return "\n".join([*lines, "$"])
 
 
 def zte_by_sn(u: SimOnu, titan: bool) -> str:

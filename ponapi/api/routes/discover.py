@@ -1,0 +1,103 @@
+"""POST /api/olts/{olt_id}/onus/discover: every ONU the OLT has, registered in one go."""
+
+from __future__ import annotations
+
+import time
+from typing import Annotated
+
+from fastapi import APIRouter, Depends
+from pydantic import Field
+from sqlalchemy import select
+
+from ponapi.api.deps import Ctx, Db, TechnicianUser, get_olt
+from ponapi.api.errors import ApiError, ErrorCode
+from ponapi.api.routes.tr069 import olt_ref
+from ponapi.api.schemas import CamelModel, Envelope
+from ponapi.db.models import Olt, Onu
+from ponapi.olt.discovery import discover
+from ponapi.stats.service import StatsService
+
+router = APIRouter(prefix="/api/olts", tags=["registry"])
+
+
+class DiscoveredOnu(CamelModel):
+    serial: str
+    serial_hex: str
+    frame: int
+    slot: int
+    port: int
+    ont_id: int
+    state: str
+    model: str
+    registry: str = Field(description="new | moved | known")
+
+
+class DiscoveryResult(CamelModel):
+    onus: list[DiscoveredOnu]
+    registered: int
+    moved: int
+    known: int
+
+
+@router.post("/{olt_id}/onus/discover", response_model=Envelope[DiscoveryResult])
+async def discover_onus(
+    olt: Annotated[Olt, Depends(get_olt)], _: TechnicianUser, db: Db, ctx: Ctx
+) -> Envelope[DiscoveryResult]:
+    """List every ONU the OLT has over its CLI (location, serial, state) and register them;
+    ONUs already registered get their location updated when the OLT says it changed."""
+    started = time.monotonic()
+    stub = Onu(id=0, olt_id=olt.id, serial="", frame=None, slot=None, port=None, ont_id=None)
+    ref = olt_ref(ctx, olt, stub)
+    olt_id, brand, model = olt.id, olt.brand, olt.model
+    await db.commit()  # no database connection is held while the OLT is read
+    if ref.target is None:
+        raise ApiError(ErrorCode.INVALID_REQUEST, f"OLT {olt_id} has no CLI access configured.")
+    service: StatsService = ctx.extras["stats"]
+    pool = service.pools.get(olt_id, ref.target)
+    found = await discover(pool, brand, model, started + ctx.settings.discover_budget_seconds)
+    existing = {
+        o.serial: o
+        for o in (await db.execute(select(Onu).where(Onu.olt_id == olt_id))).scalars().all()
+    }
+    out: list[DiscoveredOnu] = []
+    counts = {"new": 0, "moved": 0, "known": 0}
+    for f in found:
+        row = existing.get(f.serial.canonical)
+        where = (f.frame, f.slot, f.port, f.ont_id)
+        if row is None:
+            row = Onu(
+                olt_id=olt_id,
+                serial=f.serial.canonical,
+                frame=f.frame,
+                slot=f.slot,
+                port=f.port,
+                ont_id=f.ont_id,
+                description="",
+            )
+            db.add(row)
+            existing[row.serial] = row
+            status = "new"
+        elif (row.frame, row.slot, row.port, row.ont_id) != where:
+            row.frame, row.slot, row.port, row.ont_id = where
+            status = "moved"
+        else:
+            status = "known"
+        counts[status] += 1
+        out.append(
+            DiscoveredOnu(
+                serial=f.serial.canonical,
+                serial_hex=f.serial.hex,
+                frame=f.frame,
+                slot=f.slot,
+                port=f.port,
+                ont_id=f.ont_id,
+                state=f.state,
+                model=f.model,
+                registry=status,
+            )
+        )
+    await db.commit()
+    result = DiscoveryResult(
+        onus=out, registered=counts["new"], moved=counts["moved"], known=counts["known"]
+    )
+    return Envelope(data=result, message=f"{len(out)} ONUs found on OLT {olt_id}")
