@@ -6,7 +6,7 @@ STAMP   = $(VENV)/.installed-stamp
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: install run test lint typecheck pytest services bench clean
+.PHONY: install run serve test lint typecheck pytest services bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -17,6 +17,9 @@ $(STAMP): pyproject.toml
 install: $(STAMP)
 
 run: install
+	$(BIN)/ponapi demo --host $(HOST) --port $(PORT)
+
+serve: install
 	$(BIN)/ponapi serve --host $(HOST) --port $(PORT)
 
 services:

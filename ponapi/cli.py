@@ -86,6 +86,22 @@ def serve(
     )
 
 
+@app.command()
+def demo(
+    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="TCP port.")] = 8000,
+) -> None:
+    """Run ponapi with simulated GenieACS and OLTs and seeded users, OLTs and ONUs."""
+    from pathlib import Path
+
+    from ponapi.demo import run_demo
+
+    try:
+        asyncio.run(run_demo(host, port, Path(".ponapi") / "demo"))
+    except KeyboardInterrupt:
+        pass
+
+
 @users_app.command("create")
 def users_create(
     username: Annotated[str, typer.Argument(help="Login name.")],

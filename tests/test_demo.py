@@ -1,0 +1,58 @@
+"""``ponapi demo`` (what ``make run`` starts): the printed commands work as printed."""
+
+import json
+import os
+import re
+import socket
+import subprocess
+import sys
+import time
+
+from tests.fixtures import validate_stats
+from tests.services import free_port
+
+
+def test_demo_prints_three_commands_that_work_as_printed(tmp_path):
+    port = free_port()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "ponapi.cli", "demo", "--port", str(port)],
+        cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+    )
+    try:
+        lines: list[str] = []
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            line = proc.stdout.readline()
+            lines.append(line)
+            if line.startswith("List them:"):
+                break
+        banner = "".join(lines)
+        commands = [ln.strip() for ln in lines if ln.strip().startswith(("TOKEN=", "curl -s"))]
+        assert len(commands) == 3, banner  # login + two stats calls
+        while time.monotonic() < deadline:
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+                break
+            except OSError:
+                time.sleep(0.1)
+        script = "set -e\n" + "\n".join(commands[:3]).replace(
+            'curl -s', "echo '---'; curl -s")
+        out = subprocess.run(["bash", "-c", script], capture_output=True, text=True, timeout=60,
+                             cwd=tmp_path)
+        assert out.returncode == 0, out.stderr
+        bodies = [json.loads(chunk) for chunk in out.stdout.split("---") if chunk.strip()]
+        assert len(bodies) == 2
+        for body in bodies:
+            validate_stats(body)
+            assert body["success"] is True
+        assert bodies[0]["meta"]["source"] == "genieacs"
+        assert bodies[0]["data"]["general"]["modelName"] == "EG8145V5"
+        assert bodies[1]["meta"]["source"] == "olt-cli"
+        assert re.search(r'password "demo" \(demo mode only\)', banner)
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
