@@ -36,8 +36,8 @@ def test_demo_prints_three_commands_that_work_as_printed(tmp_path):
                 break
             except OSError:
                 time.sleep(0.1)
-        script = "set -e\n" + "\n".join(commands[:3]).replace(
-            'curl -s', "echo '---'; curl -s")
+        script = "set -e\n" + commands[0] + "\n" + "\n".join(
+            f"echo '---'; {c}" for c in commands[1:])
         out = subprocess.run(["bash", "-c", script], capture_output=True, text=True, timeout=60,
                              cwd=tmp_path)
         assert out.returncode == 0, out.stderr
