@@ -16,7 +16,10 @@ def test_demo_prints_three_commands_that_work_as_printed(tmp_path):
     port = free_port()
     proc = subprocess.Popen(
         [sys.executable, "-m", "ponapi.cli", "demo", "--port", str(port)],
-        cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        cwd=tmp_path,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
         env={**os.environ, "PYTHONUNBUFFERED": "1"},
     )
     try:
@@ -36,10 +39,12 @@ def test_demo_prints_three_commands_that_work_as_printed(tmp_path):
                 break
             except OSError:
                 time.sleep(0.1)
-        script = "set -e\n" + commands[0] + "\n" + "\n".join(
-            f"echo '---'; {c}" for c in commands[1:])
-        out = subprocess.run(["bash", "-c", script], capture_output=True, text=True, timeout=60,
-                             cwd=tmp_path)
+        script = (
+            "set -e\n" + commands[0] + "\n" + "\n".join(f"echo '---'; {c}" for c in commands[1:])
+        )
+        out = subprocess.run(
+            ["bash", "-c", script], capture_output=True, text=True, timeout=60, cwd=tmp_path
+        )
         assert out.returncode == 0, out.stderr
         bodies = [json.loads(chunk) for chunk in out.stdout.split("---") if chunk.strip()]
         assert len(bodies) == 2

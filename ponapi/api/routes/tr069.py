@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 import time
 from typing import Annotated, Any
@@ -16,8 +15,6 @@ from ponapi.api.errors import ApiError, ErrorCode
 from ponapi.api.routes.olts import find_onu
 from ponapi.crypto import CredentialError
 from ponapi.db.models import Olt, Onu, Role
-from ponapi.olt.drivers import Location
-from ponapi.olt.session import Target
 from ponapi.stats.service import OltRef, StatsService
 from ponapi.tr069.mapper import SECTIONS
 
@@ -98,26 +95,25 @@ async def tr069_stats(
 
 def olt_ref(ctx: AppContext, olt: Olt, onu: Onu) -> OltRef:
     """Plain data for the service; the OLT password is decrypted only into memory."""
-    target = None
-    if olt.host and olt.username:
-        try:
-            password = ctx.cipher.decrypt(olt.password_encrypted)
-        except CredentialError:
-            log.error("stored credentials of OLT %s cannot be decrypted", olt.id)
-        else:
-            target = Target(olt.host, olt.port, olt.protocol, olt.username, password, olt.brand)
-    location = None
-    if None not in (onu.frame, onu.slot, onu.port, onu.ont_id):
-        with contextlib.suppress(ValueError, TypeError):
-            location = Location(onu.frame, onu.slot, onu.port, onu.ont_id)  # type: ignore[arg-type]
-    return OltRef(
+    from ponapi.integration import OltInfo, OnuInfo, make_ref
+
+    password = ""
+    try:
+        password = ctx.cipher.decrypt(olt.password_encrypted)
+    except CredentialError:
+        log.error("stored credentials of OLT %s cannot be decrypted", olt.id)
+    info = OltInfo(
         id=olt.id,
-        stats_source=olt.stats_source,
         brand=olt.brand,
         model=olt.model,
-        target=target,
-        location=location,
+        stats_source=olt.stats_source,
+        host=olt.host if password else "",
+        port=olt.port,
+        protocol=olt.protocol,
+        username=olt.username,
+        password=password,
     )
+    return make_ref(info, OnuInfo(onu.frame, onu.slot, onu.port, onu.ont_id))
 
 
 async def remember_location(ctx: AppContext, onu_id: int, location: dict[str, int]) -> None:
