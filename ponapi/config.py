@@ -36,6 +36,8 @@ class Settings(BaseSettings):
     display_timezone: str = "UTC"
     request_budget_seconds: float = Field(default=30.0, gt=0, le=600)
     log_level: str = "INFO"
+    auth_cache_seconds: float = Field(default=5.0, ge=0, le=300)
+    registry_cache_seconds: float = Field(default=10.0, ge=0, le=3600)
     discover_budget_seconds: float = Field(default=120.0, gt=0, le=1800)
     olt_sessions_per_olt: int = Field(default=1, ge=1, le=8)
     olt_login_timeout_seconds: float = Field(default=20.0, gt=0, le=120)

@@ -19,6 +19,7 @@ from ponapi.crypto import CredentialCipher
 from ponapi.db.session import make_engine, make_sessionmaker
 from ponapi.requestid import RequestIdMiddleware
 from ponapi.stats.service import StatsService
+from ponapi.ttlcache import TtlMap
 
 log = logging.getLogger("ponapi")
 
@@ -44,6 +45,8 @@ def build_context(settings: Settings) -> AppContext:
         cipher=CredentialCipher(settings.credentials_key or settings.secret_key),
     )
     ctx.extras["acs"] = acs
+    ctx.extras["users"] = TtlMap(settings.auth_cache_seconds)
+    ctx.extras["registry"] = TtlMap(settings.registry_cache_seconds)
     ctx.extras["stats"] = StatsService(settings, cache, acs)
     return ctx
 

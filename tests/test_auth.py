@@ -126,3 +126,32 @@ async def test_no_token_is_401(client):
     r = await client.get("/api/auth/me")
     assert r.status_code == 401
     assert r.json()["code"] == "UNAUTHORIZED"
+
+
+async def test_a_disabled_account_is_refused_once_the_auth_cache_window_passes(tmp_path):
+    import asyncio
+
+    import httpx
+    from sqlalchemy import update
+
+    from ponapi.db.migrate import upgrade
+    from ponapi.db.models import User
+    from ponapi.main import create_app
+    from tests.conftest import make_settings, token_for
+
+    settings = make_settings(tmp_path, f"sqlite+aiosqlite:///{tmp_path}/a.db",
+                             auth_cache_seconds=0.3)
+    await asyncio.to_thread(upgrade, settings.database_url)
+    app = create_app(settings)
+    async with app.router.lifespan_context(app), httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=app), base_url="http://t"
+    ) as c:
+        await add_user(app, "ana", "viewer")
+        h = {"Authorization": f"Bearer {await token_for(c, 'ana')}"}
+        assert (await c.get("/api/auth/me", headers=h)).status_code == 200  # now cached
+        async with app.state.ctx.sessions() as db:
+            await db.execute(update(User).where(User.username == "ana").values(active=False))
+            await db.commit()
+        assert (await c.get("/api/auth/me", headers=h)).status_code == 200  # within 0.3 s
+        await asyncio.sleep(0.35)
+        assert (await c.get("/api/auth/me", headers=h)).status_code == 401

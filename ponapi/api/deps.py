@@ -17,6 +17,7 @@ from ponapi.config import Settings
 from ponapi.crypto import CredentialCipher
 from ponapi.db.models import Olt, Role, User
 from ponapi.serials import InvalidSerialError, Serial, parse_serial
+from ponapi.ttlcache import TtlMap
 
 ROLE_RANK = {Role.viewer: 0, Role.technician: 1, Role.admin: 2}
 MAX_DB_ID = 2**31 - 1
@@ -52,7 +53,19 @@ oauth2 = OAuth2PasswordBearer(tokenUrl="/api/auth/login", auto_error=False)
 _BEARER = {"WWW-Authenticate": "Bearer"}
 
 
-async def get_current_user(ctx: Ctx, db: Db, token: str | None = Depends(oauth2)) -> User:
+@dataclass(frozen=True, slots=True)
+class AuthUser:
+    """The authenticated user as routes see it (plain data, cacheable for a few seconds)."""
+
+    id: int
+    username: str
+    role: str
+    active: bool
+    token_version: int
+    created_at: Any
+
+
+async def get_current_user(ctx: Ctx, db: Db, token: str | None = Depends(oauth2)) -> AuthUser:
     if not token:
         raise ApiError(
             ErrorCode.UNAUTHORIZED,
@@ -63,7 +76,15 @@ async def get_current_user(ctx: Ctx, db: Db, token: str | None = Depends(oauth2)
         claims = decode_token(ctx.settings.secret_key, token)
     except TokenError as exc:
         raise ApiError(ErrorCode.UNAUTHORIZED, str(exc), headers=_BEARER) from exc
-    user = await db.get(User, claims.user_id)
+    users: TtlMap[int, AuthUser] = ctx.extras["users"]
+    user = users.get(claims.user_id)
+    if user is None:
+        row = await db.get(User, claims.user_id)
+        if row is not None:
+            user = AuthUser(
+                row.id, row.username, row.role, row.active, row.token_version, row.created_at
+            )
+            users.put(row.id, user)
     if user is None or not user.active or user.token_version != claims.version:
         raise ApiError(
             ErrorCode.UNAUTHORIZED,
@@ -73,11 +94,11 @@ async def get_current_user(ctx: Ctx, db: Db, token: str | None = Depends(oauth2)
     return user
 
 
-CurrentUser = Annotated[User, Depends(get_current_user)]
+CurrentUser = Annotated[AuthUser, Depends(get_current_user)]
 
 
 def require_role(minimum: Role) -> Any:
-    async def check(user: CurrentUser) -> User:
+    async def check(user: CurrentUser) -> AuthUser:
         if ROLE_RANK[Role(user.role)] < ROLE_RANK[minimum]:
             raise ApiError(
                 ErrorCode.FORBIDDEN, f"This action needs the {minimum.value} role or higher."
@@ -87,8 +108,8 @@ def require_role(minimum: Role) -> Any:
     return Depends(check)
 
 
-AdminUser = Annotated[User, require_role(Role.admin)]
-TechnicianUser = Annotated[User, require_role(Role.technician)]
+AdminUser = Annotated[AuthUser, require_role(Role.admin)]
+TechnicianUser = Annotated[AuthUser, require_role(Role.technician)]
 
 OltId = Annotated[int, Path(ge=1, le=MAX_DB_ID, description="OLT id in the registry")]
 

@@ -97,6 +97,7 @@ async def discover_onus(
             )
         )
     await db.commit()
+    ctx.extras["registry"].clear()
     result = DiscoveryResult(
         onus=out, registered=counts["new"], moved=counts["moved"], known=counts["known"]
     )

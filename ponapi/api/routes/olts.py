@@ -8,7 +8,16 @@ from fastapi import APIRouter, Depends, Response
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from ponapi.api.deps import AdminUser, Ctx, CurrentUser, Db, OnuSerial, TechnicianUser, get_olt
+from ponapi.api.deps import (
+    AdminUser,
+    AppContext,
+    Ctx,
+    CurrentUser,
+    Db,
+    OnuSerial,
+    TechnicianUser,
+    get_olt,
+)
 from ponapi.api.errors import ApiError, ErrorCode
 from ponapi.api.schemas import Envelope, OltCreate, OltOut, OltUpdate, OnuCreate, OnuOut
 from ponapi.db.models import Olt, Onu, Protocol
@@ -34,6 +43,11 @@ def onu_out(onu: Onu) -> OnuOut:
         description=onu.description,
         created_at=onu.created_at,
     )
+
+
+def registry_changed(ctx: AppContext) -> None:
+    """Drop this process's cached registry lookups (see REGISTRY_CACHE_SECONDS)."""
+    ctx.extras["registry"].clear()
 
 
 async def _commit(db: Db, what: str) -> None:
@@ -95,14 +109,16 @@ async def update_olt(
     if password:
         olt.password_encrypted = ctx.cipher.encrypt(password)
     await _commit(db, f"An OLT named {olt.name!r}")
+    registry_changed(ctx)
     await db.refresh(olt)
     return Envelope(data=OltOut.model_validate(olt), message="OLT updated")
 
 
 @router.delete("/{olt_id}", status_code=204, response_class=Response)
-async def delete_olt(olt: OltDep, _: AdminUser, db: Db) -> Response:
+async def delete_olt(olt: OltDep, _: AdminUser, db: Db, ctx: Ctx) -> Response:
     await db.delete(olt)
     await db.commit()
+    registry_changed(ctx)
     return Response(status_code=204)
 
 
@@ -156,7 +172,8 @@ async def get_onu(olt: OltDep, serial: OnuSerial, _: CurrentUser, db: Db) -> Env
 
 
 @router.delete("/{olt_id}/onus/{onu_serial}", status_code=204, response_class=Response)
-async def delete_onu(olt: OltDep, serial: OnuSerial, _: AdminUser, db: Db) -> Response:
+async def delete_onu(olt: OltDep, serial: OnuSerial, _: AdminUser, db: Db, ctx: Ctx) -> Response:
     await db.delete(await find_onu(db, olt, serial))
     await db.commit()
+    registry_changed(ctx)
     return Response(status_code=204)

@@ -10,13 +10,23 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Query
 from fastapi.responses import JSONResponse
 
-from ponapi.api.deps import ROLE_RANK, AppContext, Ctx, CurrentUser, Db, OnuSerial, get_olt
+from ponapi.api.deps import (
+    ROLE_RANK,
+    AppContext,
+    Ctx,
+    CurrentUser,
+    Db,
+    OltId,
+    OnuSerial,
+    get_olt,
+)
 from ponapi.api.errors import ApiError, ErrorCode
 from ponapi.api.routes.olts import find_onu
 from ponapi.crypto import CredentialError
 from ponapi.db.models import Olt, Onu, Role
 from ponapi.stats.service import OltRef, StatsService
 from ponapi.tr069.mapper import SECTIONS
+from ponapi.ttlcache import TtlMap
 
 router = APIRouter(prefix="/api/olts", tags=["tr069"])
 log = logging.getLogger("ponapi.api")
@@ -52,7 +62,7 @@ def get_stats_service(ctx: Ctx) -> StatsService:
 
 @router.get("/{olt_id}/onus/{onu_serial}/tr069-stats", responses=_STATS_DOC)  # type: ignore[arg-type]
 async def tr069_stats(
-    olt: Annotated[Olt, Depends(get_olt)],
+    olt_id: OltId,
     serial: OnuSerial,
     user: CurrentUser,
     db: Db,
@@ -65,11 +75,16 @@ async def tr069_stats(
 ) -> JSONResponse:
     started = time.monotonic()
     wanted = parse_sections(sections)
-    onu = await find_onu(db, olt, serial)
-    ref = olt_ref(ctx, olt, onu)
-    onu_id, has_location = onu.id, ref.location is not None
+    registry: TtlMap[tuple[int, str], tuple[OltRef, int, bool]] = ctx.extras["registry"]
+    hit = registry.get((olt_id, serial.canonical))
+    if hit is None:
+        olt = await get_olt(olt_id, db)
+        onu = await find_onu(db, olt, serial)
+        hit = (olt_ref(ctx, olt, onu), onu.id, onu.ont_id is not None)
+        await db.commit()  # end the read transaction: no connection is held upstream
+        registry.put((olt_id, serial.canonical), hit)
+    ref, onu_id, has_location = hit
     reveal = ROLE_RANK[Role(user.role)] >= ROLE_RANK[Role.technician]
-    await db.commit()  # end the read transaction: no connection is held during upstream calls
     budget = ctx.settings.request_budget_seconds
     try:
         async with asyncio.timeout(budget - (time.monotonic() - started)):
@@ -90,6 +105,7 @@ async def tr069_stats(
     location = body["meta"].get("device", {}).get("location")
     if location and not has_location:
         await remember_location(ctx, onu_id, location)
+        registry.clear()
     return JSONResponse(body)
 
 

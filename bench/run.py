@@ -1,0 +1,516 @@
+"""ponapi benchmarks: each figure is a ratio or a count against a baseline measured in the same
+run. Prints what it measured, writes docs/benchmarks.md, exits 1 when a target is missed.
+
+    make bench            (or: .venv/bin/python -m bench.run)
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from ponapi.auth.tokens import create_token
+from ponapi.bootstrap import create_user
+from ponapi.config import Settings
+from ponapi.db.migrate import upgrade
+from ponapi.db.models import Role
+from ponapi.main import create_app
+from ponapi.sim.genieacs import GenieAcsSim, bundled_documents
+from ponapi.sim.olt import OltSim, demo_onus
+
+ROOT = Path(__file__).resolve().parents[1]
+SECRET = "bench-secret-key-0123456789abcdefghijklmnop"
+RESULTS: list[dict[str, Any]] = []
+
+
+def record(name: str, measured: str, target: str, ok: bool) -> None:
+    RESULTS.append({"name": name, "measured": measured, "target": target, "ok": ok})
+    print(f"[{'PASS' if ok else 'MISS'}] {name}: {measured} (target: {target})", flush=True)
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+async def seeded_app(tmp: Path, **settings_kw: Any):  # type: ignore[no-untyped-def]
+    db = tmp / f"bench-{len(list(tmp.iterdir()))}.db"
+    settings = Settings(
+        _env_file=None,
+        secret_key=SECRET,
+        database_url=f"sqlite+aiosqlite:///{db}",
+        data_dir=tmp,
+        **settings_kw,
+    )  # type: ignore[call-arg]
+    await asyncio.to_thread(upgrade, settings.database_url)
+    app = create_app(settings)
+    return app, settings
+
+
+async def login(client: httpx.AsyncClient, app: Any, role: str = "technician") -> dict[str, str]:
+    async with app.state.ctx.sessions() as db:
+        await create_user(db, "bench", "bench-password", Role(role))
+    r = await client.post(
+        "/api/auth/login", json={"username": "bench", "password": "bench-password"}
+    )
+    return {"Authorization": f"Bearer {r.json()['access_token']}"}
+
+
+# --- 1. cached stats against a bare endpoint, over HTTP, 100 concurrent clients ------------
+
+
+def wrk(url: str, token: str, seconds: int = 10) -> dict[str, float]:
+    out = subprocess.run(
+        [
+            "wrk",
+            "-t2",
+            "-c100",
+            f"-d{seconds}s",
+            "--latency",
+            "-H",
+            f"Authorization: Bearer {token}",
+            url,
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))  # type: ignore[union-attr]
+
+    def pct(p: str) -> float:
+        m = re.search(rf"^\s+{p}%\s+([\d.]+)(us|ms|s)\s*$", out, re.M)
+        assert m, out
+        value, unit = float(m.group(1)), m.group(2)
+        return value / 1000 if unit == "us" else value * 1000 if unit == "s" else value
+
+    non2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    if non2xx:
+        raise RuntimeError(f"{non2xx.group(1)} failed responses:\n{out}")
+    return {"rps": rps, "p50": pct("50"), "p99": pct("99")}
+
+
+async def bench_cached(tmp: Path) -> None:
+    sim = GenieAcsSim()
+    for doc in bundled_documents():
+        sim.add(doc)
+    acs_url = await sim.start()
+    db = tmp / "http.db"
+    url = f"sqlite+aiosqlite:///{db}"
+    await asyncio.to_thread(upgrade, url)
+    settings = Settings(
+        _env_file=None, secret_key=SECRET, database_url=url, data_dir=tmp, genieacs_url=acs_url
+    )  # type: ignore[call-arg]
+    app = create_app(settings)
+    async with app.router.lifespan_context(app):
+        async with app.state.ctx.sessions() as s:
+            await create_user(s, "bench", "bench-password", Role.admin)
+    port = free_port()
+    env = {
+        **os.environ,
+        "DATABASE_URL": url,
+        "SECRET_KEY": SECRET,
+        "GENIEACS_URL": acs_url,
+        "DATA_DIR": str(tmp),
+        "STATS_CACHE_TTL_SECONDS": "3600",
+        "LOG_LEVEL": "WARNING",
+    }
+    server = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "uvicorn",
+        "bench.server:app_factory",
+        "--factory",
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        "--no-access-log",
+        "--log-level",
+        "warning",
+        env=env,
+        cwd=str(ROOT),
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        async with httpx.AsyncClient(base_url=base, timeout=30) as c:
+            for _ in range(100):
+                try:
+                    await c.get("/healthz")
+                    break
+                except httpx.HTTPError:
+                    await asyncio.sleep(0.1)
+            token = (
+                await c.post(
+                    "/api/auth/login", json={"username": "bench", "password": "bench-password"}
+                )
+            ).json()["access_token"]
+            h = {"Authorization": f"Bearer {token}"}
+            olt = (
+                await c.post(
+                    "/api/olts",
+                    headers=h,
+                    json={
+                        "name": "b",
+                        "brand": "huawei",
+                        "host": "127.0.0.1",
+                        "username": "u",
+                        "password": "p",
+                        "statsSource": "acs",
+                    },
+                )
+            ).json()["data"]["id"]
+            await c.post(f"/api/olts/{olt}/onus", headers=h, json={"serial": "HWTCA94196A5"})
+            stats_path = f"/api/olts/{olt}/onus/HWTCA94196A5/tr069-stats"
+            warm = await c.get(stats_path, headers=h)
+            assert warm.status_code == 200, warm.text
+            await c.put("/bench/bare", content=warm.content)
+        loop = asyncio.get_running_loop()
+        bare = await loop.run_in_executor(None, wrk, base + "/bench/bare", token)
+        cached = await loop.run_in_executor(None, wrk, base + stats_path, token)
+    finally:
+        server.terminate()
+        await server.wait()
+        await sim.stop()
+    ratio = cached["rps"] / bare["rps"]
+    record(
+        "1. cached stats throughput vs bare endpoint (same bytes, same auth)",
+        f"{cached['rps']:.0f} req/s vs {bare['rps']:.0f} req/s = {ratio:.2f}x",
+        ">= 0.5x",
+        ratio >= 0.5,
+    )
+    record(
+        "1. cached stats latency at 100 concurrent clients",
+        f"p50 {cached['p50']:.1f} ms, p99 {cached['p99']:.1f} ms "
+        f"(bare: p50 {bare['p50']:.1f} ms, p99 {bare['p99']:.1f} ms)",
+        "p99 < 20 ms",
+        cached["p99"] < 20,
+    )
+
+
+# --- 2. cold stats: backend overhead over the ACS's own time; NBI calls per request --------
+
+
+async def bench_cold(tmp: Path) -> None:
+    sim = GenieAcsSim()
+    for doc in bundled_documents():
+        sim.add(doc)
+    timings: list[float] = []
+    original = sim.handle
+
+    async def timed(req):  # type: ignore[no-untyped-def]
+        t0 = time.perf_counter()
+        try:
+            return await original(req)
+        finally:
+            timings.append(time.perf_counter() - t0)
+
+    sim.handle = timed  # type: ignore[method-assign]
+    acs_url = await sim.start()
+    app, _ = await seeded_app(
+        tmp, genieacs_url=acs_url, stats_cache_ttl_seconds=0.0, stats_stale_ttl_seconds=0.0
+    )
+    serials = ["HWTCA94196A5", "HWTCA97D7DAA", "ALCLFC265D6F"]
+    async with (
+        app.router.lifespan_context(app),
+        httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://b") as c,
+    ):
+        h = await login(c, app, "admin")
+        olt = (
+            await c.post(
+                "/api/olts",
+                headers=h,
+                json={
+                    "name": "b",
+                    "brand": "huawei",
+                    "host": "127.0.0.1",
+                    "username": "u",
+                    "password": "p",
+                    "statsSource": "acs",
+                },
+            )
+        ).json()["data"]["id"]
+        for s in serials:
+            await c.post(f"/api/olts/{olt}/onus", headers=h, json={"serial": s})
+        for s in serials:  # warm-up (first reads also resolve the device ids)
+            await c.get(f"/api/olts/{olt}/onus/{s}/tr069-stats", headers=h)
+        timings.clear()
+        calls_before = sim.calls("/devices")
+        overheads, totals = [], []
+        n = 150
+        for i in range(n):
+            before = len(timings)
+            t0 = time.perf_counter()
+            r = await c.get(f"/api/olts/{olt}/onus/{serials[i % 3]}/tr069-stats", headers=h)
+            total = time.perf_counter() - t0
+            assert r.status_code == 200 and r.json()["meta"]["cached"] is False
+            acs_time = sum(timings[before:])
+            totals.append(total * 1000)
+            overheads.append((total - acs_time) * 1000)
+        calls = (sim.calls("/devices") - calls_before) / n
+    await sim.stop()
+    median = statistics.median(overheads)
+    record(
+        "2. cold stats: ponapi overhead beyond the ACS's own time (median of 150)",
+        f"{median:.2f} ms (total {statistics.median(totals):.2f} ms; EG8145V5/EG8145X6/"
+        f"G-1425G-A documents of 160-330 kB)",
+        "< 5 ms",
+        median < 5,
+    )
+    record("2. cold stats: NBI calls per request", f"{calls:.2f}", "1", calls == 1)
+
+
+# --- 3. single-flight ----------------------------------------------------------------------
+
+
+async def bench_single_flight(tmp: Path) -> None:
+    sim = GenieAcsSim(latency=0.2)
+    for doc in bundled_documents():
+        sim.add(doc)
+    acs_url = await sim.start()
+    app, _ = await seeded_app(tmp, genieacs_url=acs_url)
+    async with (
+        app.router.lifespan_context(app),
+        httpx.AsyncClient(
+            transport=httpx.ASGITransport(app=app), base_url="http://b", timeout=60
+        ) as c,
+    ):
+        h = await login(c, app, "admin")
+        olt = (
+            await c.post(
+                "/api/olts",
+                headers=h,
+                json={
+                    "name": "b",
+                    "brand": "huawei",
+                    "host": "127.0.0.1",
+                    "username": "u",
+                    "password": "p",
+                    "statsSource": "acs",
+                },
+            )
+        ).json()["data"]["id"]
+        await c.post(f"/api/olts/{olt}/onus", headers=h, json={"serial": "HWTCA97D7DAA"})
+        rs = await asyncio.gather(
+            *(
+                c.get(f"/api/olts/{olt}/onus/HWTCA97D7DAA/tr069-stats", headers=h)
+                for _ in range(200)
+            )
+        )
+    await sim.stop()
+    ok = sum(r.status_code == 200 for r in rs)
+    reads = sim.calls("/devices")
+    record(
+        "3. single-flight: 200 concurrent cold requests for one ONU",
+        f"{reads} upstream read(s), {ok}/200 answered 200",
+        "1 upstream read",
+        reads == 1 and ok == 200,
+    )
+
+
+# --- 4. OLT CLI: pooled sessions against login-per-request --------------------------------
+
+
+async def bench_cli(tmp: Path) -> None:
+    from ponapi.olt.drivers import Location, driver_for
+    from ponapi.olt.session import HUAWEI, CliSession, Target
+
+    def make_sim() -> OltSim:
+        return OltSim(
+            brand="huawei",
+            password="pw",
+            onus=demo_onus("huawei", 20),
+            login_delay=2.0,
+            command_delay=0.3,
+            max_sessions=4,
+        )
+
+    requests = [i % 20 for i in range(100)]
+    # Baseline: every request logs in, prepares the terminal, reads, logs out (netmiko-style),
+    # as many at once as the OLT user's login limit allows (4).
+    sim = make_sim()
+    port = await sim.start_ssh()
+    target = Target("127.0.0.1", port, "ssh", "noc", "pw", "huawei")
+    driver = driver_for("huawei")
+    gate = asyncio.Semaphore(sim.max_sessions)
+
+    async def one(i: int) -> None:
+        u = sim.onus[i]
+        async with gate:
+            session = CliSession(target, HUAWEI, login_timeout=30, command_timeout=30)
+            await session.open()
+            for command in driver.read(Location(u.frame, u.slot, u.port, u.ont_id)):
+                await session.run(command)
+            await session.quit()
+
+    t0 = time.perf_counter()
+    await asyncio.gather(*(one(i) for i in requests))
+    baseline = time.perf_counter() - t0
+    baseline_logins = sim.logins
+    await sim.stop()
+
+    sim = make_sim()
+    port = await sim.start_ssh()
+    app, _ = await seeded_app(tmp, request_budget_seconds=120.0)
+    async with (
+        app.router.lifespan_context(app),
+        httpx.AsyncClient(
+            transport=httpx.ASGITransport(app=app), base_url="http://b", timeout=200
+        ) as c,
+    ):
+        h = await login(c, app, "admin")
+        olt = (
+            await c.post(
+                "/api/olts",
+                headers=h,
+                json={
+                    "name": "b",
+                    "brand": "huawei",
+                    "host": "127.0.0.1",
+                    "port": port,
+                    "username": "noc",
+                    "password": "pw",
+                    "statsSource": "cli",
+                },
+            )
+        ).json()["data"]["id"]
+        for u in sim.onus:
+            await c.post(
+                f"/api/olts/{olt}/onus",
+                headers=h,
+                json={
+                    "serial": u.serial.canonical,
+                    "frame": u.frame,
+                    "slot": u.slot,
+                    "port": u.port,
+                    "ontId": u.ont_id,
+                },
+            )
+        t0 = time.perf_counter()
+        rs = await asyncio.gather(
+            *(
+                c.get(f"/api/olts/{olt}/onus/{sim.onus[i].serial.canonical}/tr069-stats", headers=h)
+                for i in requests
+            )
+        )
+        pooled = time.perf_counter() - t0
+    assert all(r.status_code == 200 for r in rs), [r.text for r in rs if r.status_code != 200]
+    await sim.stop()
+    ratio = baseline / pooled
+    record(
+        "4. OLT CLI, 100 requests over 20 ONUs (2 s login, 0.3 s/command)",
+        f"pooled {pooled:.1f} s with {sim.logins} login vs login-per-request "
+        f"{baseline:.1f} s with {baseline_logins} logins = {ratio:.1f}x less wall time",
+        ">= 5x, 1 login",
+        ratio >= 5 and sim.logins == 1,
+    )
+
+
+# --- 5. memory with 10,000 ONUs cached -----------------------------------------------------
+
+MEMORY_SCRIPT = r"""
+import asyncio, json, sys
+from datetime import UTC, datetime
+from ponapi.cache import MemoryCache
+from ponapi.config import Settings
+from ponapi.serials import Serial
+from ponapi.sim.genieacs import bundled_documents
+from ponapi.stats.service import StatsService
+from ponapi.tr069.mapper import map_device
+
+def rss_mb():
+    with open("/proc/self/statm") as f:
+        return int(f.read().split()[1]) * 4096 / 2**20
+
+async def main(n):
+    settings = Settings(_env_file=None, secret_key="x" * 40, data_dir="/tmp")
+    service = StatsService(settings, MemoryCache(max_entries=n + 10), None)
+    docs = bundled_documents()
+    now = datetime.now(UTC)
+    payloads = [service._payload("genieacs", now, m.device, m.sections)
+                for m in (map_device(d, now=now, tz=settings.tz) for d in docs)]
+    del docs
+    base = rss_mb()
+    for i in range(n):
+        key = service.cache_key(1, Serial("HWTC", f"{i:08X}"))
+        await service._cache_set(key, payloads[i % len(payloads)])
+    print(json.dumps({"base": base, "full": rss_mb()}))
+
+asyncio.run(main(int(sys.argv[1])))
+"""
+
+
+async def bench_memory(tmp: Path) -> None:
+    out = await asyncio.to_thread(
+        subprocess.run,
+        [sys.executable, "-c", MEMORY_SCRIPT, "10000"],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=str(ROOT),
+    )
+    m = json.loads(out.stdout)
+    record(
+        "5. memory with 10,000 ONUs cached (in-memory cache)",
+        f"{m['full']:.0f} MB resident ({m['full'] - m['base']:.0f} MB for the cache over "
+        f"{m['base']:.0f} MB without it)",
+        "< 200 MB",
+        m["full"] < 200,
+    )
+
+
+def write_doc(started: datetime, seconds: float) -> None:
+    lines = [
+        "# Benchmarks",
+        "",
+        "Reproduce: `make bench` (installs `wrk`, runs `python -m bench.run`, rewrites this "
+        "file, exits 1 when a target is missed).",
+        "",
+        f"Latest run: {started:%Y-%m-%d %H:%M} UTC, {seconds:.0f} s, on this project's machine "
+        f"({os.cpu_count()} cores). Every figure is measured against a baseline in the same run.",
+        "",
+        "| benchmark | measured | target | result |",
+        "|---|---|---|---|",
+    ]
+    for r in RESULTS:
+        lines.append(
+            f"| {r['name']} | {r['measured']} | {r['target']} | "
+            f"{'met' if r['ok'] else '**missed**'} |"
+        )
+    lines += ["", "How each is measured: see `bench/run.py` (docstrings per benchmark).", ""]
+    (ROOT / "docs" / "benchmarks.md").write_text("\n".join(lines))
+
+
+async def main() -> int:
+    if not shutil.which("wrk"):
+        print("wrk is required (make bench installs it)", file=sys.stderr)
+        return 2
+    started = datetime.now(UTC)
+    t0 = time.monotonic()
+    with tempfile.TemporaryDirectory() as d:
+        tmp = Path(d)
+        for bench in (bench_cached, bench_cold, bench_single_flight, bench_cli, bench_memory):
+            sub = tmp / bench.__name__
+            sub.mkdir()
+            await bench(sub)
+    write_doc(started, time.monotonic() - t0)
+    return 0 if all(r["ok"] for r in RESULTS) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(asyncio.run(main()))
