@@ -139,13 +139,15 @@ async def test_a_disabled_account_is_refused_once_the_auth_cache_window_passes(t
     from ponapi.main import create_app
     from tests.conftest import make_settings, token_for
 
-    settings = make_settings(tmp_path, f"sqlite+aiosqlite:///{tmp_path}/a.db",
-                             auth_cache_seconds=0.3)
+    settings = make_settings(
+        tmp_path, f"sqlite+aiosqlite:///{tmp_path}/a.db", auth_cache_seconds=0.3
+    )
     await asyncio.to_thread(upgrade, settings.database_url)
     app = create_app(settings)
-    async with app.router.lifespan_context(app), httpx.AsyncClient(
-        transport=httpx.ASGITransport(app=app), base_url="http://t"
-    ) as c:
+    async with (
+        app.router.lifespan_context(app),
+        httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://t") as c,
+    ):
         await add_user(app, "ana", "viewer")
         h = {"Authorization": f"Bearer {await token_for(c, 'ana')}"}
         assert (await c.get("/api/auth/me", headers=h)).status_code == 200  # now cached

@@ -7,8 +7,9 @@ import logging
 import time
 from typing import Annotated, Any
 
+import orjson
 from fastapi import APIRouter, Depends, Query
-from fastapi.responses import JSONResponse
+from fastapi.responses import Response
 
 from ponapi.api.deps import (
     ROLE_RANK,
@@ -72,7 +73,7 @@ async def tr069_stats(
     sections: Annotated[
         str | None, Query(max_length=200, description="Comma-separated subset of sections")
     ] = None,
-) -> JSONResponse:
+) -> Response:
     started = time.monotonic()
     wanted = parse_sections(sections)
     registry: TtlMap[tuple[int, str], tuple[OltRef, int, bool]] = ctx.extras["registry"]
@@ -106,7 +107,7 @@ async def tr069_stats(
     if location and not has_location:
         await remember_location(ctx, onu_id, location)
         registry.clear()
-    return JSONResponse(body)
+    return Response(orjson.dumps(body), media_type="application/json")
 
 
 def olt_ref(ctx: AppContext, olt: Olt, onu: Onu) -> OltRef:
