@@ -30,7 +30,6 @@ class ErrorCode(StrEnum):
     CONFLICT = "CONFLICT"
     OLT_NOT_FOUND = "OLT_NOT_FOUND"
     ONU_NOT_FOUND = "ONU_NOT_FOUND"
-    USER_NOT_FOUND = "USER_NOT_FOUND"
     TR069_NOT_SUPPORTED = "TR069_NOT_SUPPORTED"
     RATE_LIMITED = "RATE_LIMITED"
     ACS_UNAVAILABLE = "ACS_UNAVAILABLE"
@@ -53,7 +52,6 @@ _DEFAULTS: dict[ErrorCode, tuple[int, str]] = {
     ErrorCode.CONFLICT: (409, "Conflict"),
     ErrorCode.OLT_NOT_FOUND: (404, "OLT not found"),
     ErrorCode.ONU_NOT_FOUND: (404, "ONU not found"),
-    ErrorCode.USER_NOT_FOUND: (404, "User not found"),
     ErrorCode.TR069_NOT_SUPPORTED: (422, "ONU does not support TR-069 protocol"),
     ErrorCode.RATE_LIMITED: (429, "Too many requests"),
     ErrorCode.ACS_UNAVAILABLE: (502, "ACS unavailable"),
