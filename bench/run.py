@@ -64,6 +64,27 @@ async def seeded_app(tmp: Path, **settings_kw: Any):  # type: ignore[no-untyped-
     return app, settings
 
 
+async def acs_olt(c: httpx.AsyncClient, h: dict[str, str], serials: list[str]) -> int:
+    """An ACS-only OLT with these ONUs registered; returns its id."""
+    olt = (
+        await c.post(
+            "/api/olts",
+            headers=h,
+            json={
+                "name": "b",
+                "brand": "huawei",
+                "host": "127.0.0.1",
+                "username": "u",
+                "password": "p",
+                "statsSource": "acs",
+            },
+        )
+    ).json()["data"]["id"]
+    for serial in serials:
+        await c.post(f"/api/olts/{olt}/onus", headers=h, json={"serial": serial})
+    return int(olt)
+
+
 async def login(client: httpx.AsyncClient, app: Any, role: str = "technician") -> dict[str, str]:
     async with app.state.ctx.sessions() as db:
         await create_user(db, "bench", "bench-password", Role(role))
@@ -162,21 +183,7 @@ async def bench_cached(tmp: Path) -> None:
                 )
             ).json()["access_token"]
             h = {"Authorization": f"Bearer {token}"}
-            olt = (
-                await c.post(
-                    "/api/olts",
-                    headers=h,
-                    json={
-                        "name": "b",
-                        "brand": "huawei",
-                        "host": "127.0.0.1",
-                        "username": "u",
-                        "password": "p",
-                        "statsSource": "acs",
-                    },
-                )
-            ).json()["data"]["id"]
-            await c.post(f"/api/olts/{olt}/onus", headers=h, json={"serial": "HWTCA94196A5"})
+            olt = await acs_olt(c, h, ["HWTCA94196A5"])
             stats_path = f"/api/olts/{olt}/onus/HWTCA94196A5/tr069-stats"
             warm = await c.get(stats_path, headers=h)
             assert warm.status_code == 200, warm.text
@@ -232,22 +239,7 @@ async def bench_cold(tmp: Path) -> None:
         httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://b") as c,
     ):
         h = await login(c, app, "admin")
-        olt = (
-            await c.post(
-                "/api/olts",
-                headers=h,
-                json={
-                    "name": "b",
-                    "brand": "huawei",
-                    "host": "127.0.0.1",
-                    "username": "u",
-                    "password": "p",
-                    "statsSource": "acs",
-                },
-            )
-        ).json()["data"]["id"]
-        for s in serials:
-            await c.post(f"/api/olts/{olt}/onus", headers=h, json={"serial": s})
+        olt = await acs_olt(c, h, serials)
         for s in serials:  # warm-up (first reads also resolve the device ids)
             await c.get(f"/api/olts/{olt}/onus/{s}/tr069-stats", headers=h)
         timings.clear()
@@ -292,21 +284,7 @@ async def bench_single_flight(tmp: Path) -> None:
         ) as c,
     ):
         h = await login(c, app, "admin")
-        olt = (
-            await c.post(
-                "/api/olts",
-                headers=h,
-                json={
-                    "name": "b",
-                    "brand": "huawei",
-                    "host": "127.0.0.1",
-                    "username": "u",
-                    "password": "p",
-                    "statsSource": "acs",
-                },
-            )
-        ).json()["data"]["id"]
-        await c.post(f"/api/olts/{olt}/onus", headers=h, json={"serial": "HWTCA97D7DAA"})
+        olt = await acs_olt(c, h, ["HWTCA97D7DAA"])
         rs = await asyncio.gather(
             *(
                 c.get(f"/api/olts/{olt}/onus/HWTCA97D7DAA/tr069-stats", headers=h)

@@ -76,16 +76,7 @@ class StatsHandle:
     def service(self) -> StatsService:
         if self._service is None:
             s = self.settings
-            acs = (
-                GenieAcsClient(
-                    s.genieacs_url,
-                    timeout=s.genieacs_timeout_seconds,
-                    auth_header=s.genieacs_auth_header,
-                    connection_request_timeout_ms=s.genieacs_connection_request_timeout_ms,
-                )
-                if s.genieacs_url
-                else None
-            )
+            acs = GenieAcsClient.from_settings(s)
             self._service = StatsService(s, self._cache or make_cache(s.redis_url), acs)
         return self._service
 

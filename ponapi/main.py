@@ -27,16 +27,7 @@ log = logging.getLogger("ponapi")
 def build_context(settings: Settings) -> AppContext:
     engine = make_engine(settings.database_url)
     cache = make_cache(settings.redis_url)
-    acs = (
-        GenieAcsClient(
-            settings.genieacs_url,
-            timeout=settings.genieacs_timeout_seconds,
-            auth_header=settings.genieacs_auth_header,
-            connection_request_timeout_ms=settings.genieacs_connection_request_timeout_ms,
-        )
-        if settings.genieacs_url
-        else None
-    )
+    acs = GenieAcsClient.from_settings(settings)
     ctx = AppContext(
         settings=settings,
         engine=engine,

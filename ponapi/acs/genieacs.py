@@ -21,6 +21,7 @@ import httpx
 import orjson
 
 from ponapi.api.errors import ApiError, ErrorCode
+from ponapi.config import Settings
 from ponapi.serials import Serial
 
 MAX_BODY = 32 * 1024 * 1024
@@ -172,6 +173,18 @@ class GenieAcsClient:
         self._ids: dict[str, tuple[float, str]] = {}
         self._id_ttl = id_cache_ttl
         self.calls = 0  # NBI requests sent (for metrics and benchmarks)
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> GenieAcsClient | None:
+        """The client for ``GENIEACS_URL``, or None when no ACS is configured."""
+        if not settings.genieacs_url:
+            return None
+        return cls(
+            settings.genieacs_url,
+            timeout=settings.genieacs_timeout_seconds,
+            auth_header=settings.genieacs_auth_header,
+            connection_request_timeout_ms=settings.genieacs_connection_request_timeout_ms,
+        )
 
     async def close(self) -> None:
         await self._client.aclose()
