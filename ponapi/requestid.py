@@ -9,10 +9,13 @@ from __future__ import annotations
 import json
 import logging
 import re
+import time
 import uuid
 from contextvars import ContextVar
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from ponapi.metrics import REQUEST_SECONDS
 
 REQUEST_ID_HEADER = "X-Request-ID"
 _request_id: ContextVar[str | None] = ContextVar("request_id", default=None)
@@ -42,11 +45,14 @@ class RequestIdMiddleware:
         raw = rid.encode("ascii")
 
         started = False
+        status = 500
+        t0 = time.perf_counter()
 
         async def send_with_id(message: Message) -> None:
-            nonlocal started
+            nonlocal started, status
             if message["type"] == "http.response.start":
                 started = True
+                status = message["status"]
                 headers = [(k, v) for k, v in message.get("headers", []) if k != b"x-request-id"]
                 headers.append((b"x-request-id", raw))
                 message["headers"] = headers
@@ -83,3 +89,9 @@ class RequestIdMiddleware:
             await send({"type": "http.response.body", "body": body})
         finally:
             _request_id.reset(token)
+            route = scope.get("route")
+            REQUEST_SECONDS.labels(
+                route=getattr(route, "path", "unmatched"),
+                method=scope["method"],
+                status=str(status),
+            ).observe(time.perf_counter() - t0)

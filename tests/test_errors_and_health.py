@@ -129,3 +129,28 @@ def test_development_generates_and_keeps_a_secret_in_a_private_file(tmp_path):
 def test_bad_timezone_is_rejected():
     with pytest.raises(ValueError, match="time zone"):
         Settings(_env_file=None, display_timezone="Mars/Olympus", secret_key="k" * 40)  # type: ignore[call-arg]
+
+
+async def test_metrics_count_requests_by_route_and_upstream_calls(client, users):
+    from ponapi.metrics import REGISTRY
+
+    def value(name, **labels):
+        return REGISTRY.get_sample_value(name, labels) or 0.0
+
+    before = value(
+        "ponapi_http_request_duration_seconds_count", route="/api/olts", method="GET", status="200"
+    )
+    assert (await client.get("/api/olts", headers=users["viewer"])).status_code == 200
+    assert (
+        value(
+            "ponapi_http_request_duration_seconds_count",
+            route="/api/olts",
+            method="GET",
+            status="200",
+        )
+        == before + 1
+    )
+    r = await client.get("/metrics")
+    assert r.status_code == 200 and r.headers["content-type"].startswith("text/plain")
+    assert 'ponapi_http_request_duration_seconds_count{method="GET",route="/api/olts"' in r.text
+    assert "ponapi_upstream_requests_total" in r.text or "# HELP ponapi_upstream" in r.text

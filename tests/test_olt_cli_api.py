@@ -315,3 +315,20 @@ async def test_discover_lists_and_registers_every_onu(make_env, brand, protocol)
     assert env.sim.logins == 1
     viewer_forbidden = await env.client.post(f"/api/olts/{env.olt_id}/onus/discover")
     assert viewer_forbidden.status_code == 401
+
+
+async def test_metrics_count_olt_commands_and_logins(make_env):
+    from ponapi.metrics import REGISTRY
+
+    env = await make_env("huawei", "ssh")
+
+    def value(name, **labels):
+        return REGISTRY.get_sample_value(name, labels) or 0.0
+
+    cmds = value("ponapi_upstream_requests_total", source="olt-cli")
+    logins = value("ponapi_olt_logins_total", olt=str(env.olt_id))
+    assert (await env.stats(env.sim.onus[0].serial.canonical)).status_code == 200
+    # 4 on-open commands + 4 reads, one login
+    assert value("ponapi_upstream_requests_total", source="olt-cli") == cmds + 8
+    assert value("ponapi_olt_logins_total", olt=str(env.olt_id)) == logins + 1
+    assert len(env.sim.commands) == 8

@@ -293,3 +293,20 @@ async def test_without_an_acs_or_with_an_unreachable_cli_olt(tmp_path, sqlite_te
         assert (r.status_code, r.json()["code"]) == (422, "TR069_NOT_SUPPORTED")
         assert "GENIEACS_URL" in r.json()["details"]
         validate_stats(r.json())
+
+
+async def test_metrics_count_nbi_requests_cache_and_single_flight(env):
+    from ponapi.metrics import REGISTRY
+
+    def value(name, **labels):
+        return REGISTRY.get_sample_value(name, labels) or 0.0
+
+    nbi = value("ponapi_upstream_requests_total", source="genieacs")
+    hits = value("ponapi_stats_cache_total", result="hit")
+    joins = value("ponapi_single_flight_joins_total")
+    env.sim.latency = 0.2
+    await asyncio.gather(*(env.stats(V5) for _ in range(5)))
+    await env.stats(V5)
+    assert value("ponapi_upstream_requests_total", source="genieacs") == nbi + 1
+    assert value("ponapi_single_flight_joins_total") == joins + 4
+    assert value("ponapi_stats_cache_total", result="hit") == hits + 1

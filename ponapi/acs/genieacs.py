@@ -22,6 +22,7 @@ import orjson
 
 from ponapi.api.errors import ApiError, ErrorCode
 from ponapi.config import Settings
+from ponapi.metrics import UPSTREAM_REQUESTS
 from ponapi.serials import Serial
 
 MAX_BODY = 32 * 1024 * 1024
@@ -201,6 +202,7 @@ class GenieAcsClient:
         time_limit: float | None = None,
     ) -> tuple[httpx.Response, bytes]:
         self.calls += 1
+        UPSTREAM_REQUESTS.labels(source="genieacs").inc()
         kwargs: dict[str, Any] = {"params": params, "content": content}
         if time_limit is not None:
             kwargs["timeout"] = httpx.Timeout(time_limit, connect=min(time_limit, 5.0))

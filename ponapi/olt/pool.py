@@ -16,6 +16,7 @@ import time
 from collections.abc import Callable
 
 from ponapi.api.errors import ErrorCode
+from ponapi.metrics import OLT_LOGINS
 from ponapi.olt.session import DIALECTS, CliSession, CommandFailed, OltError, Target, timed_out
 
 log = logging.getLogger("ponapi.olt")
@@ -33,8 +34,10 @@ class OltPool:
         login_backoff: float = 60.0,
         on_login: Callable[[], None] | None = None,
         on_command: Callable[[], None] | None = None,
+        label: str = "",
     ) -> None:
         self.target = target
+        self.label = label or target.host
         self.dialect = DIALECTS[target.brand]
         self.size = size
         self.login_timeout = login_timeout
@@ -122,6 +125,7 @@ class OltPool:
             command_timeout=self.command_timeout,
         )
         self.logins += 1
+        OLT_LOGINS.labels(olt=self.label).inc()
         if self._on_login:
             self._on_login()
         try:
@@ -168,7 +172,13 @@ class OltPools:
             return hit[1]
         if hit:
             asyncio.get_running_loop().create_task(hit[1].close())
-        pool = OltPool(target, on_login=on_login, on_command=on_command, **self.options)  # type: ignore[arg-type]
+        pool = OltPool(
+            target,
+            on_login=on_login,
+            on_command=on_command,
+            label=str(olt_id),
+            **self.options,  # type: ignore[arg-type]
+        )
         self._pools[olt_id] = (key, pool)
         return pool
 

@@ -15,6 +15,7 @@ import asyncssh
 import telnetlib3
 
 from ponapi.api.errors import ApiError, ErrorCode
+from ponapi.metrics import UPSTREAM_REQUESTS
 
 
 class OltError(ApiError):
@@ -330,6 +331,7 @@ class CliSession:
             raise unreachable("The session is closed.")
         d = self.dialect
         deadline = time.monotonic() + (time_limit or self.command_timeout)
+        UPSTREAM_REQUESTS.labels(source="olt-cli").inc()
         await self._send(command + "\n")
         buf = ""
         scanned = 0

@@ -24,6 +24,7 @@ from ponapi.api.errors import ApiError, ErrorCode
 from ponapi.cache import Cache
 from ponapi.config import Settings
 from ponapi.db.models import StatsSource
+from ponapi.metrics import SINGLE_FLIGHT_JOINS, STATS_CACHE
 from ponapi.olt.drivers import Location, driver_for, serial_of
 from ponapi.olt.pool import OltPools
 from ponapi.olt.session import CommandFailed, Target
@@ -114,7 +115,9 @@ class StatsService:
             and set(sections) <= set(cached["fetchedSections"])
             and now.timestamp() < cached["freshUntil"]
         ):
+            STATS_CACHE.labels(result="hit").inc()
             return self._render(cached, sections, reveal_secrets, cached=True)
+        STATS_CACHE.labels(result="miss").inc()
         try:
             payload = await self._single_flight(
                 key, lambda: self._fetch(key, olt, serial, sections, refresh, deadline), refresh
@@ -126,6 +129,7 @@ class StatsService:
                 and set(sections) <= set(cached["fetchedSections"])
             ):
                 log.warning("serving cached stats for %s after upstream error %s", key, exc.code)
+                STATS_CACHE.labels(result="stale").inc()
                 cached["stale"] = True
                 cached["staleReason"] = f"{exc.code.value}: {exc.details}"
                 return self._render(cached, sections, reveal_secrets, cached=True)
@@ -142,7 +146,9 @@ class StatsService:
         """
         flight_key = f"{key}:{'refresh' if refresh else 'read'}"
         task = self._inflight.get(flight_key)
-        if task is None:
+        if task is not None:
+            SINGLE_FLIGHT_JOINS.inc()
+        else:
             task = asyncio.create_task(work())
             self._inflight[flight_key] = task
 

@@ -3,10 +3,12 @@ from __future__ import annotations
 import asyncio
 
 from fastapi import APIRouter
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
+from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from sqlalchemy import text
 
 from ponapi.api.deps import Ctx
+from ponapi.metrics import REGISTRY
 
 router = APIRouter(tags=["health"])
 
@@ -15,6 +17,12 @@ router = APIRouter(tags=["health"])
 async def healthz() -> dict[str, str]:
     """Liveness: the process answers."""
     return {"status": "ok"}
+
+
+@router.get("/metrics")
+async def metrics() -> Response:
+    """Prometheus metrics (see ponapi.metrics for names). Expose it to your scraper only."""
+    return Response(generate_latest(REGISTRY), media_type=CONTENT_TYPE_LATEST)
 
 
 @router.get("/readyz")
