@@ -332,3 +332,55 @@ async def test_metrics_count_olt_commands_and_logins(make_env):
     assert value("ponapi_upstream_requests_total", source="olt-cli") == cmds + 8
     assert value("ponapi_olt_logins_total", olt=str(env.olt_id)) == logins + 1
     assert len(env.sim.commands) == 8
+
+
+@pytest.mark.parametrize(("brand", "protocol"), [("huawei", "telnet"), ("zte", "ssh")])
+async def test_pager_hint_prompts_and_alarms_are_handled_when_left_on(brand, protocol):
+    """An OLT where paging, hint prompts and alarms stay on (the session skips the commands that
+    turn them off): outputs still parse exactly as with them off."""
+    import dataclasses
+
+    from ponapi.olt import parsers as p
+    from ponapi.olt.drivers import driver_for
+    from ponapi.olt.session import DIALECTS, CliSession
+
+    sim = OltSim(
+        brand=brand,
+        model="MA5800-X7" if brand == "huawei" else "C320",
+        password="pw",
+        onus=demo_onus(brand, 2),
+    )
+    u = sim.onus[1]
+    u.description = "Cliente con una descripcion muy larga que el OLT parte en dos lineas " * 2
+    port = await (sim.start_ssh() if protocol == "ssh" else sim.start_telnet())
+    dialect = dataclasses.replace(DIALECTS[brand], on_open=("enable",) if brand == "huawei" else ())
+    session = CliSession(
+        Target("127.0.0.1", port, protocol, "noc", "pw", brand),
+        dialect,
+        login_timeout=5,
+        command_timeout=5,
+    )
+    try:
+        await session.open()
+        driver = driver_for(brand, sim.model)
+        loc = Location(u.frame, u.slot, u.port, u.ont_id)
+        outputs = [await session.run(c) for c in driver.read(loc)]
+        raw = driver.raw_from(outputs)
+        if brand == "huawei":
+            # The hint was answered (the OLT echoes "Command:" only after Enter), the alarm was
+            # printed into the raw output, and the pager was passed (the info output's last
+            # block comes after the first 20-line page).
+            assert "Command:" in outputs[0] and "ALARM 11111" in outputs[0]
+            assert "ALARM NAME" not in raw["info"] and "PARAMETERS" not in raw["info"]
+            assert raw["info"]["Tr069 management"] == "Enable"
+            assert raw["info"]["SN"].startswith(u.serial.hex)
+            assert raw["info"]["Description"] == u.description.strip()  # wrapped, then joined
+            assert [w["Name"] for w in raw["wan"]] == [w.name for w in u.wans]
+            assert p.huawei_ont_info(outputs[0]) == raw["info"]
+        else:
+            # The second WAN comes after the first 20-line page: the pager was passed.
+            assert raw["detail"]["Serial number"] == u.serial.canonical
+            assert [w["Host name"] for w in raw["wan"]] == [w.name for w in u.wans]
+    finally:
+        await session.quit()
+        await sim.stop()
