@@ -38,12 +38,15 @@ class Settings(BaseSettings):
     log_level: str = "INFO"
     auth_cache_seconds: float = Field(default=5.0, ge=0, le=300)
     registry_cache_seconds: float = Field(default=10.0, ge=0, le=3600)
+    job_budget_seconds: float = Field(default=120.0, gt=0, le=1800)
     discover_budget_seconds: float = Field(default=120.0, gt=0, le=1800)
     olt_sessions_per_olt: int = Field(default=1, ge=1, le=8)
     olt_login_timeout_seconds: float = Field(default=20.0, gt=0, le=120)
     olt_command_timeout_seconds: float = Field(default=30.0, gt=0, le=300)
     olt_idle_timeout_seconds: float = Field(default=240.0, gt=0, le=3600)
     olt_login_backoff_seconds: float = Field(default=60.0, ge=0, le=3600)
+    live_read_cooldown_seconds: float = Field(default=30.0, ge=0, le=3600)
+    olt_max_concurrent_reads: int = Field(default=4, ge=1, le=64)
     stats_cache_ttl_seconds: float = Field(default=60.0, ge=0, le=86400)
     stats_stale_ttl_seconds: float = Field(default=86400.0, ge=0, le=30 * 86400)
 

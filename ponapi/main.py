@@ -12,11 +12,12 @@ from ponapi import __version__
 from ponapi.acs.genieacs import GenieAcsClient
 from ponapi.api.deps import AppContext
 from ponapi.api.errors import install_error_handlers
-from ponapi.api.routes import auth, discover, health, olts, tr069
+from ponapi.api.routes import auth, discover, health, jobs, olts, tr069
 from ponapi.cache import make_cache
 from ponapi.config import Settings, get_settings
 from ponapi.crypto import CredentialCipher
 from ponapi.db.session import make_engine, make_sessionmaker
+from ponapi.jobs import Jobs
 from ponapi.requestid import RequestIdMiddleware
 from ponapi.stats.service import StatsService
 from ponapi.ttlcache import TtlMap
@@ -39,6 +40,7 @@ def build_context(settings: Settings) -> AppContext:
     ctx.extras["users"] = TtlMap(settings.auth_cache_seconds)
     ctx.extras["registry"] = TtlMap(settings.registry_cache_seconds)
     ctx.extras["stats"] = StatsService(settings, cache, acs)
+    ctx.extras["jobs"] = Jobs(cache, settings.job_budget_seconds)
     return ctx
 
 
@@ -54,6 +56,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         finally:
             if ctx.extras.get("acs") is not None:
                 await ctx.extras["acs"].close()
+            await ctx.extras["jobs"].close()
             await ctx.extras["stats"].pools.close()
             await ctx.cache.close()
             await ctx.engine.dispose()
@@ -71,4 +74,5 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(discover.router)  # before olts: /onus/discover is not an ONU serial
     app.include_router(olts.router)
     app.include_router(tr069.router)
+    app.include_router(jobs.router)
     return app

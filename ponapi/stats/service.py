@@ -8,6 +8,7 @@ An upstream failure with a cached payload still in its stale window answers 200 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import time
 import zlib
@@ -89,6 +90,7 @@ class StatsService:
             login_backoff=settings.olt_login_backoff_seconds,
         )
         self._inflight: dict[str, asyncio.Task[dict[str, Any]]] = {}
+        self._olt_slots: dict[int, asyncio.Semaphore] = {}
 
     @staticmethod
     def cache_key(olt_id: int, serial: Serial) -> str:
@@ -109,6 +111,19 @@ class StatsService:
         key = self.cache_key(olt.id, serial)
         cached = await self._cache_get(key)
         now = datetime.now(UTC)
+        if refresh and cached and set(sections) <= set(cached["fetchedSections"]):
+            left = await self._cooldown_left(key)
+            if left > 0:  # protect the device: serve the last read, say when to retry
+                STATS_CACHE.labels(result="hit").inc()
+                body = self._render(cached, sections, reveal_secrets, cached=True)
+                body["meta"]["refresh"] = {
+                    "requested": True,
+                    "status": "cooldown",
+                    "retryAfter": left,
+                    "reason": f"This ONU was read live less than "
+                    f"{self.settings.live_read_cooldown_seconds:g} s ago.",
+                }
+                return body
         if (
             cached
             and not refresh
@@ -120,7 +135,9 @@ class StatsService:
         STATS_CACHE.labels(result="miss").inc()
         try:
             payload = await self._single_flight(
-                key, lambda: self._fetch(key, olt, serial, sections, refresh, deadline), refresh
+                key,
+                lambda: self._locked_fetch(key, olt, serial, sections, refresh, deadline),
+                refresh,
             )
         except ApiError as exc:
             if (
@@ -159,6 +176,79 @@ class StatsService:
 
             task.add_done_callback(done)
         return await asyncio.shield(task)
+
+    async def _cooldown_left(self, key: str) -> int:
+        raw = await self._safe_get(f"cooldown:{key}")
+        if raw is None:
+            return 0
+        try:
+            until = float(raw)
+        except ValueError:
+            return 0
+        return max(0, int(until - time.time()) + 1) if until > time.time() else 0
+
+    async def _safe_get(self, key: str) -> bytes | None:
+        try:
+            return await self.cache.get(key)
+        except Exception:
+            return None
+
+    async def _locked_fetch(
+        self,
+        key: str,
+        olt: OltRef,
+        serial: Serial,
+        sections: frozenset[str],
+        refresh: bool,
+        deadline: float,
+    ) -> dict[str, Any]:
+        """One upstream read per ONU across every process sharing the cache (Redis lock);
+        the others wait for the holder's result in the cache."""
+        lock_key = f"lock:{key}"
+        since = time.time()
+        while True:
+            try:
+                lock_id = await self.cache.acquire(lock_key, max(1.0, deadline - time.monotonic()))
+            except Exception:
+                lock_id = "local"  # no shared cache: the in-process single-flight still holds
+            if lock_id is not None:
+                try:
+                    async with self._olt_slot(olt.id):
+                        payload = await self._fetch(key, olt, serial, sections, refresh, deadline)
+                    if refresh and self.settings.live_read_cooldown_seconds > 0:
+                        until = time.time() + self.settings.live_read_cooldown_seconds
+                        with contextlib.suppress(Exception):
+                            await self.cache.set(
+                                f"cooldown:{key}",
+                                str(until).encode(),
+                                self.settings.live_read_cooldown_seconds,
+                            )
+                    return payload
+                finally:
+                    if lock_id != "local":
+                        with contextlib.suppress(Exception):
+                            await self.cache.release(lock_key, lock_id)
+            SINGLE_FLIGHT_JOINS.inc()
+            while time.monotonic() < deadline:
+                await asyncio.sleep(0.05)
+                cached = await self._cache_get(key)
+                if cached and cached.get("fetchedEpoch", 0) >= since:
+                    return cached  # read by another process while this one waited
+                if await self._safe_get(lock_key) is None:
+                    break  # the holder gave up: try to become the reader
+            else:
+                raise ApiError(
+                    ErrorCode.UPSTREAM_TIMEOUT,
+                    "Another replica was still reading this ONU when the request budget ran out.",
+                )
+
+    def _olt_slot(self, olt_id: int) -> asyncio.Semaphore:
+        slot = self._olt_slots.get(olt_id)
+        if slot is None:
+            slot = self._olt_slots[olt_id] = asyncio.Semaphore(
+                self.settings.olt_max_concurrent_reads
+            )
+        return slot
 
     async def _fetch(
         self,
@@ -288,6 +378,7 @@ class StatsService:
         return {
             "source": source,
             "fetchedAt": _iso(fetched_at),
+            "fetchedEpoch": fetched_at.timestamp(),
             "freshUntil": fetched_at.timestamp() + self.settings.stats_cache_ttl_seconds,
             "fetchedSections": list(SECTIONS),
             "device": device,

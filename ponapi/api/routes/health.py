@@ -35,9 +35,13 @@ async def readyz(ctx: Ctx) -> JSONResponse:
         checks["database"] = "ok"
     except Exception:
         checks["database"] = "unreachable"
-    checks["cache"] = "ok" if await ctx.cache.ping() else "unreachable"
+    cache_ok = await ctx.cache.ping()
+    # Redis down is not fatal: requests are served from the in-memory cache meanwhile.
+    checks["cache"] = (
+        "ok" if cache_ok else "degraded" if ctx.cache.name == "redis" else ("unreachable")
+    )
     checks["cacheBackend"] = ctx.cache.name
-    ready = checks["database"] == "ok" and checks["cache"] == "ok"
+    ready = checks["database"] == "ok" and checks["cache"] in ("ok", "degraded")
     return JSONResponse(
         {"status": "ready" if ready else "not ready", "checks": checks},
         status_code=200 if ready else 503,

@@ -19,12 +19,16 @@ from ponapi.api.deps import (
     Db,
     OltId,
     OnuSerial,
+    TechnicianUser,
     get_olt,
 )
+from ponapi.api.envelope import success_body
 from ponapi.api.errors import ApiError, ErrorCode
 from ponapi.api.routes.olts import find_onu
 from ponapi.crypto import CredentialError
 from ponapi.db.models import Olt, Onu, Role
+from ponapi.jobs import Jobs
+from ponapi.serials import Serial
 from ponapi.stats.service import OltRef, StatsService
 from ponapi.tr069.mapper import SECTIONS
 from ponapi.ttlcache import TtlMap
@@ -76,15 +80,7 @@ async def tr069_stats(
 ) -> Response:
     started = time.monotonic()
     wanted = parse_sections(sections)
-    registry: TtlMap[tuple[int, str], tuple[OltRef, int, bool]] = ctx.extras["registry"]
-    hit = registry.get((olt_id, serial.canonical))
-    if hit is None:
-        olt = await get_olt(olt_id, db)
-        onu = await find_onu(db, olt, serial)
-        hit = (olt_ref(ctx, olt, onu), onu.id, onu.ont_id is not None)
-        await db.commit()  # end the read transaction: no connection is held upstream
-        registry.put((olt_id, serial.canonical), hit)
-    ref, onu_id, has_location = hit
+    ref, onu_id, has_location = await lookup(ctx, db, olt_id, serial)
     reveal = ROLE_RANK[Role(user.role)] >= ROLE_RANK[Role.technician]
     budget = ctx.settings.request_budget_seconds
     try:
@@ -103,11 +99,71 @@ async def tr069_stats(
             f"No answer within the {budget:g} s budget for {serial.canonical}; try again, or "
             "call without refresh=true to get the last known values.",
         ) from exc
-    location = body["meta"].get("device", {}).get("location")
+    await remember_if_found(ctx, body, onu_id, has_location)
+    return Response(orjson.dumps(body), media_type="application/json")
+
+
+async def lookup(ctx: AppContext, db: Db, olt_id: int, serial: Serial) -> tuple[OltRef, int, bool]:
+    """The OLT/ONU registry rows a stats read needs (kept REGISTRY_CACHE_SECONDS in process)."""
+    registry: TtlMap[tuple[int, str], tuple[OltRef, int, bool]] = ctx.extras["registry"]
+    hit = registry.get((olt_id, serial.canonical))
+    if hit is None:
+        olt = await get_olt(olt_id, db)
+        onu = await find_onu(db, olt, serial)
+        hit = (olt_ref(ctx, olt, onu), onu.id, onu.ont_id is not None)
+        await db.commit()  # end the read transaction: no connection is held upstream
+        registry.put((olt_id, serial.canonical), hit)
+    return hit
+
+
+async def remember_if_found(
+    ctx: AppContext, body: dict[str, Any], onu_id: int, has_location: bool
+) -> None:
+    location = body.get("meta", {}).get("device", {}).get("location")
     if location and not has_location:
         await remember_location(ctx, onu_id, location)
-        registry.clear()
-    return Response(orjson.dumps(body), media_type="application/json")
+        ctx.extras["registry"].clear()
+
+
+@router.post("/{olt_id}/onus/{onu_serial}/tr069-stats/refresh", status_code=202)
+async def refresh_stats(
+    olt_id: OltId,
+    serial: OnuSerial,
+    user: TechnicianUser,
+    db: Db,
+    ctx: Ctx,
+    service: Annotated[StatsService, Depends(get_stats_service)],
+) -> Response:
+    """Start a live read in the background: 202 with the job; poll ``GET /api/jobs/{id}``."""
+    ref, onu_id, has_location = await lookup(ctx, db, olt_id, serial)
+    reveal = ROLE_RANK[Role(user.role)] >= ROLE_RANK[Role.technician]
+    jobs: Jobs = ctx.extras["jobs"]
+
+    async def work() -> dict[str, Any]:
+        body = await service.get(
+            ref,
+            serial,
+            refresh=True,
+            reveal_secrets=reveal,
+            deadline=time.monotonic() + ctx.settings.job_budget_seconds,
+        )
+        await remember_if_found(ctx, body, onu_id, has_location)
+        return body
+
+    job = await jobs.start(
+        "stats-refresh", user.id, {"oltId": olt_id, "serial": serial.canonical}, work
+    )
+    location = f"/api/jobs/{job['id']}"
+    return Response(
+        orjson.dumps(success_body(job_view(job), "Refresh started", {"location": location})),
+        status_code=202,
+        media_type="application/json",
+        headers={"Location": location},
+    )
+
+
+def job_view(job: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in job.items() if k != "owner"}
 
 
 def olt_ref(ctx: AppContext, olt: Olt, onu: Onu) -> OltRef:

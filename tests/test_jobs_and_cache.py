@@ -1,0 +1,238 @@
+"""Background refresh jobs, live-read cooldown, and single-flight across processes sharing a
+real Redis server (started by the test run)."""
+
+import asyncio
+import os
+import shutil
+import subprocess
+import sys
+
+import httpx
+import pytest
+
+from ponapi.main import create_app
+from ponapi.sim.genieacs import GenieAcsSim, bundled_documents
+from tests.conftest import SECRET, add_user, make_settings, token_for
+from tests.fixtures import validate_stats
+from tests.services import Redis, free_port
+
+V5, NOKIA = "HWTCA94196A5", "ALCLFC265D6F"
+
+
+@pytest.fixture
+async def sim():
+    s = GenieAcsSim()
+    for doc in bundled_documents():
+        s.add(doc)
+    s.url = await s.start()
+    yield s
+    await s.stop()
+
+
+async def _setup(client, app):
+    for role in ("admin", "technician", "viewer"):
+        await add_user(app, role, role)
+    h = {
+        r: {"Authorization": f"Bearer {await token_for(client, r)}"}
+        for r in ("admin", "technician", "viewer")
+    }
+    olt = (
+        await client.post(
+            "/api/olts",
+            headers=h["admin"],
+            json={
+                "name": "o",
+                "brand": "huawei",
+                "host": "127.0.0.1",
+                "username": "u",
+                "password": "p",
+                "statsSource": "acs",
+            },
+        )
+    ).json()["data"]["id"]
+    for s in (V5, NOKIA):
+        await client.post(f"/api/olts/{olt}/onus", headers=h["admin"], json={"serial": s})
+    return h, olt
+
+
+@pytest.fixture
+async def env(tmp_path, sqlite_template, sim, request):
+    db = tmp_path / "j.db"
+    shutil.copy(sqlite_template, db)
+    app = create_app(
+        make_settings(
+            tmp_path,
+            f"sqlite+aiosqlite:///{db}",
+            genieacs_url=sim.url,
+            **getattr(request, "param", {}),
+        )
+    )
+    async with (
+        app.router.lifespan_context(app),
+        httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://t") as c,
+    ):
+        h, olt = await _setup(c, app)
+        yield c, h, olt, sim
+
+
+async def _wait_job(c, h, location):
+    for _ in range(200):
+        job = (await c.get(location, headers=h)).json()["data"]
+        if job["status"] in ("done", "failed"):
+            return job
+        await asyncio.sleep(0.05)
+    raise AssertionError("job did not finish")
+
+
+async def test_refresh_job_lifecycle(env):
+    c, h, olt, sim = env
+    sim.latency = 0.2
+    r = await c.post(f"/api/olts/{olt}/onus/{V5}/tr069-stats/refresh", headers=h["technician"])
+    assert r.status_code == 202
+    location = r.headers["Location"]
+    assert location == f"/api/jobs/{r.json()['data']['id']}"
+    first = (await c.get(location, headers=h["technician"])).json()["data"]
+    assert first["status"] in ("queued", "running")
+    job = await _wait_job(c, h["technician"], location)
+    assert job["status"] == "done" and job["progress"] == 100
+    validate_stats(job["result"])
+    assert job["result"]["meta"]["refresh"]["status"] == "done"
+    assert any(m == "POST" for m, _ in sim.log)  # a live read (connection request) was made
+    # Only its owner and admins see a job; viewers cannot start one.
+    assert (await c.get(location, headers=h["viewer"])).status_code == 404
+    assert (await c.get(location, headers=h["admin"])).status_code == 200
+    assert (
+        await c.post(f"/api/olts/{olt}/onus/{V5}/tr069-stats/refresh", headers=h["viewer"])
+    ).status_code == 403
+    assert (await c.get("/api/jobs/../etc", headers=h["admin"])).status_code == 404
+
+
+async def test_a_failing_job_carries_the_error_envelope(env):
+    c, h, olt, sim = env
+    await sim.stop()
+    r = await c.post(f"/api/olts/{olt}/onus/{V5}/tr069-stats/refresh", headers=h["technician"])
+    job = await _wait_job(c, h["technician"], r.headers["Location"])
+    assert job["status"] == "failed"
+    assert job["error"]["code"] == "ACS_UNAVAILABLE" and job["error"]["success"] is False
+    assert job["result"] is None
+
+
+async def test_live_reads_have_a_cooldown(env):
+    c, h, olt, sim = env
+    url = f"/api/olts/{olt}/onus/{V5}/tr069-stats"
+    first = await c.get(url, params={"refresh": "true"}, headers=h["technician"])
+    assert first.json()["meta"]["refresh"]["status"] == "done"
+    posts = sum(1 for m, _ in sim.log if m == "POST")
+    second = await c.get(url, params={"refresh": "true"}, headers=h["technician"])
+    validate_stats(second.json())
+    refresh = second.json()["meta"]["refresh"]
+    assert refresh["status"] == "cooldown" and 0 < refresh["retryAfter"] <= 31
+    assert sum(1 for m, _ in sim.log if m == "POST") == posts  # the device was left alone
+
+
+@pytest.mark.parametrize("env", [{"live_read_cooldown_seconds": 0.0}], indirect=True)
+async def test_cooldown_can_be_disabled(env):
+    c, h, olt, sim = env
+    url = f"/api/olts/{olt}/onus/{V5}/tr069-stats"
+    for _ in range(2):
+        r = await c.get(url, params={"refresh": "true"}, headers=h["technician"])
+        assert r.json()["meta"]["refresh"]["status"] == "done"
+
+
+async def test_two_processes_sharing_redis_make_one_upstream_read(
+    tmp_path, sqlite_template, sim, redis_server
+):
+    db = tmp_path / "shared.db"
+    shutil.copy(sqlite_template, db)
+    url = f"sqlite+aiosqlite:///{db}"
+    app = create_app(make_settings(tmp_path, url))
+    async with (
+        app.router.lifespan_context(app),
+        httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://t") as c,
+    ):
+        h, olt = await _setup(c, app)
+    env = {
+        **os.environ,
+        "DATABASE_URL": url,
+        "REDIS_URL": redis_server.url,
+        "GENIEACS_URL": sim.url,
+        "SECRET_KEY": SECRET,
+        "DATA_DIR": str(tmp_path),
+        "ENVIRONMENT": "development",
+    }
+    ports = [free_port(), free_port()]
+    procs = [
+        subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "uvicorn",
+                "ponapi.main:create_app",
+                "--factory",
+                "--port",
+                str(p),
+                "--log-level",
+                "warning",
+            ],
+            env=env,
+            cwd=str(tmp_path),
+        )
+        for p in ports
+    ]
+    try:
+        async with httpx.AsyncClient(timeout=30) as client:
+            for p in ports:
+                for _ in range(100):
+                    try:
+                        await client.get(f"http://127.0.0.1:{p}/healthz")
+                        break
+                    except httpx.HTTPError:
+                        await asyncio.sleep(0.1)
+            sim.latency = 0.5
+            calls_before = sim.calls("/devices")
+            rs = await asyncio.gather(
+                *(
+                    client.get(
+                        f"http://127.0.0.1:{ports[i % 2]}/api/olts/{olt}/onus/{V5}/tr069-stats",
+                        headers=h["viewer"],
+                    )
+                    for i in range(100)
+                )
+            )
+        assert [r.status_code for r in rs] == [200] * 100
+        assert sim.calls("/devices") - calls_before == 1
+        for r in rs[:2]:
+            validate_stats(r.json())
+    finally:
+        for proc in procs:
+            proc.terminate()
+            proc.wait(10)
+
+
+async def test_redis_killed_mid_run_degrades_to_memory(tmp_path, sqlite_template, sim):
+    server = Redis()
+    db = tmp_path / "r.db"
+    shutil.copy(sqlite_template, db)
+    app = create_app(
+        make_settings(
+            tmp_path, f"sqlite+aiosqlite:///{db}", genieacs_url=sim.url, redis_url=server.url
+        )
+    )
+    try:
+        async with (
+            app.router.lifespan_context(app),
+            httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://t") as c,
+        ):
+            h, olt = await _setup(c, app)
+            assert (
+                await c.get(f"/api/olts/{olt}/onus/{V5}/tr069-stats", headers=h["viewer"])
+            ).status_code == 200
+            server.stop()
+            for serial in (V5, NOKIA, NOKIA):
+                r = await c.get(f"/api/olts/{olt}/onus/{serial}/tr069-stats", headers=h["viewer"])
+                assert r.status_code == 200, r.text
+                validate_stats(r.json())
+            assert r.json()["meta"]["cached"] is True  # the memory cache took over
+            assert (await c.get("/readyz")).json()["checks"]["cache"] == "degraded"
+    finally:
+        server.stop()
