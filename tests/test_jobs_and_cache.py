@@ -132,7 +132,7 @@ async def test_live_reads_have_a_cooldown(env):
 
 @pytest.mark.parametrize("env", [{"live_read_cooldown_seconds": 0.0}], indirect=True)
 async def test_cooldown_can_be_disabled(env):
-    c, h, olt, sim = env
+    c, h, olt, _ = env
     url = f"/api/olts/{olt}/onus/{V5}/tr069-stats"
     for _ in range(2):
         r = await c.get(url, params={"refresh": "true"}, headers=h["technician"])
