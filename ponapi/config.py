@@ -38,6 +38,8 @@ class Settings(BaseSettings):
     log_level: str = "INFO"
     auth_cache_seconds: float = Field(default=5.0, ge=0, le=300)
     registry_cache_seconds: float = Field(default=10.0, ge=0, le=3600)
+    survey_timeout_seconds: float = Field(default=60.0, gt=0, le=600)
+    survey_poll_seconds: float = Field(default=3.0, gt=0, le=60)
     job_budget_seconds: float = Field(default=120.0, gt=0, le=1800)
     discover_budget_seconds: float = Field(default=120.0, gt=0, le=1800)
     olt_sessions_per_olt: int = Field(default=1, ge=1, le=8)
@@ -48,6 +50,7 @@ class Settings(BaseSettings):
     live_read_cooldown_seconds: float = Field(default=30.0, ge=0, le=3600)
     olt_max_concurrent_reads: int = Field(default=4, ge=1, le=64)
     stats_cache_ttl_seconds: float = Field(default=60.0, ge=0, le=86400)
+    stats_section_ttl_seconds: dict[str, float] = Field(default_factory=dict)
     stats_stale_ttl_seconds: float = Field(default=86400.0, ge=0, le=30 * 86400)
 
     # GenieACS northbound interface (NBI).
@@ -55,6 +58,20 @@ class Settings(BaseSettings):
     genieacs_auth_header: str = ""
     genieacs_timeout_seconds: float = Field(default=10.0, gt=0, le=120)
     genieacs_connection_request_timeout_ms: int = Field(default=3000, ge=500, le=60000)
+
+    @field_validator("stats_section_ttl_seconds")
+    @classmethod
+    def _known_sections(cls, value: dict[str, float]) -> dict[str, float]:
+        known = {"general", "ipInterface11", "ipInterface21", "wirelessLan", "wifiSurvey"}
+        unknown = sorted(set(value) - known)
+        if unknown:
+            raise ValueError(f"unknown section(s) {unknown}; known: {sorted(known)}")
+        if any(ttl < 0 for ttl in value.values()):
+            raise ValueError("TTLs must not be negative")
+        return value
+
+    def section_ttl(self, section: str) -> float:
+        return self.stats_section_ttl_seconds.get(section, self.stats_cache_ttl_seconds)
 
     @field_validator("display_timezone")
     @classmethod

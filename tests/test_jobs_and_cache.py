@@ -236,3 +236,73 @@ async def test_redis_killed_mid_run_degrades_to_memory(tmp_path, sqlite_template
             assert (await c.get("/readyz")).json()["checks"]["cache"] == "degraded"
     finally:
         server.stop()
+
+
+ZTE_ROUTER = "ZTEG86AC1010"  # the H199A reports ZTE's own serial form; given a GPON one here
+
+
+@pytest.mark.parametrize(
+    "env", [{"survey_timeout_seconds": 2.0, "survey_poll_seconds": 0.1}], indirect=True
+)
+async def test_wifi_survey_lifecycle(env):
+    c, h, olt, sim = env
+    before = (await c.get(f"/api/olts/{olt}/onus/{V5}/tr069-stats", headers=h["viewer"])).json()
+    assert before["data"]["wifiSurvey"] == {"hasRecords": False, "networks": []}
+    r = await c.post(f"/api/olts/{olt}/onus/{V5}/wifi-survey", headers=h["technician"])
+    assert r.status_code == 202
+    job = await _wait_job(c, h["technician"], r.headers["Location"])
+    assert job["status"] == "done", job
+    survey = job["result"]["data"]["wifiSurvey"]
+    assert survey["hasRecords"] is True and len(survey["networks"]) == 31  # 2.4 GHz only
+    assert job["result"]["meta"]["sections"]["wifiSurvey"]["scanState"] == "Complete"
+    assert survey["networks"][0]["scannedAt"] > "2026"  # the new scan's time
+    sets = [t for m, t in sim.log if m == "POST"]
+    assert len(sets) >= 3  # start the scan, poll its state, read the results
+    # The next stats response carries the scan (from the cache).
+    after = (await c.get(f"/api/olts/{olt}/onus/{V5}/tr069-stats", headers=h["viewer"])).json()
+    assert after["meta"]["cached"] is True and len(after["data"]["wifiSurvey"]["networks"]) == 31
+    assert (
+        await c.post(f"/api/olts/{olt}/onus/{V5}/wifi-survey", headers=h["viewer"])
+    ).status_code == 403
+
+
+@pytest.mark.parametrize(
+    "env", [{"survey_timeout_seconds": 1.0, "survey_poll_seconds": 0.1}], indirect=True
+)
+async def test_a_scan_that_never_completes_and_an_offline_device(env):
+    c, h, olt, sim = env
+    sim.device_by_serial("48575443A94196A5").scan_never_completes = True
+    r = await c.post(f"/api/olts/{olt}/onus/{V5}/wifi-survey", headers=h["technician"])
+    job = await _wait_job(c, h["technician"], r.headers["Location"])
+    assert job["status"] == "failed" and job["error"]["code"] == "UPSTREAM_TIMEOUT"
+    assert "did not finish the scan" in job["error"]["details"]
+    sim.device_by_serial("ALCLFC265D6F").online = False
+    r = await c.post(f"/api/olts/{olt}/onus/{NOKIA}/wifi-survey", headers=h["technician"])
+    job = await _wait_job(c, h["technician"], r.headers["Location"])
+    assert job["status"] == "failed" and job["error"]["code"] == "UPSTREAM_ERROR"
+    assert "Device is offline" in job["error"]["details"]
+
+
+def radio_2_state(device):
+    return device.doc["InternetGatewayDevice"]["LANDevice"]["1"]["WIFI"]["Radio"]["2"][
+        "DiagnosticsState"
+    ]["_value"]
+
+
+@pytest.mark.parametrize(
+    "env", [{"survey_timeout_seconds": 2.0, "survey_poll_seconds": 0.1}], indirect=True
+)
+async def test_zte_scans_its_2_4_ghz_radio_and_is_polled(env):
+    c, h, olt, sim = env
+    zte = sim.device_by_serial("ZTEYH86LCN10105")
+    zte.doc["_deviceId"]["_SerialNumber"] = ZTE_ROUTER
+    admin = h["admin"]
+    await c.post(f"/api/olts/{olt}/onus", headers=admin, json={"serial": ZTE_ROUTER})
+    r = await c.post(f"/api/olts/{olt}/onus/{ZTE_ROUTER}/wifi-survey", headers=h["technician"])
+    job = await _wait_job(c, h["technician"], r.headers["Location"])
+    assert job["status"] == "done", job
+    radio = zte.doc["InternetGatewayDevice"]["LANDevice"]["1"]["WIFI"]["Radio"]["1"]
+    assert radio["DiagnosticsState"]["_value"] == "Complete"  # radio 1 (2.4 GHz) was scanned
+    assert radio_2_state(zte) == "None"  # the 5 GHz radio was left alone
+    assert job["result"]["meta"]["sections"]["wifiSurvey"]["scanState"] == "Complete"
+    assert job["result"]["data"]["wifiSurvey"] == {"hasRecords": False, "networks": []}

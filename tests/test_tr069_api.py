@@ -310,3 +310,24 @@ async def test_metrics_count_nbi_requests_cache_and_single_flight(env):
     assert value("ponapi_upstream_requests_total", source="genieacs") == nbi + 1
     assert value("ponapi_single_flight_joins_total") == joins + 4
     assert value("ponapi_stats_cache_total", result="hit") == hits + 1
+
+
+@pytest.mark.parametrize(
+    "env", [{"stats_section_ttl_seconds": {"general": 0.0, "wifiSurvey": 3600.0}}], indirect=True
+)
+async def test_each_section_has_its_own_ttl(env):
+    await env.stats(X6)
+    calls = env.sim.calls("/devices")
+    survey = await env.stats(X6, sections="wifiSurvey")
+    assert survey.json()["meta"]["cached"] is True and env.sim.calls("/devices") == calls
+    general = await env.stats(X6, sections="general")  # TTL 0: always read again
+    assert general.json()["meta"]["cached"] is False and env.sim.calls("/devices") == calls + 1
+
+
+def test_section_ttls_must_name_known_sections():
+    from ponapi.config import Settings
+
+    with pytest.raises(ValueError, match="unknown section"):
+        Settings(_env_file=None, secret_key="k" * 40, stats_section_ttl_seconds={"wifi": 5})
+    s = Settings(_env_file=None, secret_key="k" * 40, stats_section_ttl_seconds={"wifiSurvey": 900})
+    assert s.section_ttl("wifiSurvey") == 900 and s.section_ttl("general") == 60

@@ -268,6 +268,16 @@ class GenieAcsClient:
     def forget(self, serial: Serial) -> None:
         self._ids.pop(serial.canonical, None)
 
+    async def read_paths(self, device_id: str, paths: list[str]) -> dict[str, Any] | None:
+        """The device document projected on ``paths`` (one NBI call), by GenieACS id."""
+        params = {
+            "query": json.dumps({"_id": device_id}, separators=(",", ":")),
+            "projection": ",".join(["_id", *paths]),
+        }
+        resp, body = await self._request("GET", "/devices/", params=params)
+        devices = self._devices(resp, body)
+        return devices[0] if devices else None
+
     async def read_device(self, serial: Serial, sections: set[str]) -> dict[str, Any] | None:
         """The projected device document, or None when the ACS has no such device.
 
@@ -292,11 +302,21 @@ class GenieAcsClient:
             self._ids[serial.canonical] = (time.monotonic() + self._id_ttl, device["_id"])
         return device
 
+    async def set_values(
+        self, device_id: str, values: list[tuple[str, str, str]], time_limit: float
+    ) -> RefreshResult:
+        """A setParameterValues task with a connection request (e.g. start a diagnostic)."""
+        task = {"name": "setParameterValues", "parameterValues": [list(v) for v in values]}
+        return await self._task(device_id, task, time_limit)
+
     async def refresh(
         self, device_id: str, parameter_names: list[str], time_limit: float
     ) -> RefreshResult:
         """Ask the device for fresh values now (connection request), within ``time_limit`` s."""
         task = {"name": "getParameterValues", "parameterNames": parameter_names}
+        return await self._task(device_id, task, time_limit)
+
+    async def _task(self, device_id: str, task: dict[str, Any], time_limit: float) -> RefreshResult:
         path = f"/devices/{quote(device_id, safe='')}/tasks"
         params = {"connection_request": "", "timeout": str(self.cr_timeout_ms)}
         resp, _ = await self._request(

@@ -25,6 +25,7 @@ import gzip
 import itertools
 import json
 import re
+import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from importlib import resources
@@ -60,6 +61,10 @@ class SimDevice:
     online: bool = True
     fault: bool = False
     session_delay: float = 0.02  # seconds between connection request and session end
+    scan_seconds: float = 0.3  # how long a requested neighbour scan takes on the CPE
+    scan_never_completes: bool = False
+    scan_ready_at: float | None = None  # CPE side: when the requested scan finishes
+    scan_root: str = ""
 
     @property
     def id(self) -> str:
@@ -75,12 +80,24 @@ class GenieAcsSim:
     log: list[tuple[str, str]] = field(default_factory=list)
     tasks: list[dict[str, Any]] = field(default_factory=list)
     faults: list[dict[str, Any]] = field(default_factory=list)
+    # Results a completed scan reports when the device's own table is empty (a real scan).
+    scan_results: dict[str, Any] = field(default_factory=dict)
     _server: HttpServer | None = None
     _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
 
     # --- set-up ----------------------------------------------------------------------------
 
     def add(self, doc: dict[str, Any], **knobs: Any) -> SimDevice:
+        huawei_scan = (
+            doc.get("InternetGatewayDevice", {})
+            .get("LANDevice", {})
+            .get("1", {})
+            .get("WiFi", {})
+            .get("NeighboringWiFiDiagnostic", {})
+            .get("Result")
+        )
+        if isinstance(huawei_scan, dict) and len(huawei_scan) > len(self.scan_results):
+            self.scan_results = copy.deepcopy(huawei_scan)
         device = SimDevice(copy.deepcopy(doc), **knobs)
         self.devices[device.id] = device
         return device
@@ -212,7 +229,10 @@ class GenieAcsSim:
                 }
             )
             return Response(202, body_out, "Task faulted", headers)
+        if task and task["name"] == "setParameterValues":
+            _set_values(device, task["parameterValues"])
         if task and task["name"] == "getParameterValues":
+            _complete_scan(device, self.scan_results)
             _refresh(device.doc, task["parameterNames"])
         return Response(200, body_out, "OK", headers)
 
@@ -366,6 +386,45 @@ def project(doc: dict[str, Any], paths: list[str]) -> dict[str, Any]:
             node = node.setdefault(part, {})
         node[parts[-1]] = copy.deepcopy(value)
     return out
+
+
+def _set_values(device: SimDevice, values: list[Any]) -> None:
+    """setParameterValues: store the values; a DiagnosticsState of Requested starts a scan."""
+    stamp = _now_iso()
+    for entry in values:
+        path, value = str(entry[0]), entry[1]
+        xsd = str(entry[2]) if len(entry) > 2 else "xsd:string"
+        node: dict[str, Any] = device.doc
+        for part in path.split("."):
+            node = node.setdefault(part, {})
+        node.update({"_object": False, "_value": value, "_type": xsd, "_timestamp": stamp})
+        if path.endswith(".DiagnosticsState") and value == "Requested":
+            device.scan_root = path.rsplit(".", 1)[0]
+            device.scan_ready_at = time.monotonic() + device.scan_seconds
+
+
+def _complete_scan(device: SimDevice, results: dict[str, Any]) -> None:
+    """When a requested scan has finished on the CPE, the next read shows it complete."""
+
+    if (
+        device.scan_ready_at is None
+        or device.scan_never_completes
+        or time.monotonic() < device.scan_ready_at
+    ):
+        return
+    found, root = _lookup(device.doc, device.scan_root)
+    if not found or not isinstance(root, dict):
+        return
+    root["DiagnosticsState"] = {
+        "_object": False,
+        "_value": "Complete",
+        "_type": "xsd:string",
+        "_timestamp": _now_iso(),
+    }
+    has_results = any(k.isdigit() for k in root.get("Result", {}))
+    if "X_ZTE-COM_NeighborAP" not in root and not has_results and results:
+        root["Result"] = copy.deepcopy(results)
+    device.scan_ready_at = None
 
 
 _COUNTERS = re.compile(r"(^|\.)(UpTime|Uptime|LastChange)$")

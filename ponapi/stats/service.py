@@ -32,6 +32,7 @@ from ponapi.olt.session import CommandFailed, Target
 from ponapi.serials import Serial
 from ponapi.stats import format as fmt
 from ponapi.stats.cli_sections import huawei_sections, zte_sections
+from ponapi.stats.survey import run_scan
 from ponapi.tr069.mapper import SECTIONS, Section, map_device
 
 log = logging.getLogger("ponapi.stats")
@@ -128,7 +129,7 @@ class StatsService:
             cached
             and not refresh
             and set(sections) <= set(cached["fetchedSections"])
-            and now.timestamp() < cached["freshUntil"]
+            and self._fresh(cached, sections, now.timestamp())
         ):
             STATS_CACHE.labels(result="hit").inc()
             return self._render(cached, sections, reveal_secrets, cached=True)
@@ -176,6 +177,50 @@ class StatsService:
 
             task.add_done_callback(done)
         return await asyncio.shield(task)
+
+    def _fresh(self, cached: dict[str, Any], sections: frozenset[str], now: float) -> bool:
+        """Every requested section is within its own TTL (STATS_SECTION_TTL_SECONDS)."""
+        fetched = float(cached.get("fetchedEpoch", 0))
+        return all(now < fetched + self.settings.section_ttl(s) for s in sections)
+
+    async def survey(
+        self, olt: OltRef, serial: Serial, *, reveal_secrets: bool, deadline: float
+    ) -> dict[str, Any]:
+        """Run a Wi-Fi neighbour scan on the device now; return the stats response with it."""
+        if self.acs is None or olt.stats_source == StatsSource.cli.value:
+            raise ApiError(
+                ErrorCode.TR069_NOT_SUPPORTED,
+                "A Wi-Fi neighbour scan needs TR-069 through an ACS; the OLT CLI cannot run one.",
+            )
+        doc = await self.acs.read_device(serial, {"wifiSurvey"})
+        if doc is None:
+            raise ApiError(
+                ErrorCode.TR069_NOT_SUPPORTED,
+                f"No ACS has a device with serial {serial.canonical} ({serial.hex}).",
+            )
+        outcome = await run_scan(
+            self.acs,
+            doc,
+            limit=self.settings.survey_timeout_seconds,
+            poll=self.settings.survey_poll_seconds,
+            deadline=deadline,
+        )
+        if outcome.state == "queued":
+            raise ApiError(
+                ErrorCode.UPSTREAM_ERROR,
+                f"The device did not take the scan now ({outcome.detail}); GenieACS keeps the "
+                "request for its next inform and the results will show then.",
+            )
+        if outcome.state == "timeout":
+            raise ApiError(ErrorCode.UPSTREAM_TIMEOUT, outcome.detail)
+        if outcome.state == "error":
+            raise ApiError(
+                ErrorCode.UPSTREAM_ERROR, f"The device reported {outcome.detail} for the scan."
+            )
+        key = self.cache_key(olt.id, serial)
+        with contextlib.suppress(Exception):
+            await self.cache.delete(key)
+        return await self.get(olt, serial, reveal_secrets=reveal_secrets, deadline=deadline)
 
     async def _cooldown_left(self, key: str) -> int:
         raw = await self._safe_get(f"cooldown:{key}")
@@ -379,7 +424,6 @@ class StatsService:
             "source": source,
             "fetchedAt": _iso(fetched_at),
             "fetchedEpoch": fetched_at.timestamp(),
-            "freshUntil": fetched_at.timestamp() + self.settings.stats_cache_ttl_seconds,
             "fetchedSections": list(SECTIONS),
             "device": device,
             "stale": False,
@@ -451,7 +495,13 @@ class StatsService:
         return value if isinstance(value, dict) else None
 
     async def _cache_set(self, key: str, payload: dict[str, Any]) -> None:
-        ttl = self.settings.stats_cache_ttl_seconds + self.settings.stats_stale_ttl_seconds
+        longest = max(
+            [
+                self.settings.stats_cache_ttl_seconds,
+                *self.settings.stats_section_ttl_seconds.values(),
+            ]
+        )
+        ttl = longest + self.settings.stats_stale_ttl_seconds
         if ttl <= 0:
             return
         try:

@@ -162,6 +162,38 @@ async def refresh_stats(
     )
 
 
+@router.post("/{olt_id}/onus/{onu_serial}/wifi-survey", status_code=202)
+async def wifi_survey(
+    olt_id: OltId,
+    serial: OnuSerial,
+    user: TechnicianUser,
+    db: Db,
+    ctx: Ctx,
+    service: Annotated[StatsService, Depends(get_stats_service)],
+) -> Response:
+    """Start a Wi-Fi neighbour scan on the ONU (through the ACS): 202 with the job; when it is
+    done its result is the stats response with the new ``wifiSurvey``."""
+    ref, _, _ = await lookup(ctx, db, olt_id, serial)
+    jobs: Jobs = ctx.extras["jobs"]
+    budget = ctx.settings.survey_timeout_seconds + ctx.settings.request_budget_seconds
+
+    async def work() -> dict[str, Any]:
+        return await service.survey(
+            ref, serial, reveal_secrets=True, deadline=time.monotonic() + budget
+        )
+
+    job = await jobs.start(
+        "wifi-survey", user.id, {"oltId": olt_id, "serial": serial.canonical}, work
+    )
+    location = f"/api/jobs/{job['id']}"
+    return Response(
+        orjson.dumps(success_body(job_view(job), "Wi-Fi scan started", {"location": location})),
+        status_code=202,
+        media_type="application/json",
+        headers={"Location": location},
+    )
+
+
 def job_view(job: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in job.items() if k != "owner"}
 
