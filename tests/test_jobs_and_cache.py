@@ -306,3 +306,19 @@ async def test_zte_scans_its_2_4_ghz_radio_and_is_polled(env):
     assert radio_2_state(zte) == "None"  # the 5 GHz radio was left alone
     assert job["result"]["meta"]["sections"]["wifiSurvey"]["scanState"] == "Complete"
     assert job["result"]["data"]["wifiSurvey"] == {"hasRecords": False, "networks": []}
+
+
+@pytest.mark.parametrize("env", [{"olt_max_concurrent_reads": 1}], indirect=True)
+async def test_upstream_reads_per_olt_are_capped(env):
+    c, h, olt, sim = env
+    admin = h["admin"]
+    await c.post(f"/api/olts/{olt}/onus", headers=admin, json={"serial": "HWTCA97D7DAA"})
+    sim.latency = 0.2
+    rs = await asyncio.gather(
+        *(
+            c.get(f"/api/olts/{olt}/onus/{s}/tr069-stats", headers=h["viewer"])
+            for s in (V5, NOKIA, "HWTCA97D7DAA")
+        )
+    )
+    assert [r.status_code for r in rs] == [200, 200, 200]
+    assert sim.peak_inflight == 1  # three ONUs, one read at a time on this OLT

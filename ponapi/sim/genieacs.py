@@ -78,6 +78,8 @@ class GenieAcsSim:
     mode: str = "ok"  # ok | http500 | garbage | truncate | stall
     stall_seconds: float = 60.0
     log: list[tuple[str, str]] = field(default_factory=list)
+    inflight: int = 0
+    peak_inflight: int = 0  # most requests handled at once (fault and load tests read it)
     tasks: list[dict[str, Any]] = field(default_factory=list)
     faults: list[dict[str, Any]] = field(default_factory=list)
     # Results a completed scan reports when the device's own table is empty (a real scan).
@@ -123,6 +125,14 @@ class GenieAcsSim:
 
     async def handle(self, req: Request) -> Response:
         self.log.append((req.method, req.target))
+        self.inflight += 1
+        self.peak_inflight = max(self.peak_inflight, self.inflight)
+        try:
+            return await self._handle(req)
+        finally:
+            self.inflight -= 1
+
+    async def _handle(self, req: Request) -> Response:
         if self.latency:
             await asyncio.sleep(self.latency)
         if self.mode == "http500":
