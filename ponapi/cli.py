@@ -15,6 +15,8 @@ app = typer.Typer(help="ponapi: OLT/ONU registry and TR-069 statistics.", no_arg
 db_app = typer.Typer(help="Database commands.", no_args_is_help=True)
 users_app = typer.Typer(help="User accounts.", no_args_is_help=True)
 tr069_app = typer.Typer(help="TR-069 data-model tools.", no_args_is_help=True)
+credentials_app = typer.Typer(help="OLT credentials encryption.", no_args_is_help=True)
+app.add_typer(credentials_app, name="credentials")
 app.add_typer(db_app, name="db")
 app.add_typer(users_app, name="users")
 app.add_typer(tr069_app, name="tr069")
@@ -139,6 +141,59 @@ def users_create(
         typer.echo(str(exc), err=True)
         raise typer.Exit(1) from exc
     typer.echo(f"created {role.value} {username!r}")
+
+
+@credentials_app.command("rotate")
+def credentials_rotate(
+    new_key_stdin: Annotated[
+        bool, typer.Option("--new-key-stdin", help="Read the new key from standard input.")
+    ] = False,
+) -> None:
+    """Re-encrypt every stored OLT password with a new CREDENTIALS_KEY, in one transaction.
+
+    Run it with the current key configured; then set CREDENTIALS_KEY to the new key and restart.
+    """
+    from sqlalchemy import select
+
+    from ponapi.crypto import CredentialCipher, CredentialError
+    from ponapi.db.models import Olt
+    from ponapi.db.session import make_engine, make_sessionmaker
+
+    settings = _settings()
+    if new_key_stdin:
+        new_key = sys.stdin.readline().rstrip("\r\n")
+    else:
+        new_key = typer.prompt("New credentials key", hide_input=True, confirmation_prompt=True)
+    if len(new_key) < 32:
+        typer.echo("the new key must have at least 32 characters", err=True)
+        raise typer.Exit(1)
+    old = CredentialCipher(settings.credentials_key or settings.secret_key)
+    new = CredentialCipher(new_key)
+
+    async def run() -> int:
+        engine = make_engine(settings.database_url)
+        try:
+            async with make_sessionmaker(engine)() as db:
+                olts = (await db.execute(select(Olt))).scalars().all()
+                for olt in olts:
+                    olt.password_encrypted = new.encrypt(old.decrypt(olt.password_encrypted))
+                await db.commit()
+                return len(olts)
+        finally:
+            await engine.dispose()
+
+    try:
+        count = asyncio.run(run())
+    except CredentialError as exc:
+        typer.echo(
+            f"nothing changed: a stored password cannot be decrypted with the current key ({exc})",
+            err=True,
+        )
+        raise typer.Exit(1) from exc
+    typer.echo(
+        f"re-encrypted {count} OLT password(s); now set CREDENTIALS_KEY to the new key "
+        "and restart every replica"
+    )
 
 
 @app.command("parse")

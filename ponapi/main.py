@@ -12,7 +12,7 @@ from ponapi import __version__
 from ponapi.acs.genieacs import GenieAcsClient
 from ponapi.api.deps import AppContext
 from ponapi.api.errors import install_error_handlers
-from ponapi.api.routes import auth, discover, health, jobs, olts, tr069
+from ponapi.api.routes import auth, discover, health, jobs, olts, tr069, users
 from ponapi.cache import make_cache
 from ponapi.config import Settings, get_settings
 from ponapi.crypto import CredentialCipher
@@ -75,4 +75,5 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(olts.router)
     app.include_router(tr069.router)
     app.include_router(jobs.router)
+    app.include_router(users.router)
     return app

@@ -8,12 +8,13 @@ import pytest
 from ponapi.crypto import CredentialCipher, CredentialError
 
 
-def _run(args, tmp_path, stdin=""):
+def _run(args, tmp_path, stdin="", extra_env=None):
     env = {
         **os.environ,
         "DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path}/cli.db",
         "DATA_DIR": str(tmp_path / "data"),
         "ENVIRONMENT": "development",
+        **(extra_env or {}),
     }
     return subprocess.run(
         [sys.executable, "-m", "ponapi.cli", *args],
@@ -109,3 +110,32 @@ def test_tr069_map_prints_sections_for_a_csv_export_and_a_json_document(tmp_path
     bad.write_text("a,b\n1,2\n")
     r = _run(["tr069", "map", str(bad)], tmp_path)
     assert r.returncode == 2 and "not a GenieACS" in r.stderr
+
+
+def test_credentials_rotate_reencrypts_every_olt_password(tmp_path):
+    import sqlite3
+
+    old_key, new_key = "old-key-" + "a" * 40, "new-key-" + "b" * 40
+    env_old = {"CREDENTIALS_KEY": old_key}
+    r = _run(["db", "upgrade"], tmp_path)
+    assert r.returncode == 0, r.stderr
+    db = sqlite3.connect(tmp_path / "cli.db")
+    now = "2026-01-01 00:00:00"
+    for i, password in enumerate(("olt-pw-1", "olt-pw-2")):
+        db.execute(
+            "insert into olts (name, brand, model, host, port, protocol, username, "
+            "password_encrypted, stats_source, created_at, updated_at) values "
+            "(?, 'huawei', '', '10.0.0.1', 22, 'ssh', 'u', ?, 'cli', ?, ?)",
+            (f"o{i}", CredentialCipher(old_key).encrypt(password), now, now),
+        )
+    db.commit()
+    r = _run(["credentials", "rotate", "--new-key-stdin"], tmp_path, new_key + "\n", env_old)
+    assert r.returncode == 0, r.stderr
+    assert "re-encrypted 2" in r.stdout
+    rows = [bytes(x[0]) for x in db.execute("select password_encrypted from olts order by id")]
+    assert [CredentialCipher(new_key).decrypt(b) for b in rows] == ["olt-pw-1", "olt-pw-2"]
+    # With the wrong current key nothing changes.
+    r = _run(["credentials", "rotate", "--new-key-stdin"], tmp_path, "x" * 40 + "\n", env_old)
+    assert r.returncode == 1 and "nothing changed" in r.stderr
+    after = [bytes(x[0]) for x in db.execute("select password_encrypted from olts order by id")]
+    assert after == rows
