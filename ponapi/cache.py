@@ -28,6 +28,7 @@ class Cache(Protocol):
     async def set(self, key: str, value: bytes, ttl: float) -> None: ...
     async def delete(self, key: str) -> None: ...
     async def acquire(self, key: str, ttl: float) -> str | None: ...
+    async def incr(self, key: str, ttl: float) -> int: ...
     async def release(self, key: str, token: str) -> None: ...
     async def ping(self) -> bool: ...
     async def close(self) -> None: ...
@@ -66,6 +67,16 @@ class MemoryCache:
 
     async def delete(self, key: str) -> None:
         self._data.pop(key, None)
+
+    async def incr(self, key: str, ttl: float) -> int:
+        """Count within a window that starts at the first increment."""
+        item = self._data.get(key)
+        now = time.monotonic()
+        if item is None or item[0] < now:
+            item = (now + ttl, b"0")
+        count = int(item[1]) + 1
+        self._data[key] = (item[0], str(count).encode())
+        return count
 
     async def acquire(self, key: str, ttl: float) -> str | None:
         if await self.get(key) is not None:
@@ -109,6 +120,13 @@ class RedisCache:
 
     async def delete(self, key: str) -> None:
         await self._redis.delete(self._prefix + key)
+
+    async def incr(self, key: str, ttl: float) -> int:
+        async with self._redis.pipeline(transaction=True) as pipe:
+            pipe.incr(self._prefix + key)
+            pipe.pexpire(self._prefix + key, max(1, int(ttl * 1000)), nx=True)
+            count, _ = await pipe.execute()
+        return int(count)
 
     async def acquire(self, key: str, ttl: float) -> str | None:
         token = secrets.token_hex(8)
@@ -175,6 +193,14 @@ class FallbackCache:
                 await self.primary.delete(key)
             except Exception as exc:
                 self._failed(exc)
+
+    async def incr(self, key: str, ttl: float) -> int:
+        if not self.degraded:
+            try:
+                return await self.primary.incr(key, ttl)
+            except Exception as exc:
+                self._failed(exc)
+        return await self.fallback.incr(key, ttl)
 
     async def acquire(self, key: str, ttl: float) -> str | None:
         if not self.degraded:

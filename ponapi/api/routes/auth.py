@@ -7,6 +7,7 @@ from fastapi import APIRouter, Request
 from pydantic import ValidationError
 from sqlalchemy import select
 
+from ponapi import ratelimit
 from ponapi.api.deps import Ctx, CurrentUser, Db
 from ponapi.api.errors import ApiError, ErrorCode
 from ponapi.api.schemas import Envelope, LoginRequest, TokenResponse, UserOut
@@ -56,16 +57,28 @@ async def _read_credentials(request: Request) -> LoginRequest:
 @router.post("/login", response_model=TokenResponse, openapi_extra=_LOGIN_BODY)
 async def login(request: Request, ctx: Ctx, db: Db) -> TokenResponse:
     creds = await _read_credentials(request)
+    account = creds.username.lower()
+    address = request.client.host if request.client else "unknown"
+    s = ctx.settings
+    wait = await ratelimit.login_blocked(ctx.cache, account, address, s.login_max_failures)
+    if wait:
+        raise ApiError(
+            ErrorCode.RATE_LIMITED,
+            f"Too many failed logins; retry in {wait} s.",
+            headers={"Retry-After": str(wait)},
+        )
     user = (
         await db.execute(select(User).where(User.username == creds.username))
     ).scalar_one_or_none()
     ok = verify_password(user.password_hash if user else None, creds.password)
     if user is None or not ok or not user.active:
+        await ratelimit.login_failed(ctx.cache, account, address, s.login_failure_window_seconds)
         raise ApiError(
             ErrorCode.UNAUTHORIZED,
             "Invalid username or password, or the account is disabled.",
             message="Login failed",
         )
+    await ratelimit.login_succeeded(ctx.cache, account)
     token, expires_in = create_token(
         ctx.settings.secret_key,
         user.id,

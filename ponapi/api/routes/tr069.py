@@ -11,6 +11,7 @@ import orjson
 from fastapi import APIRouter, Depends, Query
 from fastapi.responses import Response
 
+from ponapi import ratelimit
 from ponapi.api.deps import (
     ROLE_RANK,
     AppContext,
@@ -80,6 +81,10 @@ async def tr069_stats(
 ) -> Response:
     started = time.monotonic()
     wanted = parse_sections(sections)
+    limits = ctx.settings
+    await ratelimit.check(ctx.cache, f"stats:{user.id}", limits.rate_limit_stats_per_minute)
+    if refresh:
+        await ratelimit.check(ctx.cache, f"refresh:{user.id}", limits.rate_limit_refresh_per_minute)
     ref, onu_id, has_location = await lookup(ctx, db, olt_id, serial)
     reveal = ROLE_RANK[Role(user.role)] >= ROLE_RANK[Role.technician]
     budget = ctx.settings.request_budget_seconds
@@ -135,6 +140,9 @@ async def refresh_stats(
     service: Annotated[StatsService, Depends(get_stats_service)],
 ) -> Response:
     """Start a live read in the background: 202 with the job; poll ``GET /api/jobs/{id}``."""
+    await ratelimit.check(
+        ctx.cache, f"refresh:{user.id}", ctx.settings.rate_limit_refresh_per_minute
+    )
     ref, onu_id, has_location = await lookup(ctx, db, olt_id, serial)
     reveal = ROLE_RANK[Role(user.role)] >= ROLE_RANK[Role.technician]
     jobs: Jobs = ctx.extras["jobs"]
@@ -173,6 +181,7 @@ async def wifi_survey(
 ) -> Response:
     """Start a Wi-Fi neighbour scan on the ONU (through the ACS): 202 with the job; when it is
     done its result is the stats response with the new ``wifiSurvey``."""
+    await ratelimit.check(ctx.cache, f"survey:{user.id}", ctx.settings.rate_limit_survey_per_minute)
     ref, _, _ = await lookup(ctx, db, olt_id, serial)
     jobs: Jobs = ctx.extras["jobs"]
     budget = ctx.settings.survey_timeout_seconds + ctx.settings.request_budget_seconds
