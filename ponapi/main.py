@@ -12,7 +12,8 @@ from ponapi import __version__
 from ponapi.acs.genieacs import GenieAcsClient
 from ponapi.api.deps import AppContext
 from ponapi.api.errors import install_error_handlers
-from ponapi.api.routes import auth, discover, health, jobs, olts, tr069, users
+from ponapi.api.routes import audit, auth, discover, health, jobs, olts, tr069, users
+from ponapi.audit import AuditLog
 from ponapi.cache import make_cache
 from ponapi.config import Settings, get_settings
 from ponapi.crypto import CredentialCipher
@@ -41,6 +42,7 @@ def build_context(settings: Settings) -> AppContext:
     ctx.extras["registry"] = TtlMap(settings.registry_cache_seconds)
     ctx.extras["stats"] = StatsService(settings, cache, acs)
     ctx.extras["jobs"] = Jobs(cache, settings.job_budget_seconds)
+    ctx.extras["audit"] = AuditLog(ctx.sessions)
     return ctx
 
 
@@ -57,6 +59,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             if ctx.extras.get("acs") is not None:
                 await ctx.extras["acs"].close()
             await ctx.extras["jobs"].close()
+            await ctx.extras["audit"].close()
             await ctx.extras["stats"].pools.close()
             await ctx.cache.close()
             await ctx.engine.dispose()
@@ -76,4 +79,5 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(tr069.router)
     app.include_router(jobs.router)
     app.include_router(users.router)
+    app.include_router(audit.router)
     return app

@@ -41,7 +41,7 @@ class DiscoveryResult(CamelModel):
 
 @router.post("/{olt_id}/onus/discover", response_model=Envelope[DiscoveryResult])
 async def discover_onus(
-    olt: Annotated[Olt, Depends(get_olt)], _: TechnicianUser, db: Db, ctx: Ctx
+    olt: Annotated[Olt, Depends(get_olt)], user: TechnicianUser, db: Db, ctx: Ctx
 ) -> Envelope[DiscoveryResult]:
     """List every ONU the OLT has over its CLI (location, serial, state) and register them;
     ONUs already registered get their location updated when the OLT says it changed."""
@@ -98,6 +98,14 @@ async def discover_onus(
         )
     await db.commit()
     ctx.extras["registry"].clear()
+    ctx.extras["audit"].record(
+        "onu.discover",
+        user=user,
+        target=f"olt {olt_id}",
+        found=len(out),
+        registered=counts["new"],
+        moved=counts["moved"],
+    )
     result = DiscoveryResult(
         onus=out, registered=counts["new"], moved=counts["moved"], known=counts["known"]
     )

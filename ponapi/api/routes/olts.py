@@ -65,7 +65,7 @@ async def list_olts(_: CurrentUser, db: Db) -> Envelope[list[OltOut]]:
 
 
 @router.post("", response_model=Envelope[OltOut], status_code=201)
-async def create_olt(body: OltCreate, _: AdminUser, ctx: Ctx, db: Db) -> Envelope[OltOut]:
+async def create_olt(body: OltCreate, user: AdminUser, ctx: Ctx, db: Db) -> Envelope[OltOut]:
     olt = Olt(
         name=body.name,
         brand=body.brand.value,
@@ -80,6 +80,9 @@ async def create_olt(body: OltCreate, _: AdminUser, ctx: Ctx, db: Db) -> Envelop
     db.add(olt)
     await _commit(db, f"An OLT named {body.name!r}")
     await db.refresh(olt)
+    ctx.extras["audit"].record(
+        "olt.create", user=user, target=f"olt {olt.id}", name=olt.name, host=olt.host
+    )
     return Envelope(data=OltOut.model_validate(olt), message="OLT created")
 
 
@@ -90,9 +93,13 @@ async def get_one(olt: OltDep, _: CurrentUser) -> Envelope[OltOut]:
 
 @router.patch("/{olt_id}", response_model=Envelope[OltOut])
 async def update_olt(
-    body: OltUpdate, olt: OltDep, _: AdminUser, ctx: Ctx, db: Db
+    body: OltUpdate, olt: OltDep, user: AdminUser, ctx: Ctx, db: Db
 ) -> Envelope[OltOut]:
     changes = body.model_dump(exclude_unset=True)
+    # Field names only: the password's value never goes to the audit log.
+    ctx.extras["audit"].record(
+        "olt.update", user=user, target=f"olt {olt.id}", fields=sorted(changes)
+    )
     nulls = sorted(k for k, v in changes.items() if v is None and k not in ("port", "model"))
     if nulls:
         raise ApiError(ErrorCode.INVALID_REQUEST, f"{', '.join(nulls)} cannot be null.")
@@ -115,7 +122,8 @@ async def update_olt(
 
 
 @router.delete("/{olt_id}", status_code=204, response_class=Response)
-async def delete_olt(olt: OltDep, _: AdminUser, db: Db, ctx: Ctx) -> Response:
+async def delete_olt(olt: OltDep, user: AdminUser, db: Db, ctx: Ctx) -> Response:
+    ctx.extras["audit"].record("olt.delete", user=user, target=f"olt {olt.id}", name=olt.name)
     await db.delete(olt)
     await db.commit()
     registry_changed(ctx)
@@ -134,7 +142,9 @@ async def list_onus(olt: OltDep, _: CurrentUser, db: Db) -> Envelope[list[OnuOut
 
 
 @router.post("/{olt_id}/onus", response_model=Envelope[OnuOut], status_code=201)
-async def register_onu(body: OnuCreate, olt: OltDep, _: TechnicianUser, db: Db) -> Envelope[OnuOut]:
+async def register_onu(
+    body: OnuCreate, olt: OltDep, user: TechnicianUser, db: Db, ctx: Ctx
+) -> Envelope[OnuOut]:
     try:
         serial = parse_serial(body.serial)
     except InvalidSerialError as exc:
@@ -150,6 +160,9 @@ async def register_onu(body: OnuCreate, olt: OltDep, _: TechnicianUser, db: Db) 
     )
     db.add(onu)
     await _commit(db, f"ONU {serial.canonical} on OLT {olt.id}")
+    ctx.extras["audit"].record(
+        "onu.register", user=user, target=f"olt {olt.id} onu {serial.canonical}"
+    )
     await db.refresh(onu)
     return Envelope(data=onu_out(onu), message="ONU registered")
 
@@ -172,7 +185,10 @@ async def get_onu(olt: OltDep, serial: OnuSerial, _: CurrentUser, db: Db) -> Env
 
 
 @router.delete("/{olt_id}/onus/{onu_serial}", status_code=204, response_class=Response)
-async def delete_onu(olt: OltDep, serial: OnuSerial, _: AdminUser, db: Db, ctx: Ctx) -> Response:
+async def delete_onu(olt: OltDep, serial: OnuSerial, user: AdminUser, db: Db, ctx: Ctx) -> Response:
+    ctx.extras["audit"].record(
+        "onu.delete", user=user, target=f"olt {olt.id} onu {serial.canonical}"
+    )
     await db.delete(await find_onu(db, olt, serial))
     await db.commit()
     registry_changed(ctx)

@@ -26,6 +26,7 @@ from ponapi.api.deps import (
 from ponapi.api.envelope import success_body
 from ponapi.api.errors import ApiError, ErrorCode
 from ponapi.api.routes.olts import find_onu
+from ponapi.audit import AuditLog
 from ponapi.crypto import CredentialError
 from ponapi.db.models import Olt, Onu, Role
 from ponapi.jobs import Jobs
@@ -85,7 +86,13 @@ async def tr069_stats(
     await ratelimit.check(ctx.cache, f"stats:{user.id}", limits.rate_limit_stats_per_minute)
     if refresh:
         await ratelimit.check(ctx.cache, f"refresh:{user.id}", limits.rate_limit_refresh_per_minute)
-    ref, onu_id, has_location = await lookup(ctx, db, olt_id, serial)
+    audit: AuditLog = ctx.extras["audit"]
+    target = f"olt {olt_id} onu {serial.canonical}"
+    try:
+        ref, onu_id, has_location = await lookup(ctx, db, olt_id, serial)
+    except ApiError as exc:
+        audit.record("stats.read", user=user, target=target, result=exc.code.value)
+        raise
     reveal = ROLE_RANK[Role(user.role)] >= ROLE_RANK[Role.technician]
     budget = ctx.settings.request_budget_seconds
     try:
@@ -98,12 +105,33 @@ async def tr069_stats(
                 reveal_secrets=reveal,
                 deadline=started + budget,
             )
+    except ApiError as exc:
+        audit.record("stats.read", user=user, target=target, result=exc.code.value, refresh=refresh)
+        raise
     except TimeoutError as exc:
+        audit.record(
+            "stats.read",
+            user=user,
+            target=target,
+            result=ErrorCode.UPSTREAM_TIMEOUT.value,
+            refresh=refresh,
+        )
         raise ApiError(
             ErrorCode.UPSTREAM_TIMEOUT,
             f"No answer within the {budget:g} s budget for {serial.canonical}; try again, or "
             "call without refresh=true to get the last known values.",
         ) from exc
+    audit.record(
+        "stats.read",
+        user=user,
+        target=target,
+        refresh=refresh,
+        source=body["meta"]["source"],
+        stale=body["meta"]["stale"],
+    )
+    wlan = body["data"].get("wirelessLan") or {}
+    if wlan.get("password"):
+        audit.record("secret.reveal", user=user, target=target, field="wirelessLan.password")
     await remember_if_found(ctx, body, onu_id, has_location)
     return Response(orjson.dumps(body), media_type="application/json")
 
@@ -158,6 +186,9 @@ async def refresh_stats(
         await remember_if_found(ctx, body, onu_id, has_location)
         return body
 
+    ctx.extras["audit"].record(
+        "stats.refresh", user=user, target=f"olt {olt_id} onu {serial.canonical}"
+    )
     job = await jobs.start(
         "stats-refresh", user.id, {"oltId": olt_id, "serial": serial.canonical}, work
     )
@@ -191,6 +222,9 @@ async def wifi_survey(
             ref, serial, reveal_secrets=True, deadline=time.monotonic() + budget
         )
 
+    ctx.extras["audit"].record(
+        "wifi.survey", user=user, target=f"olt {olt_id} onu {serial.canonical}"
+    )
     job = await jobs.start(
         "wifi-survey", user.id, {"oltId": olt_id, "serial": serial.canonical}, work
     )

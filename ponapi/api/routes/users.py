@@ -63,7 +63,7 @@ async def list_users(_: AdminUser, db: Db) -> Envelope[list[UserOut]]:
 
 
 @router.post("", response_model=Envelope[UserOut], status_code=201)
-async def create_user(body: UserCreate, _: AdminUser, db: Db) -> Envelope[UserOut]:
+async def create_user(body: UserCreate, admin: AdminUser, db: Db, ctx: Ctx) -> Envelope[UserOut]:
     user = User(
         username=body.username,
         password_hash=hash_password(body.password),
@@ -78,6 +78,9 @@ async def create_user(body: UserCreate, _: AdminUser, db: Db) -> Envelope[UserOu
         await db.rollback()
         raise ApiError(ErrorCode.CONFLICT, f"User {body.username!r} already exists.") from exc
     await db.refresh(user)
+    ctx.extras["audit"].record(
+        "user.create", user=admin, target=f"user {user.username}", role=user.role
+    )
     return Envelope(data=UserOut.model_validate(user), message="User created")
 
 
@@ -98,6 +101,13 @@ async def update_user(
         user.active, changed = body.active, True
     if changed:
         user.token_version += 1
+        ctx.extras["audit"].record(
+            "user.update",
+            user=admin,
+            target=f"user {user.username}",
+            role=user.role,
+            active=user.active,
+        )
     await db.commit()
     _forget(ctx, user.id)
     await db.refresh(user)
@@ -106,11 +116,12 @@ async def update_user(
 
 @router.post("/{user_id}/password", response_model=Envelope[UserOut])
 async def reset_password(
-    body: PasswordReset, _: AdminUser, db: Db, ctx: Ctx, user_id: int = UserId
+    body: PasswordReset, admin: AdminUser, db: Db, ctx: Ctx, user_id: int = UserId
 ) -> Envelope[UserOut]:
     user = await _user(db, user_id)
     user.password_hash = hash_password(body.password)
     user.token_version += 1
+    ctx.extras["audit"].record("user.password", user=admin, target=f"user {user.username}")
     await db.commit()
     _forget(ctx, user.id)
     await db.refresh(user)

@@ -1,0 +1,80 @@
+"""GET /api/audit: the audit log, newest first, filterable (admins)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Any
+
+import orjson
+from fastapi import APIRouter, Query
+from sqlalchemy import select
+
+from ponapi.api.deps import AdminUser, Ctx, Db
+from ponapi.api.schemas import CamelModel, Envelope
+from ponapi.audit import AuditLog
+from ponapi.db.models import AuditEntry
+
+router = APIRouter(prefix="/api/audit", tags=["audit"])
+
+
+class AuditOut(CamelModel):
+    id: int
+    at: datetime
+    user_id: int | None
+    username: str
+    action: str
+    target: str
+    result: str
+    details: dict[str, Any]
+    client: str
+    request_id: str
+
+
+@router.get("", response_model=Envelope[list[AuditOut]])
+async def list_audit(
+    _: AdminUser,
+    db: Db,
+    ctx: Ctx,
+    username: Annotated[str | None, Query(max_length=64)] = None,
+    action: Annotated[
+        str | None, Query(max_length=48, description="e.g. login, stats.read")
+    ] = None,
+    target: Annotated[str | None, Query(max_length=255)] = None,
+    result: Annotated[str | None, Query(max_length=32)] = None,
+    since: datetime | None = None,
+    until: datetime | None = None,
+    limit: Annotated[int, Query(ge=1, le=1000)] = 100,
+    offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
+) -> Envelope[list[AuditOut]]:
+    audit: AuditLog = ctx.extras["audit"]
+    await audit.flush()
+    q = select(AuditEntry).order_by(AuditEntry.id.desc()).limit(limit).offset(offset)
+    if username:
+        q = q.where(AuditEntry.username == username)
+    if action:
+        q = q.where(AuditEntry.action == action)
+    if target:
+        q = q.where(AuditEntry.target == target)
+    if result:
+        q = q.where(AuditEntry.result == result)
+    if since:
+        q = q.where(AuditEntry.at >= since)
+    if until:
+        q = q.where(AuditEntry.at <= until)
+    rows = (await db.execute(q)).scalars().all()
+    out = [
+        AuditOut(
+            id=r.id,
+            at=r.at,
+            user_id=r.user_id,
+            username=r.username,
+            action=r.action,
+            target=r.target,
+            result=r.result,
+            details=orjson.loads(r.details or "{}"),
+            client=r.client,
+            request_id=r.request_id,
+        )
+        for r in rows
+    ]
+    return Envelope(data=out, message=f"{len(out)} entries")

@@ -1,0 +1,82 @@
+"""The audit log: who did what, when, to what, with what result.
+
+Entries are queued and written in batches by a background task, so a stats read does not wait
+for a database write; the queue is flushed before every audit query and at shutdown. Details
+hold names and ids only, never secrets.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from datetime import UTC, datetime
+from typing import Any
+
+import orjson
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from ponapi.db.models import AuditEntry
+from ponapi.requestid import current_request_id
+
+log = logging.getLogger("ponapi.audit")
+
+
+class AuditLog:
+    def __init__(self, sessions: async_sessionmaker[AsyncSession], batch_seconds: float = 1.0):
+        self.sessions = sessions
+        self.batch_seconds = batch_seconds
+        self._pending: list[AuditEntry] = []
+        self._lock = asyncio.Lock()
+        self._task: asyncio.Task[None] | None = None
+
+    def record(
+        self,
+        action: str,
+        *,
+        user: Any = None,
+        username: str = "",
+        target: str = "",
+        result: str = "ok",
+        client: str = "",
+        **details: Any,
+    ) -> None:
+        self._pending.append(
+            AuditEntry(
+                at=datetime.now(UTC),
+                user_id=getattr(user, "id", None),
+                username=getattr(user, "username", "") or username,
+                action=action,
+                target=target[:255],
+                result=result[:32],
+                client=client[:64],
+                details=orjson.dumps(details, default=str).decode()[:4000],
+                request_id=current_request_id() or "",
+            )
+        )
+        if self._task is None or self._task.done():
+            self._task = asyncio.get_running_loop().create_task(self._later())
+
+    async def _later(self) -> None:
+        await asyncio.sleep(self.batch_seconds)
+        await self.flush()
+
+    async def flush(self) -> None:
+        async with self._lock:
+            batch, self._pending = self._pending, []
+            if not batch:
+                return
+            try:
+                async with self.sessions() as db:
+                    db.add_all(batch)
+                    await db.commit()
+            except Exception:
+                log.exception("could not write %d audit entries; keeping them", len(batch))
+                self._pending[:0] = batch
+
+    async def close(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(BaseException):
+                await self._task
+        await self.flush()

@@ -1,0 +1,101 @@
+"""The audit log records logins, reads, reveals, refreshes and registry/user changes, with no
+secret in it; only admins read it."""
+
+import shutil
+
+import httpx
+
+from ponapi.main import create_app
+from ponapi.sim.genieacs import GenieAcsSim, bundled_documents
+from tests.conftest import add_user, make_settings, token_for
+
+
+async def test_audit_trail(tmp_path, sqlite_template):
+    sim = GenieAcsSim()
+    for doc in bundled_documents():
+        sim.add(doc)
+    wlc = sim.device_by_serial("48575443A94196A5").doc["InternetGatewayDevice"]["LANDevice"]["1"][
+        "WLANConfiguration"
+    ]["1"]
+    wlc["PreSharedKey"] = {
+        "1": {
+            "PreSharedKey": {
+                "_value": "wifi-Secret-9",
+                "_type": "xsd:string",
+                "_timestamp": "2023-03-28T15:42:30Z",
+            }
+        }
+    }
+    url = await sim.start()
+    db = tmp_path / "a.db"
+    shutil.copy(sqlite_template, db)
+    app = create_app(make_settings(tmp_path, f"sqlite+aiosqlite:///{db}", genieacs_url=url))
+    try:
+        async with (
+            app.router.lifespan_context(app),
+            httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://t") as c,
+        ):
+            await add_user(app, "admin", "admin")
+            await add_user(app, "tech", "technician")
+            admin = {"Authorization": f"Bearer {await token_for(c, 'admin')}"}
+            tech = {"Authorization": f"Bearer {await token_for(c, 'tech')}"}
+            await c.post("/api/auth/login", json={"username": "tech", "password": "nope-nope"})
+            olt = (
+                await c.post(
+                    "/api/olts",
+                    headers=admin,
+                    json={
+                        "name": "o",
+                        "brand": "huawei",
+                        "host": "127.0.0.1",
+                        "username": "u",
+                        "password": "olt-Secret-1",
+                        "statsSource": "acs",
+                    },
+                )
+            ).json()["data"]["id"]
+            await c.patch(f"/api/olts/{olt}", headers=admin, json={"password": "olt-Secret-2"})
+            await c.post(f"/api/olts/{olt}/onus", headers=tech, json={"serial": "HWTCA94196A5"})
+            await c.get(f"/api/olts/{olt}/onus/HWTCA94196A5/tr069-stats", headers=tech)
+            await c.get(f"/api/olts/{olt}/onus/HWTC00000001/tr069-stats", headers=tech)
+            await c.post(f"/api/olts/{olt}/onus/HWTCA94196A5/tr069-stats/refresh", headers=tech)
+            await c.post(
+                "/api/users", headers=admin, json={"username": "new", "password": "new-user-Secret"}
+            )
+            r = await c.get("/api/audit", headers=admin, params={"limit": 100})
+            assert r.status_code == 200
+            entries = r.json()["data"]
+            seen = [(e["action"], e["username"], e["result"]) for e in entries]
+            for expected in [
+                ("login", "admin", "ok"),
+                ("login", "tech", "failed"),
+                ("olt.create", "admin", "ok"),
+                ("olt.update", "admin", "ok"),
+                ("onu.register", "tech", "ok"),
+                ("stats.read", "tech", "ok"),
+                ("secret.reveal", "tech", "ok"),
+                ("stats.read", "tech", "ONU_NOT_FOUND"),
+                ("stats.refresh", "tech", "ok"),
+                ("user.create", "admin", "ok"),
+            ]:
+                assert expected in seen, expected
+            update = next(e for e in entries if e["action"] == "olt.update")
+            assert update["details"] == {"fields": ["password"]}
+            assert update["requestId"]
+            for secret in (
+                "olt-Secret-1",
+                "olt-Secret-2",
+                "wifi-Secret-9",
+                "nope-nope",
+                "new-user-Secret",
+            ):
+                assert secret not in r.text
+            only_logins = (
+                await c.get(
+                    "/api/audit", headers=admin, params={"action": "login", "result": "failed"}
+                )
+            ).json()
+            assert [e["username"] for e in only_logins["data"]] == ["tech"]
+            assert (await c.get("/api/audit", headers=tech)).status_code == 403
+    finally:
+        await sim.stop()
