@@ -61,9 +61,11 @@ def serve(
     """Run the API (production entry point)."""
     import uvicorn
 
+    from ponapi import logs
     from ponapi.db.migrate import upgrade
 
     settings = _settings()
+    logs.configure(settings.log_level, settings.log_format)
     if migrate:
         upgrade(settings.database_url)
     password = asyncio.run(_ensure_admin(settings))
@@ -85,6 +87,7 @@ def serve(
         port=port,
         workers=workers,
         log_level=settings.log_level.lower(),
+        log_config=None,  # keep ponapi's JSON, redacting handler
     )
 
 

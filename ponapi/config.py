@@ -36,6 +36,7 @@ class Settings(BaseSettings):
     display_timezone: str = "UTC"
     request_budget_seconds: float = Field(default=30.0, gt=0, le=600)
     log_level: str = "INFO"
+    log_format: str = Field(default="json", pattern="^(json|text)$")
     auth_cache_seconds: float = Field(default=5.0, ge=0, le=300)
     registry_cache_seconds: float = Field(default=10.0, ge=0, le=3600)
     survey_timeout_seconds: float = Field(default=60.0, gt=0, le=600)

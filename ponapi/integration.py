@@ -36,6 +36,7 @@ from ponapi.api.errors import ApiError, ErrorCode, error_response
 from ponapi.api.routes.tr069 import parse_sections
 from ponapi.cache import Cache, make_cache
 from ponapi.config import Settings
+from ponapi.logs import register_secret
 from ponapi.olt.drivers import Location
 from ponapi.olt.session import Target
 from ponapi.serials import InvalidSerialError, parse_serial
@@ -155,6 +156,7 @@ def stats_router(
 
 
 def make_ref(olt: OltInfo, onu: OnuInfo) -> OltRef:
+    register_secret(olt.password)
     target = (
         Target(olt.host, olt.port, olt.protocol, olt.username, olt.password, olt.brand)
         if olt.host and olt.username

@@ -22,6 +22,7 @@ import orjson
 
 from ponapi.api.errors import ApiError, ErrorCode
 from ponapi.config import Settings
+from ponapi.logs import register_secret
 from ponapi.metrics import UPSTREAM_REQUESTS
 from ponapi.serials import Serial
 
@@ -163,6 +164,7 @@ class GenieAcsClient:
         headers = {"Accept": "application/json", "User-Agent": "ponapi"}
         if auth_header:
             headers["Authorization"] = auth_header
+            register_secret(auth_header)
         self._client = httpx.AsyncClient(
             base_url=base_url.rstrip("/"),
             timeout=httpx.Timeout(timeout, connect=min(timeout, 5.0)),
