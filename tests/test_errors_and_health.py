@@ -157,3 +157,34 @@ async def test_metrics_count_requests_by_route_and_upstream_calls(client, users)
     assert r.status_code == 200 and r.headers["content-type"].startswith("text/plain")
     assert 'ponapi_http_request_duration_seconds_count{method="GET",route="/api/olts"' in r.text
     assert "ponapi_upstream_requests_total" in r.text or "# HELP ponapi_upstream" in r.text
+
+
+async def test_database_down_is_503_and_the_process_stays_healthy(tmp_path):
+    from datetime import timedelta
+
+    import httpx
+
+    from ponapi.auth.tokens import create_token
+    from tests.conftest import SECRET
+
+    port = __import__("tests.services", fromlist=["free_port"]).free_port()  # nothing listens
+    url = f"postgresql+asyncpg://ponapi:db-Secret-5@127.0.0.1:{port}/ponapi"
+    app = create_app(make_settings(tmp_path, url))
+    token = create_token(SECRET, 1, "admin", 0, timedelta(minutes=5))[0]
+    async with (
+        app.router.lifespan_context(app),
+        httpx.AsyncClient(
+            transport=httpx.ASGITransport(app=app, raise_app_exceptions=False), base_url="http://t"
+        ) as c,
+    ):
+        for method, path, kw in (
+            ("GET", "/api/olts", {"headers": {"Authorization": f"Bearer {token}"}}),
+            ("POST", "/api/auth/login", {"json": {"username": "a", "password": "b"}}),
+        ):
+            r = await c.request(method, path, **kw)
+            assert (r.status_code, r.json()["code"]) == (503, "UPSTREAM_ERROR")
+            assert r.json()["error"] == "Database unavailable"
+            assert r.headers["Retry-After"] == "5"
+            assert "db-Secret-5" not in r.text and "asyncpg" not in r.text
+        assert (await c.get("/healthz")).status_code == 200
+        assert (await c.get("/readyz")).status_code == 503

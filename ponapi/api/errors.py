@@ -13,6 +13,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from sqlalchemy.exc import InterfaceError, OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from ponapi.requestid import REQUEST_ID_HEADER, current_request_id
@@ -37,7 +38,6 @@ class ErrorCode(StrEnum):
     OLT_AUTH_FAILED = "OLT_AUTH_FAILED"
     UPSTREAM_ERROR = "UPSTREAM_ERROR"
     UPSTREAM_TIMEOUT = "UPSTREAM_TIMEOUT"
-    SERVICE_UNAVAILABLE = "SERVICE_UNAVAILABLE"
     INTERNAL_ERROR = "INTERNAL_ERROR"
 
 
@@ -59,7 +59,6 @@ _DEFAULTS: dict[ErrorCode, tuple[int, str]] = {
     ErrorCode.OLT_AUTH_FAILED: (502, "OLT login failed"),
     ErrorCode.UPSTREAM_ERROR: (502, "Upstream error"),
     ErrorCode.UPSTREAM_TIMEOUT: (504, "Upstream timeout"),
-    ErrorCode.SERVICE_UNAVAILABLE: (503, "Service unavailable"),
     ErrorCode.INTERNAL_ERROR: (500, "Internal error"),
 }
 
@@ -155,6 +154,19 @@ def install_error_handlers(app: FastAPI) -> None:
             ErrorCode.INVALID_REQUEST, str(exc.detail), status=exc.status_code, headers=headers
         )
 
+    async def database_down(_: Request, exc: Exception) -> JSONResponse:
+        # No URL, driver message or SQL in the answer: they can carry credentials.
+        log.error("database unavailable: %s", type(exc).__name__)
+        # UPSTREAM_ERROR: the contract's code for a failed dependency of the request.
+        return error_response(
+            ErrorCode.UPSTREAM_ERROR,
+            "The database is unreachable; try again shortly. Operators: check DATABASE_URL "
+            "and the database server.",
+            message="Database unavailable",
+            status=503,
+            headers={"Retry-After": "5"},
+        )
+
     async def unexpected(_: Request, exc: Exception) -> JSONResponse:
         log.exception("unhandled error", exc_info=exc)
         return error_response(ErrorCode.INTERNAL_ERROR, _internal_details())
@@ -162,6 +174,9 @@ def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(ApiError, api_error)
     app.add_exception_handler(RequestValidationError, validation_error)
     app.add_exception_handler(StarletteHTTPException, http_error)
+    app.add_exception_handler(OperationalError, database_down)
+    app.add_exception_handler(InterfaceError, database_down)
+    app.add_exception_handler(ConnectionError, database_down)
     app.add_exception_handler(Exception, unexpected)
 
 

@@ -4,15 +4,24 @@ from __future__ import annotations
 
 import ipaddress
 import re
-from datetime import datetime
-from typing import Generic, TypeVar
+from datetime import UTC, datetime
+from typing import Annotated, Generic, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
 from pydantic.alias_generators import to_camel
 
 from ponapi.db.models import Brand, Protocol, Role, StatsSource
 
 T = TypeVar("T")
+
+
+def _utc(value: datetime) -> datetime:
+    """SQLite hands back naive datetimes; everything ponapi stores is UTC."""
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value
+
+
+# An RFC 3339 timestamp with its offset, whatever the database returned.
+UtcDatetime = Annotated[datetime, AfterValidator(_utc)]
 
 _HOSTNAME = re.compile(
     r"(?=.{1,253}\Z)(?!-)[A-Za-z0-9-]{1,63}(?<!-)(\.(?!-)[A-Za-z0-9-]{1,63}(?<!-))*\.?"
@@ -67,7 +76,7 @@ class UserOut(CamelModel):
     username: str
     role: Role
     active: bool
-    created_at: datetime
+    created_at: UtcDatetime
 
 
 class TokenResponse(BaseModel):
@@ -131,8 +140,8 @@ class OltOut(CamelModel):
     username: str
     stats_source: StatsSource
     has_password: bool = True
-    created_at: datetime
-    updated_at: datetime
+    created_at: UtcDatetime
+    updated_at: UtcDatetime
 
 
 # --- ONUs -------------------------------------------------------------------------------
@@ -159,4 +168,4 @@ class OnuOut(CamelModel):
     port: int | None
     ont_id: int | None
     description: str
-    created_at: datetime
+    created_at: UtcDatetime

@@ -10,7 +10,7 @@ from fastapi import APIRouter, Query
 from sqlalchemy import select
 
 from ponapi.api.deps import AdminUser, Ctx, Db
-from ponapi.api.schemas import CamelModel, Envelope
+from ponapi.api.schemas import CamelModel, Envelope, UtcDatetime
 from ponapi.audit import AuditLog
 from ponapi.db.models import AuditEntry
 
@@ -19,7 +19,7 @@ router = APIRouter(prefix="/api/audit", tags=["audit"])
 
 class AuditOut(CamelModel):
     id: int
-    at: datetime
+    at: UtcDatetime
     user_id: int | None
     username: str
     action: str
