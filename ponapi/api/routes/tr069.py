@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
+from collections.abc import Awaitable, Callable
 from typing import Annotated, Any
 
 import orjson
@@ -15,6 +16,7 @@ from ponapi import ratelimit
 from ponapi.api.deps import (
     ROLE_RANK,
     AppContext,
+    AuthUser,
     Ctx,
     CurrentUser,
     Db,
@@ -173,7 +175,6 @@ async def refresh_stats(
     )
     ref, onu_id, has_location = await lookup(ctx, db, olt_id, serial)
     reveal = ROLE_RANK[Role(user.role)] >= ROLE_RANK[Role.technician]
-    jobs: Jobs = ctx.extras["jobs"]
 
     async def work() -> dict[str, Any]:
         body = await service.get(
@@ -186,18 +187,8 @@ async def refresh_stats(
         await remember_if_found(ctx, body, onu_id, has_location)
         return body
 
-    ctx.extras["audit"].record(
-        "stats.refresh", user=user, target=f"olt {olt_id} onu {serial.canonical}"
-    )
-    job = await jobs.start(
-        "stats-refresh", user.id, {"oltId": olt_id, "serial": serial.canonical}, work
-    )
-    location = f"/api/jobs/{job['id']}"
-    return Response(
-        orjson.dumps(success_body(job_view(job), "Refresh started", {"location": location})),
-        status_code=202,
-        media_type="application/json",
-        headers={"Location": location},
+    return await start_job(
+        ctx, "stats.refresh", "stats-refresh", user, olt_id, serial, work, "Refresh started"
     )
 
 
@@ -214,7 +205,6 @@ async def wifi_survey(
     done its result is the stats response with the new ``wifiSurvey``."""
     await ratelimit.check(ctx.cache, f"survey:{user.id}", ctx.settings.rate_limit_survey_per_minute)
     ref, _, _ = await lookup(ctx, db, olt_id, serial)
-    jobs: Jobs = ctx.extras["jobs"]
     budget = ctx.settings.survey_timeout_seconds + ctx.settings.request_budget_seconds
 
     async def work() -> dict[str, Any]:
@@ -222,15 +212,30 @@ async def wifi_survey(
             ref, serial, reveal_secrets=True, deadline=time.monotonic() + budget
         )
 
+    return await start_job(
+        ctx, "wifi.survey", "wifi-survey", user, olt_id, serial, work, "Wi-Fi scan started"
+    )
+
+
+async def start_job(
+    ctx: AppContext,
+    audit_action: str,
+    kind: str,
+    user: AuthUser,
+    olt_id: int,
+    serial: Serial,
+    work: Callable[[], Awaitable[dict[str, Any]]],
+    message: str,
+) -> Response:
+    """Audit, start a background job, answer 202 with it and its ``Location``."""
     ctx.extras["audit"].record(
-        "wifi.survey", user=user, target=f"olt {olt_id} onu {serial.canonical}"
+        audit_action, user=user, target=f"olt {olt_id} onu {serial.canonical}"
     )
-    job = await jobs.start(
-        "wifi-survey", user.id, {"oltId": olt_id, "serial": serial.canonical}, work
-    )
+    jobs: Jobs = ctx.extras["jobs"]
+    job = await jobs.start(kind, user.id, {"oltId": olt_id, "serial": serial.canonical}, work)
     location = f"/api/jobs/{job['id']}"
     return Response(
-        orjson.dumps(success_body(job_view(job), "Wi-Fi scan started", {"location": location})),
+        orjson.dumps(success_body(job_view(job), message, {"location": location})),
         status_code=202,
         media_type="application/json",
         headers={"Location": location},
