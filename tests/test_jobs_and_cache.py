@@ -322,3 +322,17 @@ async def test_upstream_reads_per_olt_are_capped(env):
     )
     assert [r.status_code for r in rs] == [200, 200, 200]
     assert sim.peak_inflight == 1  # three ONUs, one read at a time on this OLT
+
+
+async def test_a_refresh_never_settles_for_a_plain_read_in_flight(env):
+    """refresh=true while a plain read of the same ONU is under way still reads live."""
+    c, h, olt, sim = env
+    sim.latency = 0.3
+    url = f"/api/olts/{olt}/onus/{V5}/tr069-stats"
+    plain, live = await asyncio.gather(
+        c.get(url, headers=h["technician"]),
+        c.get(url, params={"refresh": "true"}, headers=h["technician"]),
+    )
+    assert plain.status_code == live.status_code == 200
+    assert live.json()["meta"]["refresh"]["status"] == "done"
+    assert any(m == "POST" for m, _ in sim.log)  # the connection request was made

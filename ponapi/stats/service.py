@@ -249,7 +249,8 @@ class StatsService:
     ) -> dict[str, Any]:
         """One upstream read per ONU across every process sharing the cache (Redis lock);
         the others wait for the holder's result in the cache."""
-        lock_key = f"lock:{key}"
+        # Reads and live reads lock apart: a refresh must never settle for a plain read.
+        lock_key = f"lock:{key}:{'refresh' if refresh else 'read'}"
         since = time.time()
         while True:
             try:
@@ -277,7 +278,11 @@ class StatsService:
             while time.monotonic() < deadline:
                 await asyncio.sleep(0.05)
                 cached = await self._cache_get(key)
-                if cached and cached.get("fetchedEpoch", 0) >= since:
+                if (
+                    cached
+                    and cached.get("fetchedEpoch", 0) >= since
+                    and (not refresh or "refresh" in cached)
+                ):
                     return cached  # read by another process while this one waited
                 if await self._safe_get(lock_key) is None:
                     break  # the holder gave up: try to become the reader
