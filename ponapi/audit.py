@@ -23,9 +23,18 @@ log = logging.getLogger("ponapi.audit")
 
 
 class AuditLog:
-    def __init__(self, sessions: async_sessionmaker[AsyncSession], batch_seconds: float = 1.0):
+    def __init__(
+        self,
+        sessions: async_sessionmaker[AsyncSession],
+        batch_seconds: float = 1.0,
+        max_pending: int = 50_000,
+    ) -> None:
         self.sessions = sessions
         self.batch_seconds = batch_seconds
+        # While the database is down entries wait in memory, up to this many; past it the
+        # oldest go (with a warning) rather than the process running out of memory.
+        self.max_pending = max_pending
+        self.dropped = 0
         self._pending: list[AuditEntry] = []
         self._lock = asyncio.Lock()
         self._task: asyncio.Task[None] | None = None
@@ -54,6 +63,13 @@ class AuditLog:
                 request_id=current_request_id() or "",
             )
         )
+        if len(self._pending) > self.max_pending:
+            excess = len(self._pending) - self.max_pending
+            del self._pending[:excess]
+            self.dropped += excess
+            log.warning(
+                "audit queue full (database unreachable?): dropped %d oldest entries", excess
+            )
         if self._task is None or self._task.done():
             self._task = asyncio.get_running_loop().create_task(self._later())
 

@@ -19,6 +19,7 @@ import orjson
 from ponapi.requestid import current_request_id
 
 _known: set[str] = set()
+_longest_first: list[str] = []  # _known sorted once per registration, not per log line
 _lock = threading.Lock()
 _PATTERNS = [
     (re.compile(r"(?i)(bearer\s+)[A-Za-z0-9._~+/=-]{8,}"), r"\1***"),
@@ -39,13 +40,15 @@ _PATTERNS = [
 
 def register_secret(value: str | None) -> None:
     """Never let this value appear in a log line (it is replaced by ***)."""
-    if value and len(value) >= 4:
+    global _longest_first
+    if value and len(value) >= 4 and value not in _known:
         with _lock:
             _known.add(value)
+            _longest_first = sorted(_known, key=len, reverse=True)
 
 
 def redact(text: str) -> str:
-    for value in sorted(_known, key=len, reverse=True):
+    for value in _longest_first:
         if value in text:
             text = text.replace(value, "***")
     for pattern, repl in _PATTERNS:

@@ -99,3 +99,19 @@ async def test_audit_trail(tmp_path, sqlite_template):
             assert (await c.get("/api/audit", headers=tech)).status_code == 403
     finally:
         await sim.stop()
+
+
+async def test_audit_entries_wait_while_the_database_is_down_within_a_bound(tmp_path):
+    from ponapi.audit import AuditLog
+    from ponapi.db.session import make_engine, make_sessionmaker
+    from tests.services import free_port
+
+    engine = make_engine(f"postgresql+asyncpg://u:p@127.0.0.1:{free_port()}/none")
+    audit = AuditLog(make_sessionmaker(engine), batch_seconds=60, max_pending=5)
+    for i in range(8):
+        audit.record("stats.read", username="ana", target=f"onu {i}")
+    await audit.flush()  # fails: the entries are kept, not lost
+    assert [e.target for e in audit._pending] == [f"onu {i}" for i in range(3, 8)]
+    assert audit.dropped == 3
+    await audit.close()
+    await engine.dispose()
