@@ -38,6 +38,19 @@ def postgres() -> Iterator[Postgres]:
     pg.stop()
 
 
+@pytest.fixture
+async def sim():
+    """The GenieACS NBI simulator on loopback, loaded with the bundled real device dumps."""
+    from ponapi.sim.genieacs import GenieAcsSim, bundled_documents
+
+    s = GenieAcsSim()
+    for doc in bundled_documents():
+        s.add(doc)
+    s.url = await s.start()
+    yield s
+    await s.stop()
+
+
 @pytest.fixture(scope="session")
 def redis_server() -> Iterator[Redis]:
     server = Redis()

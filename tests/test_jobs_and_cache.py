@@ -11,22 +11,11 @@ import httpx
 import pytest
 
 from ponapi.main import create_app
-from ponapi.sim.genieacs import GenieAcsSim, bundled_documents
 from tests.conftest import SECRET, add_user, make_settings, token_for
 from tests.fixtures import validate_stats
 from tests.services import Redis, free_port
 
 V5, NOKIA = "HWTCA94196A5", "ALCLFC265D6F"
-
-
-@pytest.fixture
-async def sim():
-    s = GenieAcsSim()
-    for doc in bundled_documents():
-        s.add(doc)
-    s.url = await s.start()
-    yield s
-    await s.stop()
 
 
 async def _setup(client, app):

@@ -5,10 +5,8 @@ import asyncio
 import shutil
 
 import httpx
-import pytest
 
 from ponapi.main import create_app
-from ponapi.sim.genieacs import GenieAcsSim, bundled_documents
 from tests.conftest import add_user, make_settings, token_for
 from tests.fixtures import validate_stats
 
@@ -50,16 +48,6 @@ async def test_many_accounts_from_one_address_are_throttled(tmp_path, sqlite_tem
         assert r.status_code == 429
 
 
-@pytest.fixture
-async def acs():
-    sim = GenieAcsSim()
-    for doc in bundled_documents():
-        sim.add(doc)
-    url = await sim.start()
-    yield url
-    await sim.stop()
-
-
 async def _olt(c, admin):
     olt = (
         await c.post(
@@ -79,11 +67,11 @@ async def _olt(c, admin):
     return olt
 
 
-async def test_per_user_stats_limit(tmp_path, sqlite_template, acs):
+async def test_per_user_stats_limit(tmp_path, sqlite_template, sim):
     app = await _app(
         tmp_path,
         sqlite_template,
-        genieacs_url=acs,
+        genieacs_url=sim.url,
         rate_limit_stats_per_minute=3,
         rate_limit_refresh_per_minute=1,
     )
@@ -106,14 +94,14 @@ async def test_per_user_stats_limit(tmp_path, sqlite_template, acs):
 
 
 async def test_limits_hold_across_replicas_sharing_redis(
-    tmp_path, sqlite_template, acs, redis_server
+    tmp_path, sqlite_template, sim, redis_server
 ):
     apps = [
         await _app(
             tmp_path,
             sqlite_template,
             "shared.db",
-            genieacs_url=acs,
+            genieacs_url=sim.url,
             redis_url=redis_server.url,
             rate_limit_stats_per_minute=4,
         )
@@ -134,14 +122,14 @@ async def test_limits_hold_across_replicas_sharing_redis(
         assert codes.count(200) == 4 and codes[-2:] == [429, 429]
 
 
-async def test_a_dead_limiter_never_blocks_requests(tmp_path, sqlite_template, acs):
+async def test_a_dead_limiter_never_blocks_requests(tmp_path, sqlite_template, sim):
     from tests.services import Redis
 
     server = Redis()
     app = await _app(
         tmp_path,
         sqlite_template,
-        genieacs_url=acs,
+        genieacs_url=sim.url,
         redis_url=server.url,
         rate_limit_stats_per_minute=1000,
     )

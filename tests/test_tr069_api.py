@@ -9,7 +9,6 @@ import httpx
 import pytest
 
 from ponapi.main import create_app
-from ponapi.sim.genieacs import GenieAcsSim, bundled_documents
 from tests.conftest import add_user, make_settings, token_for
 from tests.fixtures import validate_stats
 
@@ -45,16 +44,6 @@ async def make_env(tmp_path, sqlite_template, sim, **settings_kw):
     settings = make_settings(tmp_path, f"sqlite+aiosqlite:///{db}", **settings_kw)
     app = create_app(settings)
     return app
-
-
-@pytest.fixture
-async def sim():
-    s = GenieAcsSim()
-    for doc in bundled_documents():
-        s.add(doc)
-    s.url = await s.start()
-    yield s
-    await s.stop()
 
 
 @pytest.fixture
