@@ -1,5 +1,6 @@
 """OLT CLI parsers on the real captures in ../shared/fixtures/cli, values pinned."""
 
+import json
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
@@ -165,7 +166,8 @@ def test_zte_tables():
 def test_every_capture_goes_through_every_parser_of_its_vendor(path):
     text = fx(path)
     for parse in p.PARSERS[path.split("/")[0]].values():
-        parse(text)  # must not raise
+        out = parse(text)  # must not raise, and must print as JSON (ponapi parse)
+        assert json.loads(json.dumps(out)) == out
 
 
 @settings(max_examples=200, deadline=None)
@@ -173,7 +175,9 @@ def test_every_capture_goes_through_every_parser_of_its_vendor(path):
 def test_parsers_never_raise_on_arbitrary_text(text):
     for table in p.PARSERS.values():
         for parse in table.values():
-            parse(text)
+            out = parse(text)
+            assert isinstance(out, dict | list) or out is None
+            json.dumps(out)  # printable by ponapi parse
 
 
 def test_durations():

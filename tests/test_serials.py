@@ -97,6 +97,7 @@ def test_arbitrary_text_raises_only_the_validation_error(text):
 def test_arbitrary_bytes_decoded_raise_only_the_validation_error(data):
     text = data.decode("latin-1")
     try:
-        parse_serial(text)
+        s = parse_serial(text)
     except InvalidSerialError:
-        pass
+        return
+    assert s.canonical.isascii() and s.canonical.isalnum() and len(s.canonical) == 12
