@@ -78,6 +78,11 @@ class AuditLog:
         await self.flush()
 
     async def flush(self) -> None:
+        # Shielded: a caller cancelled mid-write (the timer at shutdown, a client that hung up)
+        # must not cut a commit in half; that left SQLite's write lock held and lost the batch.
+        await asyncio.shield(self._flush())
+
+    async def _flush(self) -> None:
         async with self._lock:
             batch, self._pending = self._pending, []
             if not batch:

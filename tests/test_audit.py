@@ -115,3 +115,47 @@ async def test_audit_entries_wait_while_the_database_is_down_within_a_bound(tmp_
     assert audit.dropped == 3
     await audit.close()
     await engine.dispose()
+
+
+async def test_shutdown_during_a_batch_write_loses_nothing(tmp_path, sqlite_template):
+    """Closing the log while its timer is in the middle of a commit lets the commit finish
+    (cutting it used to leave SQLite's write lock held and drop the batch)."""
+    import asyncio
+
+    from sqlalchemy import func, select
+
+    from ponapi.audit import AuditLog
+    from ponapi.db.models import AuditEntry
+    from ponapi.db.session import make_engine, make_sessionmaker
+
+    path = tmp_path / "audit.db"
+    shutil.copy(sqlite_template, path)
+    engine = make_engine(f"sqlite+aiosqlite:///{path}")
+    real = make_sessionmaker(engine)
+    entered, gate = asyncio.Event(), asyncio.Event()
+
+    def slow_sessions():  # type: ignore[no-untyped-def]
+        session = real()
+        commit = session.commit
+
+        async def held_commit() -> None:
+            entered.set()
+            await gate.wait()
+            await commit()
+
+        session.commit = held_commit  # type: ignore[method-assign]
+        return session
+
+    audit = AuditLog(slow_sessions, batch_seconds=0)  # type: ignore[arg-type]
+    for i in range(3):
+        audit.record("stats.read", username="ana", target=f"onu {i}")
+    await asyncio.wait_for(entered.wait(), 5)  # the timer's batch is mid-commit
+    closing = asyncio.create_task(audit.close())
+    await asyncio.sleep(0.05)
+    gate.set()
+    await asyncio.wait_for(closing, 10)
+    async with real() as db:
+        written = await db.scalar(select(func.count()).select_from(AuditEntry))
+    await engine.dispose()
+    assert written == 3
+    assert audit._pending == []

@@ -33,7 +33,9 @@ class AppContext:
     extras: dict[str, Any] = field(default_factory=dict)
 
 
-def get_ctx(request: Request) -> AppContext:
+# Dependencies are ``async def`` even when they do not await: FastAPI runs a plain ``def``
+# dependency in a worker thread, and the thread hop costs more than the work itself.
+async def get_ctx(request: Request) -> AppContext:
     ctx: AppContext = request.app.state.ctx
     return ctx
 
@@ -121,7 +123,7 @@ async def get_olt(olt_id: OltId, db: Db) -> Olt:
     return olt
 
 
-def serial_from_path(
+async def serial_from_path(
     onu_serial: Annotated[str, Path(description="GPON serial in any form")],
 ) -> Serial:
     try:

@@ -64,7 +64,7 @@ def parse_sections(value: str | None) -> frozenset[str]:
     return frozenset(names)
 
 
-def get_stats_service(ctx: Ctx) -> StatsService:
+async def get_stats_service(ctx: Ctx) -> StatsService:
     service: StatsService = ctx.extras["stats"]
     return service
 
