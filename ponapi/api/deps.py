@@ -67,7 +67,7 @@ class AuthUser:
     created_at: Any
 
 
-async def get_current_user(ctx: Ctx, db: Db, token: str | None = Depends(oauth2)) -> AuthUser:
+async def get_current_user(ctx: Ctx, token: str | None = Depends(oauth2)) -> AuthUser:
     if not token:
         raise ApiError(
             ErrorCode.UNAUTHORIZED,
@@ -80,8 +80,9 @@ async def get_current_user(ctx: Ctx, db: Db, token: str | None = Depends(oauth2)
         raise ApiError(ErrorCode.UNAUTHORIZED, str(exc), headers=_BEARER) from exc
     users: TtlMap[int, AuthUser] = ctx.extras["users"]
     user = users.get(claims.user_id)
-    if user is None:
-        row = await db.get(User, claims.user_id)
+    if user is None:  # a session only on a miss: most requests never touch the database
+        async with ctx.sessions() as db:
+            row = await db.get(User, claims.user_id)
         if row is not None:
             user = AuthUser(
                 row.id, row.username, row.role, row.active, row.token_version, row.created_at

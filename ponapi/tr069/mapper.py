@@ -778,28 +778,31 @@ class Mapper:
         f = Fields(self.doc, ("hasRecords", "networks"))
         state = self.doc.get(f"{root}.DiagnosticsState")
         networks: list[tuple[int, dict[str, Any]]] = []
+        leaf = DeviceDocument.leaf
         for i in self.doc.instances(table):
-            r = f"{table}.{i}"
-            p_ssid = f.read(f"{r}.SSID")
-            p_bssid = self.doc.get(f"{r}.BSSID")
-            if p_ssid is None and p_bssid is None:
-                continue
+            # A scan holds ~100 results: each is resolved once and read field by field, and
+            # the band is settled first so results on other bands cost three look-ups.
+            result = self.doc.node(f"{table}.{i}")
             net_band = band
-            p_band = self.doc.get(f"{r}.OperatingFrequencyBand")
+            p_band = leaf(result, "OperatingFrequencyBand")
             if p_band is not None and str(p_band.value).strip():
                 net_band = str(p_band.value).strip()
             elif radio_name and (
-                rb := self._radio_band(getattr(self.doc.get(f"{r}.{radio_name}"), "value", None))
+                rb := self._radio_band(getattr(leaf(result, radio_name), "value", None))
             ):
                 net_band = rb
-            p_channel = self.doc.get(f"{r}.Channel")
+            p_channel = leaf(result, "Channel")
             channel = fmt.to_int(p_channel.value) if p_channel else None
             if net_band is None and channel:
                 net_band = "2.4GHz" if channel <= 14 else "5GHz"
             if net_band != "2.4GHz":
                 continue
-            p_signal = self.doc.get(f"{r}.{signal_name}")
-            p_sec = self.doc.get(f"{r}.SecurityModeEnabled")
+            p_ssid = f.seen(leaf(result, "SSID"))
+            p_bssid = leaf(result, "BSSID")
+            if p_ssid is None and p_bssid is None:
+                continue
+            p_signal = leaf(result, signal_name)
+            p_sec = leaf(result, "SecurityModeEnabled")
             net: dict[str, Any] = {
                 "ssid": fmt.to_str(p_ssid.value) if p_ssid else "",
                 "channel": str(channel) if channel is not None else "",

@@ -19,7 +19,6 @@ from ponapi.api.deps import (
     AuthUser,
     Ctx,
     CurrentUser,
-    Db,
     OltId,
     OnuSerial,
     TechnicianUser,
@@ -74,7 +73,6 @@ async def tr069_stats(
     olt_id: OltId,
     serial: OnuSerial,
     user: CurrentUser,
-    db: Db,
     ctx: Ctx,
     service: Annotated[StatsService, Depends(get_stats_service)],
     refresh: Annotated[bool, Query(description="Read live from the device")] = False,
@@ -91,7 +89,7 @@ async def tr069_stats(
     audit: AuditLog = ctx.extras["audit"]
     target = f"olt {olt_id} onu {serial.canonical}"
     try:
-        ref, onu_id, has_location = await lookup(ctx, db, olt_id, serial)
+        ref, onu_id, has_location = await lookup(ctx, olt_id, serial)
     except ApiError as exc:
         audit.record("stats.read", user=user, target=target, result=exc.code.value)
         raise
@@ -138,15 +136,18 @@ async def tr069_stats(
     return Response(orjson.dumps(body), media_type="application/json")
 
 
-async def lookup(ctx: AppContext, db: Db, olt_id: int, serial: Serial) -> tuple[OltRef, int, bool]:
-    """The OLT/ONU registry rows a stats read needs (kept REGISTRY_CACHE_SECONDS in process)."""
+async def lookup(ctx: AppContext, olt_id: int, serial: Serial) -> tuple[OltRef, int, bool]:
+    """The OLT/ONU registry rows a stats read needs (kept REGISTRY_CACHE_SECONDS in process).
+
+    A session is opened only on a miss, and closed before any upstream call: no database
+    connection is held while an ACS or OLT answers."""
     registry: TtlMap[tuple[int, str], tuple[OltRef, int, bool]] = ctx.extras["registry"]
     hit = registry.get((olt_id, serial.canonical))
     if hit is None:
-        olt = await get_olt(olt_id, db)
-        onu = await find_onu(db, olt, serial)
-        hit = (olt_ref(ctx, olt, onu), onu.id, onu.ont_id is not None)
-        await db.commit()  # end the read transaction: no connection is held upstream
+        async with ctx.sessions() as db:
+            olt = await get_olt(olt_id, db)
+            onu = await find_onu(db, olt, serial)
+            hit = (olt_ref(ctx, olt, onu), onu.id, onu.ont_id is not None)
         registry.put((olt_id, serial.canonical), hit)
     return hit
 
@@ -165,7 +166,6 @@ async def refresh_stats(
     olt_id: OltId,
     serial: OnuSerial,
     user: TechnicianUser,
-    db: Db,
     ctx: Ctx,
     service: Annotated[StatsService, Depends(get_stats_service)],
 ) -> Response:
@@ -173,7 +173,7 @@ async def refresh_stats(
     await ratelimit.check(
         ctx.cache, f"refresh:{user.id}", ctx.settings.rate_limit_refresh_per_minute
     )
-    ref, onu_id, has_location = await lookup(ctx, db, olt_id, serial)
+    ref, onu_id, has_location = await lookup(ctx, olt_id, serial)
     reveal = ROLE_RANK[Role(user.role)] >= ROLE_RANK[Role.technician]
 
     async def work() -> dict[str, Any]:
@@ -197,14 +197,13 @@ async def wifi_survey(
     olt_id: OltId,
     serial: OnuSerial,
     user: TechnicianUser,
-    db: Db,
     ctx: Ctx,
     service: Annotated[StatsService, Depends(get_stats_service)],
 ) -> Response:
     """Start a Wi-Fi neighbour scan on the ONU (through the ACS): 202 with the job; when it is
     done its result is the stats response with the new ``wifiSurvey``."""
     await ratelimit.check(ctx.cache, f"survey:{user.id}", ctx.settings.rate_limit_survey_per_minute)
-    ref, _, _ = await lookup(ctx, db, olt_id, serial)
+    ref, _, _ = await lookup(ctx, olt_id, serial)
     budget = ctx.settings.survey_timeout_seconds + ctx.settings.request_budget_seconds
 
     async def work() -> dict[str, Any]:
