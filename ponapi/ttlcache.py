@@ -6,7 +6,9 @@ for seconds, and dropped by this process's own writes.
 
 from __future__ import annotations
 
+import asyncio
 import time
+from collections.abc import Awaitable, Callable
 from typing import Generic, TypeVar
 
 K = TypeVar("K")
@@ -18,6 +20,8 @@ class TtlMap(Generic[K, V]):
         self.ttl = ttl
         self.max_entries = max_entries
         self._data: dict[K, tuple[float, V]] = {}
+        self._loading: dict[K, asyncio.Future[V | None]] = {}
+        self._generation = 0
 
     def get(self, key: K) -> V | None:
         if self.ttl <= 0:
@@ -37,5 +41,40 @@ class TtlMap(Generic[K, V]):
             self._data.clear()
         self._data[key] = (time.monotonic() + self.ttl, value)
 
+    async def get_or_load(self, key: K, load: Callable[[], Awaitable[V | None]]) -> V | None:
+        """The kept value, else ``load()``'s (kept unless None).
+
+        Concurrent misses for one key share one load: when an entry expires under load, one
+        database read refills it instead of one per waiting request (which queued them all
+        behind the connection pool for seconds). A load's exception reaches every waiter.
+        """
+        hit = self.get(key)
+        if hit is not None:
+            return hit
+        task = self._loading.get(key)
+        if task is None:
+            task = asyncio.ensure_future(self._load(key, load, self._generation))
+            self._loading[key] = task
+
+            def done(t: asyncio.Future[V | None], key: K = key) -> None:
+                if self._loading.get(key) is t:
+                    del self._loading[key]
+                if not t.cancelled():
+                    t.exception()  # retrieved here, so a load nobody awaits is not reported
+
+            task.add_done_callback(done)
+        return await asyncio.shield(task)
+
+    async def _load(
+        self, key: K, load: Callable[[], Awaitable[V | None]], generation: int
+    ) -> V | None:
+        value = await load()
+        if value is not None and generation == self._generation:  # no clear() meanwhile
+            self.put(key, value)
+        return value
+
     def clear(self) -> None:
+        """Drop every entry; loads already running no longer fill the map."""
         self._data.clear()
+        self._loading.clear()
+        self._generation += 1

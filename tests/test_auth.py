@@ -157,3 +157,20 @@ async def test_a_disabled_account_is_refused_once_the_auth_cache_window_passes(t
         assert (await c.get("/api/auth/me", headers=h)).status_code == 200  # within 0.3 s
         await asyncio.sleep(0.35)
         assert (await c.get("/api/auth/me", headers=h)).status_code == 401
+
+
+def test_a_token_checked_before_is_refused_once_it_expires(monkeypatch):
+    """Verified tokens are remembered, but their expiry is checked on every use."""
+    import time
+
+    from ponapi.auth import tokens
+
+    token, _ = create_token(SECRET, 7, "viewer", 0, timedelta(seconds=60))
+    assert tokens.decode_token(SECRET, token).user_id == 7  # verified, now remembered
+    assert tokens.decode_token(SECRET, token).user_id == 7
+    real = time.time
+    monkeypatch.setattr(time, "time", lambda: real() + 61)
+    with pytest.raises(tokens.TokenError, match="expired"):
+        tokens.decode_token(SECRET, token)
+    with pytest.raises(tokens.TokenError, match="signature"):  # the key is part of the check
+        tokens.decode_token(SECRET + "-rotated", token)

@@ -139,3 +139,75 @@ def test_credentials_rotate_reencrypts_every_olt_password(tmp_path):
     assert r.returncode == 1 and "nothing changed" in r.stderr
     after = [bytes(x[0]) for x in db.execute("select password_encrypted from olts order by id")]
     assert after == rows
+
+
+def test_the_listening_socket_hands_tcp_nodelay_to_every_connection():
+    """Accepted connections inherit TCP_NODELAY from ponapi's listening socket; without it,
+    workers on the asyncio loop held every keep-alive answer ~40 ms (Nagle + delayed ACK)."""
+    import socket
+
+    import uvicorn
+
+    from ponapi.server import listening_socket
+
+    sock = listening_socket(uvicorn.Config("ponapi.main:serve_app", host="127.0.0.1", port=0))
+    sock.listen()
+    try:
+        assert sock.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY) == 1
+        with socket.create_connection(sock.getsockname()[:2]):
+            accepted, _ = sock.accept()
+            with accepted:
+                assert accepted.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY) == 1
+    finally:
+        sock.close()
+
+
+def test_serve_runs_several_workers_that_answer_and_log_json(tmp_path):
+    """`ponapi serve --workers 2` as an operator runs it: real processes on loopback."""
+    import json
+    import time
+
+    import httpx
+
+    from tests.services import free_port
+
+    port = free_port()
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path}/serve.db",
+        "DATA_DIR": str(tmp_path / "data"),
+        "ENVIRONMENT": "development",
+        "LOG_FORMAT": "json",
+        "LOG_LEVEL": "INFO",
+    }
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "ponapi.cli", "serve", "--port", str(port), "--workers", "2"],
+        env=env,
+        cwd=tmp_path,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=5) as client:
+            while True:
+                try:
+                    r = client.get("/healthz")
+                    break
+                except httpx.TransportError:
+                    assert proc.poll() is None, proc.communicate()
+                    assert time.monotonic() < deadline, "ponapi serve did not start"
+                    time.sleep(0.2)
+            assert r.status_code == 200
+            answers = [client.get("/api/olts").status_code for _ in range(20)]
+            assert answers == [401] * 20  # the envelope path, on one keep-alive connection
+    finally:
+        proc.terminate()
+        _, stderr = proc.communicate(timeout=30)
+    # Each worker configured the JSON log itself (a fresh process inherits no handlers).
+    worker_lines = [line for line in stderr.splitlines() if "Application startup" in line]
+    assert len(worker_lines) == 2
+    assert all(
+        json.loads(line)["message"] == "Application startup complete." for line in worker_lines
+    )

@@ -79,15 +79,17 @@ async def get_current_user(ctx: Ctx, token: str | None = Depends(oauth2)) -> Aut
     except TokenError as exc:
         raise ApiError(ErrorCode.UNAUTHORIZED, str(exc), headers=_BEARER) from exc
     users: TtlMap[int, AuthUser] = ctx.extras["users"]
-    user = users.get(claims.user_id)
-    if user is None:  # a session only on a miss: most requests never touch the database
+
+    async def load() -> AuthUser | None:  # a session only on a miss
         async with ctx.sessions() as db:
             row = await db.get(User, claims.user_id)
-        if row is not None:
-            user = AuthUser(
-                row.id, row.username, row.role, row.active, row.token_version, row.created_at
-            )
-            users.put(row.id, user)
+        if row is None:
+            return None
+        return AuthUser(
+            row.id, row.username, row.role, row.active, row.token_version, row.created_at
+        )
+
+    user = await users.get_or_load(claims.user_id, load)
     if user is None or not user.active or user.token_version != claims.version:
         raise ApiError(
             ErrorCode.UNAUTHORIZED,

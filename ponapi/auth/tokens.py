@@ -3,8 +3,10 @@
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from functools import lru_cache
 
 import jwt
 
@@ -39,6 +41,18 @@ def create_token(
 
 
 def decode_token(secret: str, token: str) -> TokenClaims:
+    claims, expires = _verified(secret, token)
+    if expires <= time.time():
+        raise TokenError("The token has expired; log in again.")
+    return claims
+
+
+@lru_cache(maxsize=4096)
+def _verified(secret: str, token: str) -> tuple[TokenClaims, float]:
+    # Memoised: a client sends the same token with every request, and checking it (signature,
+    # two base64 and JSON decodes, key checks) cost more than the rest of a cached stats read.
+    # Only tokens that passed are kept (a raised error is not cached); expiry is checked on
+    # every use, and revocation (token version, disabled user) is the caller's check.
     try:
         payload = jwt.decode(
             token,
@@ -47,7 +61,8 @@ def decode_token(secret: str, token: str) -> TokenClaims:
             issuer=ISSUER,
             options={"require": ["exp", "sub", "role", "iat"]},
         )
-        return TokenClaims(int(payload["sub"]), str(payload["role"]), int(payload.get("ver", 0)))
+        claims = TokenClaims(int(payload["sub"]), str(payload["role"]), int(payload.get("ver", 0)))
+        return claims, float(payload["exp"])
     except jwt.ExpiredSignatureError as exc:
         raise TokenError("The token has expired; log in again.") from exc
     except (jwt.InvalidTokenError, ValueError, TypeError, KeyError) as exc:

@@ -72,6 +72,9 @@ def _parse_iso(text: str | None) -> datetime | None:
     return datetime.fromisoformat(text.replace("Z", "+00:00"))
 
 
+DECODED_KEPT = 256  # decoded cached payloads kept per process (a few MB at most)
+
+
 class StatsService:
     def __init__(
         self,
@@ -92,6 +95,7 @@ class StatsService:
         )
         self._inflight: dict[str, asyncio.Task[dict[str, Any]]] = {}
         self._olt_slots: dict[int, asyncio.Semaphore] = {}
+        self._decoded: dict[str, tuple[bytes, dict[str, Any]]] = {}
 
     @staticmethod
     def cache_key(olt_id: int, serial: Serial) -> str:
@@ -148,9 +152,8 @@ class StatsService:
             ):
                 log.warning("serving cached stats for %s after upstream error %s", key, exc.code)
                 STATS_CACHE.labels(result="stale").inc()
-                cached["stale"] = True
-                cached["staleReason"] = f"{exc.code.value}: {exc.details}"
-                return self._render(cached, sections, reveal_secrets, cached=True)
+                stale = {**cached, "stale": True, "staleReason": f"{exc.code.value}: {exc.details}"}
+                return self._render(stale, sections, reveal_secrets, cached=True)
             raise
         return self._render(payload, sections, reveal_secrets, cached=False)
 
@@ -493,11 +496,22 @@ class StatsService:
             return None
         if raw is None:
             return None
+        # The same cached bytes decode to the same payload: the last few decoded payloads are
+        # kept, so a hot ONU's cached read skips decompressing and parsing. Callers must not
+        # mutate what this returns.
+        memo = self._decoded.get(key)
+        if memo is not None and (memo[0] is raw or memo[0] == raw):
+            return memo[1]
         try:
             value = orjson.loads(zlib.decompress(raw))
         except (orjson.JSONDecodeError, ValueError, zlib.error):
             return None
-        return value if isinstance(value, dict) else None
+        if not isinstance(value, dict):
+            return None
+        self._decoded[key] = (raw, value)
+        if len(self._decoded) > DECODED_KEPT:
+            del self._decoded[next(iter(self._decoded))]  # the oldest
+        return value
 
     async def _cache_set(self, key: str, payload: dict[str, Any]) -> None:
         longest = max(

@@ -9,7 +9,7 @@ from collections.abc import Awaitable, Callable
 from typing import Annotated, Any
 
 import orjson
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Path, Query
 from fastapi.responses import Response
 
 from ponapi import ratelimit
@@ -23,6 +23,7 @@ from ponapi.api.deps import (
     OnuSerial,
     TechnicianUser,
     get_olt,
+    serial_from_path,
 )
 from ponapi.api.envelope import success_body
 from ponapi.api.errors import ApiError, ErrorCode
@@ -63,7 +64,7 @@ def parse_sections(value: str | None) -> frozenset[str]:
     return frozenset(names)
 
 
-async def get_stats_service(ctx: Ctx) -> StatsService:
+def stats_service(ctx: AppContext) -> StatsService:
     service: StatsService = ctx.extras["stats"]
     return service
 
@@ -71,16 +72,18 @@ async def get_stats_service(ctx: Ctx) -> StatsService:
 @router.get("/{olt_id}/onus/{onu_serial}/tr069-stats", responses=_STATS_DOC)  # type: ignore[arg-type]
 async def tr069_stats(
     olt_id: OltId,
-    serial: OnuSerial,
+    # Parsed in the body rather than through the OnuSerial dependency: the hottest route
+    # saves a dependency resolution per request (the same parser, the same INVALID_SERIAL).
+    onu_serial: Annotated[str, Path(description="GPON serial in any form")],
     user: CurrentUser,
     ctx: Ctx,
-    service: Annotated[StatsService, Depends(get_stats_service)],
     refresh: Annotated[bool, Query(description="Read live from the device")] = False,
     sections: Annotated[
         str | None, Query(max_length=200, description="Comma-separated subset of sections")
     ] = None,
 ) -> Response:
     started = time.monotonic()
+    serial = await serial_from_path(onu_serial)
     wanted = parse_sections(sections)
     limits = ctx.settings
     await ratelimit.check(ctx.cache, f"stats:{user.id}", limits.rate_limit_stats_per_minute)
@@ -97,7 +100,7 @@ async def tr069_stats(
     budget = ctx.settings.request_budget_seconds
     try:
         async with asyncio.timeout(budget - (time.monotonic() - started)):
-            body: dict[str, Any] = await service.get(
+            body: dict[str, Any] = await stats_service(ctx).get(
                 ref,
                 serial,
                 sections=wanted,
@@ -142,13 +145,15 @@ async def lookup(ctx: AppContext, olt_id: int, serial: Serial) -> tuple[OltRef, 
     A session is opened only on a miss, and closed before any upstream call: no database
     connection is held while an ACS or OLT answers."""
     registry: TtlMap[tuple[int, str], tuple[OltRef, int, bool]] = ctx.extras["registry"]
-    hit = registry.get((olt_id, serial.canonical))
-    if hit is None:
+
+    async def load() -> tuple[OltRef, int, bool]:
         async with ctx.sessions() as db:
             olt = await get_olt(olt_id, db)
             onu = await find_onu(db, olt, serial)
-            hit = (olt_ref(ctx, olt, onu), onu.id, onu.ont_id is not None)
-        registry.put((olt_id, serial.canonical), hit)
+            return olt_ref(ctx, olt, onu), onu.id, onu.ont_id is not None
+
+    hit = await registry.get_or_load((olt_id, serial.canonical), load)
+    assert hit is not None  # load() raises rather than returning nothing
     return hit
 
 
@@ -167,7 +172,6 @@ async def refresh_stats(
     serial: OnuSerial,
     user: TechnicianUser,
     ctx: Ctx,
-    service: Annotated[StatsService, Depends(get_stats_service)],
 ) -> Response:
     """Start a live read in the background: 202 with the job; poll ``GET /api/jobs/{id}``."""
     await ratelimit.check(
@@ -177,7 +181,7 @@ async def refresh_stats(
     reveal = ROLE_RANK[Role(user.role)] >= ROLE_RANK[Role.technician]
 
     async def work() -> dict[str, Any]:
-        body = await service.get(
+        body = await stats_service(ctx).get(
             ref,
             serial,
             refresh=True,
@@ -198,7 +202,6 @@ async def wifi_survey(
     serial: OnuSerial,
     user: TechnicianUser,
     ctx: Ctx,
-    service: Annotated[StatsService, Depends(get_stats_service)],
 ) -> Response:
     """Start a Wi-Fi neighbour scan on the ONU (through the ACS): 202 with the job; when it is
     done its result is the stats response with the new ``wifiSurvey``."""
@@ -207,7 +210,7 @@ async def wifi_survey(
     budget = ctx.settings.survey_timeout_seconds + ctx.settings.request_budget_seconds
 
     async def work() -> dict[str, Any]:
-        return await service.survey(
+        return await stats_service(ctx).survey(
             ref, serial, reveal_secrets=True, deadline=time.monotonic() + budget
         )
 
