@@ -139,3 +139,36 @@ def test_query_operators():
     assert matches(doc, expand({"A.C": {"$exists": False}}))
     assert not matches(doc, expand({"_id": {"$nin": ["x"]}}))
     assert project(doc, ["A.B._value", "A"]) == {"_id": "x", "A": {"B": {"_value": 5}}}
+
+
+@pytest.mark.parametrize("base", ["http://acs.example:7557", "http://acs.example/nbi/"])
+async def test_the_client_sends_one_projected_query_under_the_configured_base(base):
+    """The device read's URL is built once per projection; it must still be the NBI query
+    GenieACS expects, under whatever path prefix GENIEACS_URL has."""
+    from urllib.parse import parse_qs, urlsplit
+
+    from ponapi.acs.genieacs import GenieAcsClient, projection_for
+    from ponapi.serials import parse_serial
+
+    seen: list[httpx.Request] = []
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        seen.append(request)
+        return httpx.Response(200, json=[])
+
+    client = GenieAcsClient(base, timeout=5)
+    await client.close()
+    client._client = httpx.AsyncClient(
+        base_url=base.rstrip("/"), transport=httpx.MockTransport(answer)
+    )
+    sections = {"general", "wirelessLan"}
+    assert await client.read_device(parse_serial("HWTC-A94196A5"), sections) is None
+    await client.close()
+    (request,) = seen
+    parts = urlsplit(str(request.url))
+    assert parts.path == urlsplit(base).path.rstrip("/") + "/devices/"
+    params = {k: v[0] for k, v in parse_qs(parts.query).items()}
+    assert json.loads(params["query"]) == {
+        "_deviceId._SerialNumber": {"$in": ["HWTCA94196A5", "48575443A94196A5"]}
+    }
+    assert params["projection"] == projection_for(sections)
