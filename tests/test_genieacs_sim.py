@@ -172,3 +172,50 @@ async def test_the_client_sends_one_projected_query_under_the_configured_base(ba
         "_deviceId._SerialNumber": {"$in": ["HWTCA94196A5", "48575443A94196A5"]}
     }
     assert params["projection"] == projection_for(sections)
+
+
+async def test_later_reads_project_only_the_devices_own_data_model():
+    """Once a device is known to be TR-098 (or TR-181), its reads ask only for that model's
+    paths; if its model changes (new firmware), the next read searches again with every path."""
+    from urllib.parse import parse_qs, urlsplit
+
+    from ponapi.acs.genieacs import GenieAcsClient, projection_for
+    from ponapi.serials import parse_serial
+
+    seen: list[dict[str, str]] = []
+    answer_doc: dict[str, object] = {
+        "_id": "00259E-EG8145V5-48575443A94196A5",
+        "_lastInform": "2026-11-27T08:00:00.000Z",
+        "InternetGatewayDevice": {"DeviceInfo": {"ModelName": {"_value": "EG8145V5"}}},
+    }
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        params = {k: v[0] for k, v in parse_qs(urlsplit(str(request.url)).query).items()}
+        seen.append(params)
+        return httpx.Response(200, json=[answer_doc])
+
+    client = GenieAcsClient("http://acs.example:7557", timeout=5)
+    await client.close()
+    client._client = httpx.AsyncClient(
+        base_url="http://acs.example:7557", transport=httpx.MockTransport(answer)
+    )
+    serial = parse_serial("HWTCA94196A5")
+    sections = {"general", "ipInterface11", "wirelessLan", "wifiSurvey"}
+    await client.read_device(serial, sections)
+    await client.read_device(serial, sections)
+    first, second = (p["projection"].split(",") for p in seen)
+    assert first == projection_for(sections).split(",")  # unknown device: both models
+    assert json.loads(seen[1]["query"]) == {"_id": answer_doc["_id"]}
+    assert second == [p for p in first if not p.startswith("Device.")]
+    assert len(second) < len(first)
+
+    answer_doc = {
+        "_id": answer_doc["_id"],
+        "_lastInform": answer_doc["_lastInform"],
+        "Device": answer_doc["InternetGatewayDevice"],
+    }
+    doc = await client.read_device(serial, sections)
+    assert doc is not None and "Device" in doc
+    assert json.loads(seen[-1]["query"])["_deviceId._SerialNumber"]  # searched again
+    assert seen[-1]["projection"].split(",") == first
+    await client.close()

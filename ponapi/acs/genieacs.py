@@ -141,12 +141,23 @@ def projection_for(sections: set[str]) -> str:
     return ",".join(dict.fromkeys(paths))
 
 
-@lru_cache(maxsize=32)
-def _projection_param(sections: frozenset[str]) -> bytes:
+@lru_cache(maxsize=64)
+def _projection_param(sections: frozenset[str], root: str = "") -> bytes:
     """``&projection=...`` for these sections, percent-encoded once: the projection is ~2 kB,
     and having httpx encode and validate it character by character on every read cost half a
-    millisecond."""
-    return b"&projection=" + quote(projection_for(set(sections)), safe="").encode()
+    millisecond. With the device's data model known (``root``), the other model's paths go."""
+    paths = [
+        p
+        for p in projection_for(set(sections)).split(",")
+        if not root or p.startswith("_") or p.split(".", 1)[0] == root
+    ]
+    return b"&projection=" + quote(",".join(paths), safe="").encode()
+
+
+def data_model_root(doc: dict[str, Any]) -> str:
+    """``InternetGatewayDevice`` (TR-098) or ``Device`` (TR-181); "" when both or neither."""
+    roots = [r for r in ("InternetGatewayDevice", "Device") if r in doc]
+    return roots[0] if len(roots) == 1 else ""
 
 
 def refresh_paths(root: str, sections: set[str]) -> list[str]:
@@ -182,7 +193,7 @@ class GenieAcsClient:
             transport=transport,
         )
         self.cr_timeout_ms = connection_request_timeout_ms
-        self._ids: dict[str, tuple[float, str]] = {}
+        self._ids: dict[str, tuple[float, str, str]] = {}
         self._id_ttl = id_cache_ttl
         self.calls = 0  # NBI requests sent (for metrics and benchmarks)
 
@@ -271,9 +282,14 @@ class GenieAcsClient:
     # --- reads -----------------------------------------------------------------------------
 
     def remembered_id(self, serial: Serial) -> str | None:
+        hit = self._remembered(serial)
+        return hit[0] if hit else None
+
+    def _remembered(self, serial: Serial) -> tuple[str, str] | None:
+        """The device's GenieACS id and data-model root, from an earlier read."""
         hit = self._ids.get(serial.canonical)
         if hit and hit[0] > time.monotonic():
-            return hit[1]
+            return hit[1], hit[2]
         return None
 
     def forget(self, serial: Serial) -> None:
@@ -294,7 +310,8 @@ class GenieAcsClient:
 
         One NBI call: by remembered id when known, else by serial in both forms.
         """
-        device_id = self.remembered_id(serial)
+        known = self._remembered(serial)
+        device_id, root = known if known else (None, "")
         if device_id is not None:
             query: dict[str, Any] = {"_id": device_id}
         else:
@@ -302,20 +319,26 @@ class GenieAcsClient:
         target = (
             b"/devices/?query="
             + quote(json.dumps(query, separators=(",", ":")), safe="").encode()
-            + _projection_param(frozenset(sections))
+            + _projection_param(frozenset(sections), root)
         )
         base = self._client.base_url
         url = base.copy_with(raw_path=base.raw_path.rstrip(b"/") + target)
         resp, body = await self._request("GET", url)
         devices = self._devices(resp, body)
-        if not devices:
-            if device_id is not None:  # the id went away (device re-registered): search again
-                self.forget(serial)
-                return await self.read_device(serial, sections)
+        device = max(devices, key=lambda d: str(d.get("_lastInform") or "")) if devices else None
+        if device_id is not None and (device is None or (root and root not in device)):
+            # The id went away (device re-registered) or the data model changed (firmware):
+            # search again by serial, with every path.
+            self.forget(serial)
+            return await self.read_device(serial, sections)
+        if device is None:
             return None
-        device = max(devices, key=lambda d: str(d.get("_lastInform") or ""))
         if isinstance(device.get("_id"), str):
-            self._ids[serial.canonical] = (time.monotonic() + self._id_ttl, device["_id"])
+            self._ids[serial.canonical] = (
+                time.monotonic() + self._id_ttl,
+                device["_id"],
+                data_model_root(device),
+            )
         return device
 
     async def set_values(
