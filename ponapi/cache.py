@@ -29,6 +29,7 @@ class Cache(Protocol):
     async def delete(self, key: str) -> None: ...
     async def acquire(self, key: str, ttl: float) -> str | None: ...
     async def incr(self, key: str, ttl: float) -> int: ...
+    async def ttl(self, key: str) -> float | None: ...
     async def release(self, key: str, token: str) -> None: ...
     async def ping(self) -> bool: ...
     async def close(self) -> None: ...
@@ -77,6 +78,12 @@ class MemoryCache:
         count = int(item[1]) + 1
         self._data[key] = (item[0], str(count).encode())
         return count
+
+    async def ttl(self, key: str) -> float | None:
+        """Seconds until ``key`` expires; None when it does not exist."""
+        item = self._data.get(key)
+        left = item[0] - time.monotonic() if item else -1.0
+        return left if left > 0 else None
 
     async def acquire(self, key: str, ttl: float) -> str | None:
         if await self.get(key) is not None:
@@ -127,6 +134,10 @@ class RedisCache:
             pipe.pexpire(self._prefix + key, max(1, int(ttl * 1000)), nx=True)
             count, _ = await pipe.execute()
         return int(count)
+
+    async def ttl(self, key: str) -> float | None:
+        left = await self._redis.pttl(self._prefix + key)  # -2: no key, -1: no expiry
+        return left / 1000 if left > 0 else None
 
     async def acquire(self, key: str, ttl: float) -> str | None:
         token = secrets.token_hex(8)
@@ -201,6 +212,14 @@ class FallbackCache:
             except Exception as exc:
                 self._failed(exc)
         return await self.fallback.incr(key, ttl)
+
+    async def ttl(self, key: str) -> float | None:
+        if not self.degraded:
+            try:
+                return await self.primary.ttl(key)
+            except Exception as exc:
+                self._failed(exc)
+        return await self.fallback.ttl(key)
 
     async def acquire(self, key: str, ttl: float) -> str | None:
         if not self.degraded:

@@ -44,28 +44,23 @@ async def login_blocked(cache: Cache, account: str, address: str, limit: int) ->
     (``ADDRESS_FACTOR`` x ``limit``) has too many recent failed logins; else 0."""
     for key, most in ((f"user:{account}", limit), (f"ip:{address}", limit * ADDRESS_FACTOR)):
         try:
-            raw = await cache.get(f"lf:{key}")
+            raw = await cache.get(f"lfc:{key}")
+            if raw is None or int(raw) < most:
+                continue
+            left = await cache.ttl(f"lfc:{key}")
         except Exception:
             return 0
-        if raw is not None and int(raw.split(b":")[0]) >= most:
-            until = float(raw.split(b":")[1])
-            return max(1, math.ceil(until - time.time()))
+        return max(1, math.ceil(left or 1))
     return 0
 
 
 async def login_failed(cache: Cache, account: str, address: str, window: float) -> None:
-    # get + set, not atomic across replicas: a throttle may let a few extra tries through.
+    """Count a failed login against the account and the address: one atomic increment each
+    (INCR in Redis), so failures arriving at several replicas at once are all counted. The
+    window starts at the first failure. (``lfc:``: counters, unlike the earlier ``lf:`` values.)"""
     for key in (f"user:{account}", f"ip:{address}"):
         try:
-            raw = await cache.get(f"lf:{key}")
-            count, until = (
-                (int(raw.split(b":")[0]), float(raw.split(b":")[1]))
-                if raw
-                else (0, time.time() + window)
-            )
-            await cache.set(
-                f"lf:{key}", f"{count + 1}:{until}".encode(), max(1.0, until - time.time())
-            )
+            await cache.incr(f"lfc:{key}", window)
         except Exception:
             log.warning("login-failure counter unavailable", exc_info=True)
 
@@ -74,6 +69,6 @@ async def login_succeeded(cache: Cache, account: str) -> None:
     """Clears the account's failures (not the address's: one good account must not reset
     the counter an attacker on that address is climbing)."""
     try:
-        await cache.delete(f"lf:user:{account}")
+        await cache.delete(f"lfc:user:{account}")
     except Exception:
         return

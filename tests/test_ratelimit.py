@@ -145,3 +145,28 @@ async def test_a_dead_limiter_never_blocks_requests(tmp_path, sqlite_template, s
             assert [r.status_code for r in rs] == [200, 200, 200]
     finally:
         server.stop()
+
+
+async def test_failed_logins_arriving_together_at_two_replicas_are_all_counted(redis_server):
+    """Each failure is one atomic increment in Redis: twenty wrong passwords sent at once to
+    two replicas count twenty (a read-then-write counter lost most of them), and the account is
+    then blocked for the rest of the window on both."""
+    import asyncio
+
+    from ponapi import ratelimit
+    from ponapi.cache import FallbackCache, RedisCache
+
+    replicas = [FallbackCache(RedisCache(redis_server.url)) for _ in range(2)]
+    await replicas[0].primary._redis.flushdb()
+    await asyncio.gather(
+        *(ratelimit.login_failed(replicas[i % 2], "ana", f"10.0.0.{i}", 300) for i in range(20))
+    )
+    assert await replicas[0].get("lfc:user:ana") == b"20"
+    for cache in replicas:
+        wait = await ratelimit.login_blocked(cache, "ana", "10.9.9.9", 20)
+        assert 290 <= wait <= 300
+        assert await ratelimit.login_blocked(cache, "bob", "10.9.9.9", 20) == 0
+    await ratelimit.login_succeeded(replicas[1], "ana")
+    assert await ratelimit.login_blocked(replicas[0], "ana", "10.9.9.9", 20) == 0
+    for cache in replicas:
+        await cache.close()
