@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import time
 import uuid
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
@@ -21,6 +22,7 @@ from ponapi.cache import Cache
 
 log = logging.getLogger("ponapi.jobs")
 JOB_TTL = 3600.0
+GRACE = 30.0  # past its budget plus this, a job still queued or running has no runner left
 
 
 def _now() -> str:
@@ -45,7 +47,24 @@ class Jobs:
             job = orjson.loads(raw)
         except orjson.JSONDecodeError:
             return None
-        return job if isinstance(job, dict) else None
+        if not isinstance(job, dict):
+            return None
+        if job.get("status") in ("queued", "running") and time.time() > job.get(
+            "deadline", float("inf")
+        ):
+            # Every job ends (done or failed) within its budget wherever it runs; one still
+            # open past that lost its replica (killed, crashed) and would otherwise stay
+            # "running" until it expired an hour later.
+            job.update(
+                status="failed",
+                progress=100,
+                error=error_body(
+                    ErrorCode.INTERNAL_ERROR,
+                    "The server running this job stopped before it finished; start it again.",
+                ),
+            )
+            await self._save(job)
+        return job
 
     async def start(
         self,
@@ -62,6 +81,7 @@ class Jobs:
             "owner": owner,
             "target": target,
             "createdAt": _now(),
+            "deadline": time.time() + self.budget + GRACE,
             "result": None,
             "error": None,
         }

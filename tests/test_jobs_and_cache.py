@@ -84,6 +84,7 @@ async def test_refresh_job_lifecycle(env):
     assert first["status"] in ("queued", "running")
     job = await _wait_job(c, h["technician"], location)
     assert job["status"] == "done" and job["progress"] == 100
+    assert "deadline" not in job and "owner" not in job  # internal fields stay internal
     validate_stats(job["result"])
     assert job["result"]["meta"]["refresh"]["status"] == "done"
     assert any(m == "POST" for m, _ in sim.log)  # a live read (connection request) was made
@@ -325,3 +326,42 @@ async def test_a_refresh_never_settles_for_a_plain_read_in_flight(env):
     assert plain.status_code == live.status_code == 200
     assert live.json()["meta"]["refresh"]["status"] == "done"
     assert any(m == "POST" for m, _ in sim.log)  # the connection request was made
+
+
+async def test_a_job_whose_replica_died_ends_failed_after_its_budget(monkeypatch):
+    """A replica killed mid-job writes nothing more; any replica reading the job after its
+    budget (plus grace) reports it failed instead of 'running' for the rest of the hour."""
+    import time
+
+    from ponapi import jobs as jobs_module
+    from ponapi.cache import MemoryCache
+    from ponapi.jobs import GRACE, Jobs
+
+    shared = MemoryCache()  # what the replicas share (Redis in production)
+    dying, other = Jobs(shared, budget=60), Jobs(shared, budget=60)
+    started = asyncio.Event()
+
+    async def work() -> dict:
+        started.set()
+        await asyncio.Event().wait()  # a slow device; the replica dies meanwhile
+        return {}
+
+    job = await dying.start("stats-refresh", 1, {"olt": 1}, work)
+    await started.wait()
+
+    async def dead(_job: dict) -> None:
+        raise ConnectionError("the process is gone")
+
+    monkeypatch.setattr(dying, "_save", dead)
+    await dying.close()  # the task ends without writing anything more
+    seen = await other.get(job["id"])
+    assert seen is not None and seen["status"] == "running"  # still within its budget
+
+    real = time.time
+    monkeypatch.setattr(jobs_module.time, "time", lambda: real() + 60 + GRACE + 1)
+    seen = await other.get(job["id"])
+    assert seen is not None and seen["status"] == "failed" and seen["progress"] == 100
+    assert seen["error"]["code"] == "INTERNAL_ERROR"
+    assert "stopped before it finished" in seen["error"]["details"]
+    again = await Jobs(shared, budget=60).get(job["id"])
+    assert again is not None and again["status"] == "failed"  # saved for every replica

@@ -245,7 +245,7 @@ async def start_job(
 
 
 def job_view(job: dict[str, Any]) -> dict[str, Any]:
-    return {k: v for k, v in job.items() if k != "owner"}
+    return {k: v for k, v in job.items() if k not in ("owner", "deadline")}
 
 
 def olt_ref(ctx: AppContext, olt: Olt, onu: Onu) -> OltRef:
