@@ -54,6 +54,9 @@ class OltInfo:
     protocol: str = "ssh"
     username: str = ""
     password: str = ""
+    # The OLT's SSH host key (OpenSSH public-key line) to require; empty: the first key seen
+    # is kept for this process's pool (pin it in your registry to survive restarts).
+    ssh_host_key: str = ""
 
 
 @dataclass(frozen=True)
@@ -158,7 +161,15 @@ def stats_router(
 def make_ref(olt: OltInfo, onu: OnuInfo) -> OltRef:
     register_secret(olt.password)
     target = (
-        Target(olt.host, olt.port, olt.protocol, olt.username, olt.password, olt.brand)
+        Target(
+            olt.host,
+            olt.port,
+            olt.protocol,
+            olt.username,
+            olt.password,
+            olt.brand,
+            olt.ssh_host_key,
+        )
         if olt.host and olt.username
         else None
     )

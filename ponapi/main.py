@@ -44,7 +44,32 @@ def build_context(settings: Settings) -> AppContext:
     ctx.extras["stats"] = StatsService(settings, cache, acs)
     ctx.extras["jobs"] = Jobs(cache, settings.job_budget_seconds)
     ctx.extras["audit"] = AuditLog(ctx.sessions)
+    ctx.extras["stats"].on_host_key = lambda olt_id, key: pin_host_key(ctx, olt_id, key)
     return ctx
+
+
+async def pin_host_key(ctx: AppContext, olt_id: int, key: str) -> None:
+    """Keep the SSH host key an OLT presented at its first login (unless one is pinned
+    already: the first replica to see a key wins, and the others then require it)."""
+    from sqlalchemy import update
+
+    from ponapi.api.schemas import ssh_fingerprint
+    from ponapi.db.models import Olt
+
+    try:
+        async with ctx.sessions() as db:
+            done = await db.execute(
+                update(Olt).where(Olt.id == olt_id, Olt.ssh_host_key == "").values(ssh_host_key=key)
+            )
+            await db.commit()
+    except Exception:
+        log.warning("could not pin the SSH host key of OLT %s", olt_id, exc_info=True)
+        return
+    if getattr(done, "rowcount", 0):
+        ctx.extras["registry"].clear()
+        ctx.extras["audit"].record(
+            "olt.host_key_pinned", target=f"olt {olt_id}", fingerprint=ssh_fingerprint(key)
+        )
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:

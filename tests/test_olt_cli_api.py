@@ -384,3 +384,56 @@ async def test_pager_hint_prompts_and_alarms_are_handled_when_left_on(brand, pro
     finally:
         await session.quit()
         await sim.stop()
+
+
+async def test_the_olts_ssh_host_key_is_pinned_at_first_login_and_enforced(make_env):
+    """Trust on first use: the key the OLT presents at the first SSH login is pinned in the
+    registry; a host presenting another key later gets no password and the read fails with
+    OLT_AUTH_FAILED until an admin unpins (or pins the new key)."""
+    env = await make_env("huawei", "ssh")
+    admin = {"Authorization": f"Bearer {await token_for(env.client, 'admin')}"}
+    olt_url = f"/api/olts/{env.olt_id}"
+    assert (await env.client.get(olt_url, headers=admin)).json()["data"]["sshHostKey"] == ""
+    serial = env.sim.onus[0].serial.canonical
+    assert (await env.stats(serial)).status_code == 200
+    for _ in range(50):  # pinned by a background write
+        olt = (await env.client.get(olt_url, headers=admin)).json()["data"]
+        if olt["sshHostKey"]:
+            break
+        await asyncio.sleep(0.02)
+    assert olt["sshHostKey"] == env.sim.ssh_host_key
+    assert olt["sshHostKeyFingerprint"].startswith("SHA256:")
+
+    impostor = OltSim(brand="huawei", password=OLT_PASSWORD, onus=env.sim.onus)
+    port = await impostor.start_ssh()
+    try:
+        r = await env.client.patch(olt_url, headers=admin, json={"port": port})
+        assert r.status_code == 200
+        r = await env.stats(env.sim.onus[1].serial.canonical)  # not cached: a CLI read
+        assert r.status_code == 502 and r.json()["code"] == "OLT_AUTH_FAILED"
+        assert "host key" in r.json()["details"]
+        assert impostor.password_attempts == 0  # refused before the password was sent
+        assert (await env.client.get(olt_url, headers=admin)).json()["data"][
+            "sshHostKey"
+        ] == env.sim.ssh_host_key  # the pin stands
+
+        bad = await env.client.patch(olt_url, headers=admin, json={"sshHostKey": "not a key"})
+        assert bad.status_code in (400, 422) and bad.json()["success"] is False
+        # The admin confirms the OLT was replaced: unpin; the next login pins the new key.
+        r = await env.client.patch(olt_url, headers=admin, json={"sshHostKey": ""})
+        assert r.status_code == 200 and r.json()["data"]["sshHostKey"] == ""
+        assert (await env.stats(env.sim.onus[1].serial.canonical)).status_code == 200
+        assert impostor.password_attempts == 1
+        for _ in range(50):
+            olt = (await env.client.get(olt_url, headers=admin)).json()["data"]
+            if olt["sshHostKey"]:
+                break
+            await asyncio.sleep(0.02)
+        assert olt["sshHostKey"] == impostor.ssh_host_key
+        # An admin may also pin a key by hand (e.g. read off the OLT's console).
+        r = await env.client.patch(
+            olt_url, headers=admin, json={"sshHostKey": env.sim.ssh_host_key + " comment"}
+        )
+        assert r.json()["data"]["sshHostKey"] == env.sim.ssh_host_key  # normalised
+    finally:
+        await impostor.stop()

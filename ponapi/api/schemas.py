@@ -7,7 +7,8 @@ import re
 from datetime import UTC, datetime
 from typing import Annotated, Generic, TypeVar
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
+import asyncssh
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, computed_field, field_validator
 from pydantic.alias_generators import to_camel
 
 from ponapi.db.models import Brand, Protocol, Role, StatsSource
@@ -112,6 +113,27 @@ class OltCreate(OltBase):
     _password = field_validator("password")(no_control_chars)
 
 
+def ssh_host_key_line(value: str) -> str:
+    """An OpenSSH public-key line (``ssh-ed25519 AAAA...``), normalised; "" stays "" (unpin)."""
+    if not value.strip():
+        return ""
+    try:
+        key = asyncssh.import_public_key(value.strip())
+    except (asyncssh.KeyImportError, ValueError) as exc:
+        raise ValueError("not an OpenSSH public key (e.g. 'ssh-ed25519 AAAA...')") from exc
+    return " ".join(key.export_public_key("openssh").decode().split()[:2])  # no comment
+
+
+def ssh_fingerprint(line: str) -> str:
+    """``SHA256:...`` as ``ssh-keygen -lf`` prints it; "" when nothing is pinned."""
+    if not line:
+        return ""
+    try:
+        return str(asyncssh.import_public_key(line).get_fingerprint("sha256"))
+    except (asyncssh.KeyImportError, ValueError):
+        return ""
+
+
 class OltUpdate(CamelModel):
     name: str | None = Field(default=None, min_length=1, max_length=100)
     brand: Brand | None = None
@@ -122,11 +144,18 @@ class OltUpdate(CamelModel):
     username: str | None = Field(default=None, min_length=1, max_length=128)
     password: str | None = Field(default=None, min_length=1, max_length=256)
     stats_source: StatsSource | None = None
+    ssh_host_key: str | None = Field(
+        default=None,
+        max_length=4096,
+        description="Pin this OpenSSH public key ('ssh-ed25519 AAAA...'); \"\" unpins, and the "
+        "key the OLT presents at the next login is pinned.",
+    )
 
     _names = field_validator("name", "model", "username", "password")(
         lambda v: v if v is None else no_control_chars(v)
     )
     _host = field_validator("host")(lambda v: v if v is None else valid_host(v))
+    _host_key = field_validator("ssh_host_key")(lambda v: v if v is None else ssh_host_key_line(v))
 
 
 class OltOut(CamelModel):
@@ -140,8 +169,16 @@ class OltOut(CamelModel):
     username: str
     stats_source: StatsSource
     has_password: bool = True
+    ssh_host_key: str = Field(
+        default="", description='The pinned SSH host key; "" until the first SSH login.'
+    )
     created_at: UtcDatetime
     updated_at: UtcDatetime
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def ssh_host_key_fingerprint(self) -> str:
+        return ssh_fingerprint(self.ssh_host_key)
 
 
 # --- ONUs -------------------------------------------------------------------------------

@@ -101,6 +101,9 @@ class Olt(Base):
     # AES-GCM ciphertext (nonce || ciphertext+tag); never the clear password.
     password_encrypted: Mapped[bytes] = mapped_column(LargeBinary)
     stats_source: Mapped[str] = mapped_column(String(8), default=StatsSource.auto.value)
+    # The OLT's SSH host key (OpenSSH public-key line), pinned at the first SSH login or set
+    # by an admin; later logins to a host presenting another key are refused. "" = not pinned.
+    ssh_host_key: Mapped[str] = mapped_column(Text, default="", server_default="")
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(
         DateTime(timezone=True), default=utcnow, onupdate=utcnow

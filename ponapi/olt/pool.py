@@ -34,9 +34,13 @@ class OltPool:
         login_backoff: float = 60.0,
         on_login: Callable[[], None] | None = None,
         on_command: Callable[[], None] | None = None,
+        on_host_key: Callable[[str], None] | None = None,
         label: str = "",
     ) -> None:
         self.target = target
+        # The SSH host key logins must see: the pinned one, else the first one seen here
+        # (trust on first use, reported through on_host_key to be pinned for good).
+        self.host_key = target.host_key
         self.label = label or target.host
         self.dialect = DIALECTS[target.brand]
         self.size = size
@@ -52,6 +56,7 @@ class OltPool:
         self.commands = 0
         self._on_login = on_login
         self._on_command = on_command
+        self._on_host_key = on_host_key
 
     async def run(self, commands: list[str], deadline: float) -> list[str | CommandFailed]:
         """Run commands back to back on one session. A rejected command yields its
@@ -123,6 +128,7 @@ class OltPool:
             self.dialect,
             login_timeout=max(0.5, min(self.login_timeout, deadline - time.monotonic())),
             command_timeout=self.command_timeout,
+            host_key=self.host_key,
         )
         self.logins += 1
         OLT_LOGINS.labels(olt=self.label).inc()
@@ -136,7 +142,19 @@ class OltPool:
                 self._blocked = exc
             raise
         self._blocked = None
+        if session.host_key and not self.host_key:
+            self.host_key = session.host_key
+            log.info("OLT %s: SSH host key pinned at first login", self.label)
+            if self._on_host_key:
+                self._on_host_key(session.host_key)
         return session
+
+    def pin(self, host_key: str) -> None:
+        """Require ``host_key`` from now on; sessions verified against another key go."""
+        if host_key != self.host_key:
+            self.host_key = host_key
+            while self._idle:
+                self._idle.pop().close()
 
     async def close(self) -> None:
         while self._idle:
@@ -158,7 +176,10 @@ class OltPools:
         target: Target,
         on_login: Callable[[], None] | None = None,
         on_command: Callable[[], None] | None = None,
+        on_host_key: Callable[[str], None] | None = None,
     ) -> OltPool:
+        # The pinned host key is not part of the key: learning it must not replace the pool
+        # (and its logged-in session). A different pinned key is applied to the pool.
         key = (
             target.host,
             target.port,
@@ -169,6 +190,8 @@ class OltPools:
         )
         hit = self._pools.get(olt_id)
         if hit and hit[0] == key:
+            if target.host_key:
+                hit[1].pin(target.host_key)
             return hit[1]
         if hit:
             asyncio.get_running_loop().create_task(hit[1].close())
@@ -176,11 +199,19 @@ class OltPools:
             target,
             on_login=on_login,
             on_command=on_command,
+            on_host_key=on_host_key,
             label=str(olt_id),
             **self.options,  # type: ignore[arg-type]
         )
         self._pools[olt_id] = (key, pool)
         return pool
+
+    def forget(self, olt_id: int) -> None:
+        """Drop the OLT's pool (its settings or pinned key changed): the next read starts a new
+        one, with no back-off left from the old."""
+        hit = self._pools.pop(olt_id, None)
+        if hit:
+            asyncio.get_running_loop().create_task(hit[1].close())
 
     def logins(self, olt_id: int) -> int:
         hit = self._pools.get(olt_id)

@@ -121,11 +121,30 @@ class SshTransport:
         self, conn: asyncssh.SSHClientConnection, proc: asyncssh.SSHClientProcess[str]
     ) -> None:
         self.conn, self.proc = conn, proc
+        server_key = conn.get_server_host_key()
+        # The key the OLT presented, as an OpenSSH public-key line (what gets pinned).
+        self.host_key = (
+            server_key.export_public_key("openssh").decode().strip() if server_key else ""
+        )
 
     @classmethod
     async def open(
-        cls, host: str, port: int, username: str, password: str, time_limit: float
+        cls,
+        host: str,
+        port: int,
+        username: str,
+        password: str,
+        time_limit: float,
+        host_key: str = "",
     ) -> SshTransport:
+        """``host_key``: the pinned key; the OLT must present it, and is refused before the
+        password is sent when it does not. Empty: accepted and reported (trust on first use)."""
+        known_hosts: Any = None  # None: accept any key (nothing pinned yet)
+        if host_key:
+            try:
+                known_hosts = ([asyncssh.import_public_key(host_key)], [], [])
+            except (asyncssh.KeyImportError, ValueError) as exc:
+                raise auth_failed("The OLT's pinned SSH host key cannot be read.") from exc
         try:
             conn = await asyncio.wait_for(
                 asyncssh.connect(
@@ -133,7 +152,7 @@ class SshTransport:
                     port,
                     username=username,
                     password=password,
-                    known_hosts=None,  # OLT host keys are not managed here; see docs/security
+                    known_hosts=known_hosts,
                     client_keys=None,
                     agent_path=None,
                     preferred_auth="password,keyboard-interactive",
@@ -148,6 +167,13 @@ class SshTransport:
             )
         except asyncssh.PermissionDenied as exc:
             raise auth_failed("The OLT rejected the stored username or password (SSH).") from exc
+        except asyncssh.HostKeyNotVerifiable as exc:
+            raise auth_failed(
+                f"{host}:{port} presented an SSH host key other than the one pinned for this OLT "
+                "(a replaced OLT, or someone in between). Nothing was sent. If the OLT was "
+                "replaced, an admin clears the pinned key: PATCH /api/olts/{id} with "
+                '{"sshHostKey": ""}.'
+            ) from exc
         except TimeoutError as exc:
             raise unreachable(f"No SSH answer from {host}:{port} within {time_limit:g} s.") from exc
         except (OSError, asyncssh.Error) as exc:
@@ -224,6 +250,7 @@ class Target:
     username: str
     password: str
     brand: str  # huawei | zte
+    host_key: str = ""  # pinned SSH host key (OpenSSH line); "" = not pinned yet
 
     def __repr__(self) -> str:  # never show the password
         return f"Target({self.brand} {self.protocol}://{self.username}@{self.host}:{self.port})"
@@ -238,6 +265,7 @@ class CliSession:
     max_output: int = 4 * 1024 * 1024
     transport: Transport | None = None
     host: str = ""
+    host_key: str = ""  # SSH: the pinned key to require; after open(), the key presented
     last_used: float = field(default_factory=time.monotonic)
     lock: asyncio.Lock = field(default_factory=asyncio.Lock)
 
@@ -250,9 +278,10 @@ class CliSession:
         t = self.target
         deadline = time.monotonic() + self.login_timeout
         if t.protocol == "ssh":
-            self.transport = await SshTransport.open(
-                t.host, t.port, t.username, t.password, self.login_timeout
+            ssh = await SshTransport.open(
+                t.host, t.port, t.username, t.password, self.login_timeout, self.host_key
             )
+            self.transport, self.host_key = ssh, ssh.host_key
         else:
             self.transport = await TelnetTransport.open(t.host, t.port, self.login_timeout)
         try:

@@ -86,6 +86,8 @@ class OltSim:
     onus: list[SimOnu] = field(default_factory=list)
     logins: int = 0
     failed_logins: int = 0
+    password_attempts: int = 0  # SSH passwords received (right or wrong)
+    ssh_host_key: str = ""  # this simulator's SSH host key, as an OpenSSH public-key line
     commands: list[str] = field(default_factory=list)
     active: int = 0
     _servers: list[Any] = field(default_factory=list)
@@ -95,6 +97,7 @@ class OltSim:
 
     async def start_ssh(self, host: str = "127.0.0.1", port: int = 0) -> int:
         key = asyncssh.generate_private_key("ssh-ed25519")
+        self.ssh_host_key = key.export_public_key("openssh").decode().strip()
         sim = self
 
         class Server(asyncssh.SSHServer):
@@ -105,6 +108,7 @@ class OltSim:
                 return True
 
             async def validate_password(self, username: str, password: str) -> bool:
+                sim.password_attempts += 1
                 if sim.login_delay:
                     await asyncio.sleep(sim.login_delay)
                 ok = username == sim.username and password == sim.password

@@ -27,7 +27,7 @@ from ponapi.config import Settings
 from ponapi.db.models import StatsSource
 from ponapi.metrics import SINGLE_FLIGHT_JOINS, STATS_CACHE
 from ponapi.olt.drivers import Location, driver_for, serial_of
-from ponapi.olt.pool import OltPools
+from ponapi.olt.pool import OltPool, OltPools
 from ponapi.olt.session import CommandFailed, Target
 from ponapi.serials import Serial
 from ponapi.stats import format as fmt
@@ -96,6 +96,21 @@ class StatsService:
         self._inflight: dict[str, asyncio.Task[dict[str, Any]]] = {}
         self._olt_slots: dict[int, asyncio.Semaphore] = {}
         self._decoded: dict[str, tuple[bytes, dict[str, Any]]] = {}
+        # Where an OLT's SSH host key, seen at its first login, is pinned for good (the
+        # registry, set by the app); None keeps it in this process only.
+        self.on_host_key: Callable[[int, str], Coroutine[Any, Any, None]] | None = None
+        self._background: set[asyncio.Task[None]] = set()
+
+    def pool(self, olt_id: int, target: Target) -> OltPool:
+        """The OLT's session pool; a host key it learns at a first login gets pinned."""
+        return self.pools.get(olt_id, target, on_host_key=lambda key: self._pin(olt_id, key))
+
+    def _pin(self, olt_id: int, key: str) -> None:
+        if self.on_host_key is None:
+            return
+        task = asyncio.get_running_loop().create_task(self.on_host_key(olt_id, key))
+        self._background.add(task)
+        task.add_done_callback(self._background.discard)
 
     @staticmethod
     def cache_key(olt_id: int, serial: Serial) -> str:
@@ -364,7 +379,7 @@ class StatsService:
     ) -> dict[str, Any]:
         """Read the ONU over the OLT's CLI (pooled session): partial data, said so."""
         assert olt.target is not None
-        pool = self.pools.get(olt.id, olt.target)
+        pool = self.pool(olt.id, olt.target)
         driver = driver_for(olt.brand, olt.model)
         location = olt.location
         raw: dict[str, Any] | None = None

@@ -53,7 +53,7 @@ async def discover_onus(
     if ref.target is None:
         raise ApiError(ErrorCode.INVALID_REQUEST, f"OLT {olt_id} has no CLI access configured.")
     service: StatsService = ctx.extras["stats"]
-    pool = service.pools.get(olt_id, ref.target)
+    pool = service.pool(olt_id, ref.target)
     found = await discover(pool, brand, model, started + ctx.settings.discover_budget_seconds)
     existing = {
         o.serial: o

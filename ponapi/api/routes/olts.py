@@ -117,6 +117,8 @@ async def update_olt(
         olt.password_encrypted = ctx.cipher.encrypt(password)
     await _commit(db, f"An OLT named {olt.name!r}")
     registry_changed(ctx)
+    if "ssh_host_key" in changes:  # a new pin (or none) applies from the next login
+        ctx.extras["stats"].pools.forget(olt.id)
     await db.refresh(olt)
     return Envelope(data=OltOut.model_validate(olt), message="OLT updated")
 

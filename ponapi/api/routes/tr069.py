@@ -267,6 +267,7 @@ def olt_ref(ctx: AppContext, olt: Olt, onu: Onu) -> OltRef:
         protocol=olt.protocol,
         username=olt.username,
         password=password,
+        ssh_host_key=olt.ssh_host_key or "",
     )
     return make_ref(info, OnuInfo(onu.frame, onu.slot, onu.port, onu.ont_id))
 
