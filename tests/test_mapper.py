@@ -298,3 +298,25 @@ def test_device_without_wifi_has_absent_sections():
     assert m.sections["wirelessLan"].status == "absent"
     assert m.sections["wifiSurvey"].status == "absent"
     validate_stats(envelope(m))
+
+
+@pytest.mark.parametrize("value", [None, {"nested": 1}, ["x"]])
+def test_a_scan_result_whose_ssid_has_no_usable_value_shows_an_empty_ssid(value):
+    """Found by the property test: an SSID leaf holding null (or an object) came out as
+    ``"ssid": null``, which the contract does not allow."""
+    doc = nbi_json(X6)
+    results = doc["InternetGatewayDevice"]["LANDevice"]["1"]["WiFi"]["NeighboringWiFiDiagnostic"][
+        "Result"
+    ]
+    first_2g = next(
+        r
+        for r in results.values()
+        if isinstance(r, dict) and r.get("BSSID", {}).get("_value") == "94:25:33:3B:D1:C8"
+    )
+    first_2g["SSID"]["_value"] = value
+    m = map_device(doc, now=NOW, tz=UTC_ZONE)
+    net = next(
+        n for n in m.sections["wifiSurvey"].data["networks"] if n["bssid"] == "94:25:33:3B:D1:C8"
+    )
+    assert net["ssid"] == ""
+    validate_stats(envelope(m))

@@ -804,7 +804,7 @@ class Mapper:
             p_signal = leaf(result, signal_name)
             p_sec = leaf(result, "SecurityModeEnabled")
             net: dict[str, Any] = {
-                "ssid": fmt.to_str(p_ssid.value) if p_ssid else "",
+                "ssid": (fmt.to_str(p_ssid.value) if p_ssid else None) or "",
                 "channel": str(channel) if channel is not None else "",
                 "signalStrength": (fmt.dbm(p_signal.value) if p_signal else None) or "",
                 "security": (fmt.security(p_sec.value) if p_sec else None) or "",
