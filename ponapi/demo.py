@@ -215,7 +215,11 @@ async def run_demo(host: str, port: int, data_dir: Path) -> None:
     import uvicorn
 
     from ponapi.main import create_app
+    from ponapi.server import listening_socket
 
+    # The API's port is bound first: taken, the demo stops here; free, none of the simulators
+    # (on ports the system picks) can land on it meanwhile.
+    sock = listening_socket(uvicorn.Config("ponapi.main:create_app", host=host, port=port))
     await asyncio.to_thread(_fresh_dir, data_dir)
     demo = await start_simulators()
     try:
@@ -233,8 +237,9 @@ async def run_demo(host: str, port: int, data_dir: Path) -> None:
         server = uvicorn.Server(
             uvicorn.Config(create_app(settings), host=host, port=port, log_level="warning")
         )
-        await server.serve()
+        await server.serve(sockets=[sock])
     finally:
+        sock.close()
         await demo.acs.stop()
         await demo.huawei.stop()
         await demo.zte.stop()

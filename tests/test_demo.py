@@ -61,3 +61,22 @@ def test_demo_prints_three_commands_that_work_as_printed(tmp_path):
             proc.wait(10)
         except subprocess.TimeoutExpired:
             proc.kill()
+
+
+def test_demo_on_a_taken_port_stops_at_once_and_says_why(tmp_path):
+    """The API's port is bound before anything else starts: when it is taken the demo exits
+    with the reason instead of starting simulators (which could otherwise land on a free one)."""
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        out = subprocess.run(
+            [sys.executable, "-m", "ponapi.cli", "demo", "--port", str(port)],
+            cwd=tmp_path,
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+    assert out.returncode != 0
+    assert "address already in use" in (out.stdout + out.stderr).lower()
+    assert "ponapi demo is running" not in out.stdout
