@@ -365,3 +365,64 @@ async def test_a_job_whose_replica_died_ends_failed_after_its_budget(monkeypatch
     assert "stopped before it finished" in seen["error"]["details"]
     again = await Jobs(shared, budget=60).get(job["id"])
     assert again is not None and again["status"] == "failed"  # saved for every replica
+
+
+@pytest.mark.parametrize("backend", ["memory", "redis"])
+async def test_decoded_cache_entries_follow_the_cache_and_stale_reads_leave_them_intact(
+    tmp_path, backend, request
+):
+    """Decoded payloads are kept per key only while the cached bytes are the same ones: a new
+    read replaces them, an expired entry is gone, and marking a payload stale for one answer
+    does not leak into the next."""
+    from ponapi.api.errors import ApiError, ErrorCode
+    from ponapi.cache import FallbackCache, MemoryCache, RedisCache
+    from ponapi.serials import parse_serial
+    from ponapi.stats.service import OltRef, StatsService
+
+    if backend == "redis":
+        server = request.getfixturevalue("redis_server")
+        cache = FallbackCache(RedisCache(server.url))
+        await cache.primary._redis.flushdb()
+    else:
+        cache = MemoryCache()
+    settings = make_settings(tmp_path, "sqlite+aiosqlite:///unused.db")
+    service = StatsService(settings, cache, None)
+    key = service.cache_key(1, parse_serial("HWTCA94196A5"))
+    first = {"fetchedEpoch": 1.0, "source": "genieacs", "n": 1}
+    await service._cache_set(key, first)
+    assert await service._cache_get(key) == first
+    assert await service._cache_get(key) is await service._cache_get(key)  # kept
+    second = {**first, "n": 2}
+    await service._cache_set(key, second)
+    assert (await service._cache_get(key))["n"] == 2  # new bytes: decoded again
+    await cache.delete(key)
+    assert await service._cache_get(key) is None  # never outlives the cache entry
+
+    # The stale path renders a copy: the kept payload is not marked stale afterwards.
+    ref = OltRef(id=1, stats_source="acs")
+    payload = service._payload("genieacs", _now(), {"olt": 1}, _sections())
+    await service._cache_set(key, payload)
+
+    async def failing_fetch(*_a, **_k):
+        raise ApiError(ErrorCode.ACS_UNAVAILABLE, "ACS down")
+
+    service._locked_fetch = failing_fetch  # type: ignore[method-assign]
+    service._fresh = lambda *a: False  # type: ignore[method-assign]
+    body = await service.get(ref, parse_serial("HWTCA94196A5"))
+    assert body["meta"]["stale"] is True
+    kept = await service._cache_get(key)
+    assert kept is not None and "stale" in kept and kept["stale"] is False
+    assert "staleReason" not in kept
+    await cache.close()
+
+
+def _now():
+    from datetime import UTC, datetime
+
+    return datetime.now(UTC)
+
+
+def _sections():
+    from ponapi.tr069.mapper import SECTIONS, Section
+
+    return {name: Section({}, "ok") for name in SECTIONS}
