@@ -66,25 +66,20 @@ async def seeded_app(tmp: Path, **settings_kw: Any):  # type: ignore[no-untyped-
     return app, settings
 
 
+async def register_olt(c: httpx.AsyncClient, h: dict[str, str], **fields: Any) -> int:
+    """A Huawei OLT named "b" on loopback, with these fields on top; returns its id."""
+    body = {"name": "b", "brand": "huawei", "host": "127.0.0.1", **fields}
+    r = await c.post("/api/olts", headers=h, json=body)
+    assert r.status_code == 201, r.text
+    return int(r.json()["data"]["id"])
+
+
 async def acs_olt(c: httpx.AsyncClient, h: dict[str, str], serials: list[str]) -> int:
     """An ACS-only OLT with these ONUs registered; returns its id."""
-    olt = (
-        await c.post(
-            "/api/olts",
-            headers=h,
-            json={
-                "name": "b",
-                "brand": "huawei",
-                "host": "127.0.0.1",
-                "username": "u",
-                "password": "p",
-                "statsSource": "acs",
-            },
-        )
-    ).json()["data"]["id"]
+    olt = await register_olt(c, h, username="u", password="p", statsSource="acs")
     for serial in serials:
         await c.post(f"/api/olts/{olt}/onus", headers=h, json={"serial": serial})
-    return int(olt)
+    return olt
 
 
 async def login(client: httpx.AsyncClient, app: Any, role: str = "technician") -> dict[str, str]:
@@ -426,21 +421,7 @@ async def bench_cli(tmp: Path) -> None:
         ) as c,
     ):
         h = await login(c, app, "admin")
-        olt = (
-            await c.post(
-                "/api/olts",
-                headers=h,
-                json={
-                    "name": "b",
-                    "brand": "huawei",
-                    "host": "127.0.0.1",
-                    "port": port,
-                    "username": "noc",
-                    "password": "pw",
-                    "statsSource": "cli",
-                },
-            )
-        ).json()["data"]["id"]
+        olt = await register_olt(c, h, port=port, username="noc", password="pw", statsSource="cli")
         for u in sim.onus:
             await c.post(
                 f"/api/olts/{olt}/onus",
