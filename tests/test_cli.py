@@ -92,9 +92,8 @@ def test_credential_cipher_is_authenticated_and_key_bound():
 def test_tr069_map_prints_sections_for_a_csv_export_and_a_json_document(tmp_path):
     import json
 
-    from tests.fixtures import ACS, acs_dir
+    from tests.fixtures import ACS
 
-    acs_dir()
     csv_path = ACS / "anlix-genieacs-sim_device-eg8145x6-no-mesh.csv"
     r = _run(["tr069", "map", str(csv_path), "--timezone", "America/Lima"], tmp_path)
     assert r.returncode == 0, r.stderr

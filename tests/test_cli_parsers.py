@@ -1,4 +1,4 @@
-"""OLT CLI parsers on the real captures in ../shared/fixtures/cli, values pinned."""
+"""OLT CLI parsers on the real captures in tests/fixtures/cli, values pinned."""
 
 import json
 from datetime import UTC, datetime
@@ -10,17 +10,11 @@ from hypothesis import strategies as st
 
 from ponapi.olt import parsers as p
 from ponapi.stats.cli_sections import duration_seconds, huawei_sections, zte_sections
-from tests.fixtures import SHARED
-from tests.services import missing
-
-CLI = SHARED / "fixtures" / "cli"
+from tests.fixtures import CLI
 
 
 def fx(name: str) -> str:
-    path = CLI / name
-    if not path.is_file():
-        missing("../shared/fixtures/cli")
-    return path.read_text(encoding="latin-1")
+    return (CLI / name).read_text(encoding="latin-1")
 
 
 def test_huawei_ont_info_by_label():

@@ -1,4 +1,4 @@
-"""The mapper on every real dump in ../shared/fixtures/acs, with values pinned from raw data."""
+"""The mapper on every real dump in tests/fixtures/acs, with values pinned from raw data."""
 
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo

@@ -1,7 +1,7 @@
 """OLT simulators: a Huawei MA5800 and a ZTE C320/C600 behind real SSH (asyncssh) and Telnet
 (telnetlib3) servers on loopback, for tests and the demo.
 
-Behaviour follows ../shared/research/olt-cli.md and the captures in ../shared/fixtures/cli:
+Behaviour follows the real captures in tests/fixtures/cli (sources in SOURCES.md there):
 Huawei ``>>User name:`` login, ``enable``, ``undo smart`` (else the ``{ <cr>||<K> }:`` hint waits
 for Enter and the output is preceded by a ``Command:`` echo block), ``scroll`` (else the
 ``---- More ( Press 'Q' to break ) ----`` pager with its erase escapes), alarm blocks printed

@@ -1,4 +1,4 @@
-"""GET /api/olts/{olt_id}/onus/{onu_serial}/tr069-stats: the contract of ../shared/contract."""
+"""GET /api/olts/{olt_id}/onus/{onu_serial}/tr069-stats: the contract of docs/contract."""
 
 from __future__ import annotations
 
