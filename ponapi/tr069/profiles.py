@@ -2,7 +2,7 @@
 
 A profile lists candidate parameter names (relative paths) per field, tried in order; the
 standard names come last, so an unknown vendor still gets everything standard.
-Sources: the real dumps in tests/fixtures/acs (see SOURCES.md there), vendor firmware, Flashman models.
+Sources: the real dumps in tests/fixtures/acs (SOURCES.md there), vendor firmware, Flashman.
 """
 
 from __future__ import annotations
