@@ -370,8 +370,10 @@ async def bench_single_flight(tmp: Path) -> None:
 
 
 async def bench_cli(tmp: Path) -> None:
-    from ponapi.olt.drivers import Location, driver_for
-    from ponapi.olt.session import HUAWEI, CliSession, Target
+    from ponapi.olt.location import Location
+    from ponapi.olt.platforms import platform_for as driver_for
+    from ponapi.olt.platforms.huawei import DIALECT as HUAWEI
+    from ponapi.olt.session import CliSession, Target
 
     def make_sim() -> OltSim:
         return OltSim(

@@ -17,8 +17,8 @@ from typing import Any
 
 import orjson
 
-from ponapi.api.errors import ApiError, ErrorCode, error_body
 from ponapi.cache import Cache
+from ponapi.errors import ApiError, ErrorCode, error_body
 
 log = logging.getLogger("ponapi.jobs")
 JOB_TTL = 3600.0
@@ -141,3 +141,8 @@ class Jobs:
         for task in list(self._tasks):
             with contextlib.suppress(BaseException):
                 await task
+
+
+def job_view(job: dict[str, Any]) -> dict[str, Any]:
+    """What a client sees of a job (not its owner nor its internal deadline)."""
+    return {k: v for k, v in job.items() if k not in ("owner", "deadline")}

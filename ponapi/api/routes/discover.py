@@ -11,11 +11,9 @@ from sqlalchemy import select
 
 from ponapi.api.deps import Ctx, Db, TechnicianUser, get_olt
 from ponapi.api.errors import ApiError, ErrorCode
-from ponapi.api.routes.tr069 import olt_ref
+from ponapi.api.registry import olt_ref
 from ponapi.api.schemas import CamelModel, Envelope
 from ponapi.db.models import Olt, Onu
-from ponapi.olt.discovery import discover
-from ponapi.stats.service import StatsService
 
 router = APIRouter(prefix="/api/olts", tags=["registry"])
 
@@ -52,9 +50,9 @@ async def discover_onus(
     await db.commit()  # no database connection is held while the OLT is read
     if ref.target is None:
         raise ApiError(ErrorCode.INVALID_REQUEST, f"OLT {olt_id} has no CLI access configured.")
-    service: StatsService = ctx.extras["stats"]
-    pool = service.pool(olt_id, ref.target)
-    found = await discover(pool, brand, model, started + ctx.settings.discover_budget_seconds)
+    found = await ctx.stats.discover(
+        olt_id, brand, model, ref.target, started + ctx.settings.discover_budget_seconds
+    )
     existing = {
         o.serial: o
         for o in (await db.execute(select(Onu).where(Onu.olt_id == olt_id))).scalars().all()
@@ -97,8 +95,8 @@ async def discover_onus(
             )
         )
     await db.commit()
-    ctx.extras["registry"].clear()
-    ctx.extras["audit"].record(
+    ctx.registry.clear()
+    ctx.audit.record(
         "onu.discover",
         user=user,
         target=f"olt {olt_id}",
