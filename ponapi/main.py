@@ -32,17 +32,18 @@ def build_context(settings: Settings) -> AppContext:
     cache = make_cache(settings.redis_url)
     acs = GenieAcsClient.from_settings(settings)
     sessions = make_sessionmaker(engine)
+    cipher = CredentialCipher(settings.credentials_key or settings.secret_key)
     ctx = AppContext(
         settings=settings,
         engine=engine,
         sessions=sessions,
         cache=cache,
-        cipher=CredentialCipher(settings.credentials_key or settings.secret_key),
+        cipher=cipher,
         acs=acs,
         users=TtlMap(settings.auth_cache_seconds),
         registry=TtlMap(settings.registry_cache_seconds),
-        stats=StatsService(settings, cache, acs),
-        jobs=Jobs(cache, settings.job_budget_seconds),
+        stats=StatsService(settings, cache, acs, cipher=cipher),
+        jobs=Jobs(cache, settings.job_budget_seconds, cipher),
         audit=AuditLog(sessions),
     )
     ctx.stats.on_host_key = lambda olt_id, key: pin_host_key(ctx, olt_id, key)

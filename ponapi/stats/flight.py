@@ -65,7 +65,11 @@ class ReplicaLock:
         self.cache = cache
         self.store = store
 
-    async def run(self, key: str, work: Work, *, live: bool, deadline: float) -> dict[str, Any]:
+    async def run(
+        self, key: str, work: Work, *, live: frozenset[str], deadline: float
+    ) -> dict[str, Any]:
+        """``live``: the sections the caller wants read from the device now (none: a plain
+        read). A waiter takes another replica's result only when it covers them."""
         # Reads and live reads lock apart: a live read must never settle for a plain one.
         lock_key = f"lock:{key}:{'live' if live else 'read'}"
         seen = await self.store.get(key)
@@ -92,7 +96,7 @@ class ReplicaLock:
                 if (
                     cached
                     and cached.get("readId") not in (None, seen_id)
-                    and (not live or cached.get("live"))
+                    and live <= set(cached.get("live") or ())
                 ):
                     return cached  # read by another replica while this one waited
                 if await self.store.raw(lock_key) is None:

@@ -27,17 +27,17 @@ def payload(
     device: dict[str, Any],
     sections: dict[str, Section],
     *,
-    live: bool,
+    live: frozenset[str] = frozenset(),
 ) -> dict[str, Any]:
     """One read's payload: every section, and ``readId`` so waiters on other replicas know a
-    new read landed; ``live`` when it was read from the device itself just now."""
+    new read landed; ``live``: the sections read from the device itself just now."""
     return {
         "source": source,
         "fetchedAt": iso(fetched_at),
         "fetchedEpoch": fetched_at.timestamp(),
         "fetchedSections": list(SECTIONS),
         "readId": new_read_id(),
-        "live": live,
+        "live": sorted(live),
         "device": device,
         "stale": False,
         "sections": {

@@ -162,7 +162,8 @@ class StatsService:
                 await self.store.start_cooldown(key, self.settings.live_read_cooldown_seconds)
             return stored
 
-        return await self._lock.run(key, locked, live=refresh, deadline=deadline)
+        live = sections if refresh else frozenset()
+        return await self._lock.run(key, locked, live=live, deadline=deadline)
 
     def _olt_slot(self, olt_id: int) -> asyncio.Semaphore:
         slot = self._olt_slots.get(olt_id)

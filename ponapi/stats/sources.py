@@ -43,7 +43,8 @@ async def read_acs(
             doc = await acs.read_device(serial, set(SECTIONS)) or doc
     fetched_at = datetime.now(UTC)
     mapped = map_device(doc, now=fetched_at, tz=tz)
-    live = refresh_info is not None and refresh_info["status"] == "done"
+    done = refresh_info is not None and refresh_info["status"] == "done"
+    live = sections if done else frozenset()
     out = payload("genieacs", fetched_at, mapped.device, mapped.sections, live=live)
     if refresh_info is not None:
         out["refresh"] = refresh_info
@@ -122,7 +123,8 @@ async def read_cli(
     assert raw is not None and location is not None
     fetched_at = datetime.now(UTC)
     device = {"olt": olt.id, "location": location_dict(location)}
-    return payload("olt-cli", fetched_at, device, platform.sections(raw, fetched_at, tz), live=True)
+    cli_sections = platform.sections(raw, fetched_at, tz)
+    return payload("olt-cli", fetched_at, device, cli_sections, live=frozenset(SECTIONS))
 
 
 def location_dict(location: Location) -> dict[str, int]:
