@@ -406,3 +406,24 @@ async def test_onu_location_row_is_updated_when_it_moved(make_env):  # noqa: F81
             .one()
         )
     assert row["ont_id"] == 77
+
+
+async def test_the_genieacs_id_map_is_bounded():
+    """Every serial ever read stays remembered no longer than the map's bound allows."""
+    serials = [parse_serial(f"HWTC0000000{i}") for i in range(1, 6)]
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        wanted = next(s for s in serials if s.canonical in str(request.url))
+        return httpx.Response(200, json=[{"_id": f"dev-{wanted.canonical}"}])
+
+    acs = GenieAcsClient(
+        "http://127.0.0.1:1", transport=httpx.MockTransport(answer), id_cache_size=2
+    )
+    try:
+        for serial in serials:
+            assert await acs.read_device(serial, {"general"}) is not None
+        remembered = [s for s in serials if acs.remembered_id(s) is not None]
+    finally:
+        await acs.close()
+    assert len(remembered) == 2
+    assert acs.remembered_id(serials[-1]) == f"dev-{serials[-1].canonical}"
