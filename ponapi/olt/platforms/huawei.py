@@ -138,6 +138,17 @@ class HuaweiPlatform:
 
 
 def sections(raw: dict[str, Any], now: datetime, tz: ZoneInfo) -> dict[str, Section]:
+    mgmt, inet = both_wans([_wan(rec, now) for rec in raw.get("wan") or []])
+    return {
+        "general": _general(raw, now, tz),
+        "ipInterface11": mgmt,
+        "ipInterface21": inet,
+        "wirelessLan": _wlan(raw, now),
+        "wifiSurvey": unavailable("A neighbour scan needs TR-069; the OLT CLI cannot run one."),
+    }
+
+
+def _general(raw: dict[str, Any], now: datetime, tz: ZoneInfo) -> Section:
     info: dict[str, str] = raw.get("info") or {}
     version: dict[str, str] = raw.get("version") or {}
     g = Fields(None, GENERAL_FIELDS)
@@ -168,61 +179,62 @@ def sections(raw: dict[str, Any], now: datetime, tz: ZoneInfo) -> dict[str, Sect
         g.not_applicable.update(("uptime", "uptimeAgo"))
     general = finish(g, now)
     general.extra["runState"] = first(info, "Run state") or ""
+    return general
 
-    wans: list[tuple[str, Section]] = []
-    for rec in raw.get("wan") or []:
-        f = Fields(None, WAN_FIELDS)
-        f.put("name", first(rec, "Name"))
-        access = first(rec, "IPv4 access type", "IP access type")
-        f.put("addressingType", {"PPPOE": "PPPoE"}.get((access or "").upper(), access))
-        status = first(rec, "IPv4 Connection status", "Connection status")
-        f.put("connectionStatus", status)
-        f.put("ipAddress", first(rec, "IPv4 address", "IP"))
-        f.put("subnetMask", first(rec, "Subnet mask"))
-        f.put("defaultGateway", first(rec, "Default gateway"))
-        dns = [d for d in (first(rec, "Primary DNS"), first(rec, "Secondary DNS")) if d]
-        if "Primary DNS" in rec:
-            f.put("dnsServers", fmt.dns_list(",".join(dns)))
-        f.put("macAddress", mac(first(rec, "MAC address")))
-        nat = first(rec, "NAT switch")
-        if nat:
-            f.put("natEnabled", nat.lower() == "enable")
-        vlan = first(rec, "Manage VLAN")
-        f.put("vlanId", fmt.vlan(vlan) if vlan else None)
-        f.put("ipv6Address", first(rec, "IPv6 address"))
-        f.put("ipv6DelegatedPrefix", first(rec, "Prefix"))
-        ctype = (first(rec, "Connection type") or "").lower()
-        if "bridged" in ctype:
-            f.not_applicable.update(
-                (
-                    "ipAddress",
-                    "subnetMask",
-                    "defaultGateway",
-                    "dnsServers",
-                    "natEnabled",
-                    "addressingType",
-                )
+
+def _wan(rec: dict[str, str], now: datetime) -> tuple[str, Section]:
+    f = Fields(None, WAN_FIELDS)
+    f.put("name", first(rec, "Name"))
+    access = first(rec, "IPv4 access type", "IP access type")
+    f.put("addressingType", {"PPPOE": "PPPoE"}.get((access or "").upper(), access))
+    status = first(rec, "IPv4 Connection status", "Connection status")
+    f.put("connectionStatus", status)
+    f.put("ipAddress", first(rec, "IPv4 address", "IP"))
+    f.put("subnetMask", first(rec, "Subnet mask"))
+    f.put("defaultGateway", first(rec, "Default gateway"))
+    dns = [d for d in (first(rec, "Primary DNS"), first(rec, "Secondary DNS")) if d]
+    if "Primary DNS" in rec:
+        f.put("dnsServers", fmt.dns_list(",".join(dns)))
+    f.put("macAddress", mac(first(rec, "MAC address")))
+    nat = first(rec, "NAT switch")
+    if nat:
+        f.put("natEnabled", nat.lower() == "enable")
+    vlan = first(rec, "Manage VLAN")
+    f.put("vlanId", fmt.vlan(vlan) if vlan else None)
+    f.put("ipv6Address", first(rec, "IPv6 address"))
+    f.put("ipv6DelegatedPrefix", first(rec, "Prefix"))
+    ctype = (first(rec, "Connection type") or "").lower()
+    if "bridged" in ctype:
+        f.not_applicable.update(
+            (
+                "ipAddress",
+                "subnetMask",
+                "defaultGateway",
+                "dnsServers",
+                "natEnabled",
+                "addressingType",
             )
-        section = finish(f, now, WAN_OPTIONAL)
-        assert section.data is not None
-        service = (first(rec, "Service type") or "").lower()
-        role = (
-            "management"
-            if "tr069" in service
-            else "voip"
-            if "voip" in service
-            else "iptv"
-            if "iptv" in service
-            else "internet"
-            if "internet" in service and "bridged" not in ctype
-            else "other"
         )
-        section.data["label"] = f"WAN {first(rec, 'Index') or '?'}"
-        section.data["role"] = role
-        wans.append((role, section))
-    mgmt, inet = both_wans(wans)
+    section = finish(f, now, WAN_OPTIONAL)
+    assert section.data is not None
+    service = (first(rec, "Service type") or "").lower()
+    role = (
+        "management"
+        if "tr069" in service
+        else "voip"
+        if "voip" in service
+        else "iptv"
+        if "iptv" in service
+        else "internet"
+        if "internet" in service and "bridged" not in ctype
+        else "other"
+    )
+    section.data["label"] = f"WAN {first(rec, 'Index') or '?'}"
+    section.data["role"] = role
+    return role, section
 
-    wlan: Section
+
+def _wlan(raw: dict[str, Any], now: datetime) -> Section:
     ssids = raw.get("wlan") or []
     two_four = [
         r
@@ -231,9 +243,9 @@ def sections(raw: dict[str, Any], now: datetime, tz: ZoneInfo) -> dict[str, Sect
         or "b" in (fmt.wifi_standard(first(r, "Wireless Standard")) or "")
     ]
     if raw.get("wlan") is None:
-        wlan = unavailable("The OLT did not return Wi-Fi information for this ONT.")
+        return unavailable("The OLT did not return Wi-Fi information for this ONT.")
     elif not two_four:
-        wlan = Section(None, "absent")
+        return Section(None, "absent")
     else:
         rec = two_four[0]
         f = Fields(None, WLAN_FIELDS)
@@ -247,11 +259,4 @@ def sections(raw: dict[str, Any], now: datetime, tz: ZoneInfo) -> dict[str, Sect
             fmt.wifi_standard((first(rec, "Wireless Standard") or "").replace("IEEE", "")),
         )
         f.put("totalAssociations", first(rec, "Current associate number"))
-        wlan = finish(f, now)
-    return {
-        "general": general,
-        "ipInterface11": mgmt,
-        "ipInterface21": inet,
-        "wirelessLan": wlan,
-        "wifiSurvey": unavailable("A neighbour scan needs TR-069; the OLT CLI cannot run one."),
-    }
+        return finish(f, now)

@@ -6,6 +6,7 @@ from typing import Any
 
 from ponapi.stats import format as fmt
 from ponapi.tr069.areas.base import DeviceView, ref_of
+from ponapi.tr069.document import Param
 from ponapi.tr069.fields import (
     WAN_FIELDS,
     Fields,
@@ -99,18 +100,7 @@ def _wan(m: DeviceView, ip_if: str, k: str, chain: list[str]) -> dict[str, Any]:
         f.put_from("dnsServers", f.read(f"{dhcp}.DNSServers"), fmt.dns_list)
     if ppp:
         f.put_from("ipAddress", f.read(f"{ppp}.IPCP.LocalIPAddress"), fmt.address)
-    gateway = None
-    for router in m.doc.instances("Device.Routing.Router"):
-        table = f"Device.Routing.Router.{router}.IPv4Forwarding"
-        for route in referring(m, table, "Interface", ip_if):
-            dest = m.doc.get(f"{route}.DestIPAddress")
-            gw = m.doc.get(f"{route}.GatewayIPAddress")
-            if gw and fmt.address(gw.value) and (dest is None or not fmt.address(dest.value)):
-                gateway = f.seen(gw)
-    if gateway is None and dhcp:
-        gateway = f.read(f"{dhcp}.IPRouters")
-    if gateway is None and ppp:
-        gateway = f.read(f"{ppp}.IPCP.RemoteIPAddress")
+    gateway = _gateway(m, f, ip_if, dhcp, ppp)
     f.put_from("defaultGateway", gateway, lambda v: (fmt.address(v) or "").split(",")[0])
     for server in referring(m, "Device.DNS.Client.Server", "Interface", ip_if):
         f.put_from("dnsServers", f.read(f"{server}.DNSServer"), fmt.dns_list)
@@ -133,6 +123,42 @@ def _wan(m: DeviceView, ip_if: str, k: str, chain: list[str]) -> dict[str, Any]:
         f.put_from("vlanId", f.read(f"{vlan_term}.VLANID"), fmt.vlan)
     elif link:
         f.put("vlanId", "untagged")
+    _ipv6(m, f, ip_if)
+    ip_text = str(f.values.get("ipAddress", ""))
+    return {
+        "fields": f,
+        "label": f"IP Interface {k}",
+        "instance": (int(k), 1),
+        "services": set(),
+        "connected": connected,
+        "carries_acs": bool(m.acs_ip) and m.acs_ip == ip_text,
+        "routed": True,
+        "nat": f.values.get("natEnabled") is True,
+        "gateway": bool(f.values.get("defaultGateway")),
+    }
+
+
+def _gateway(
+    m: DeviceView, f: Fields, ip_if: str, dhcp: str | None, ppp: str | None
+) -> Param | None:
+    """The IPv4 default route of the interface, else what DHCP or PPP (IPCP) gave."""
+    gateway = None
+    for router in m.doc.instances("Device.Routing.Router"):
+        table = f"Device.Routing.Router.{router}.IPv4Forwarding"
+        for route in referring(m, table, "Interface", ip_if):
+            dest = m.doc.get(f"{route}.DestIPAddress")
+            gw = m.doc.get(f"{route}.GatewayIPAddress")
+            if gw and fmt.address(gw.value) and (dest is None or not fmt.address(dest.value)):
+                gateway = f.seen(gw)
+    if gateway is None and dhcp:
+        gateway = f.read(f"{dhcp}.IPRouters")
+    if gateway is None and ppp:
+        gateway = f.read(f"{ppp}.IPCP.RemoteIPAddress")
+    return gateway
+
+
+def _ipv6(m: DeviceView, f: Fields, ip_if: str) -> None:
+    """Global address, delegated prefix and default route of the interface (IPv6)."""
     for a in m.doc.instances(f"{ip_if}.IPv6Address"):
         addr = m.doc.get(f"{ip_if}.IPv6Address.{a}.IPAddress")
         origin = m.doc.get(f"{ip_if}.IPv6Address.{a}.Origin")
@@ -155,15 +181,3 @@ def _wan(m: DeviceView, ip_if: str, k: str, chain: list[str]) -> dict[str, Any]:
             hop = m.doc.get(f"{route}.NextHop")
             if hop and (dest is None or str(dest.value) in ("", "::/0")):
                 f.put("ipv6Gateway", fmt.address(hop.value) or None)
-    ip_text = str(f.values.get("ipAddress", ""))
-    return {
-        "fields": f,
-        "label": f"IP Interface {k}",
-        "instance": (int(k), 1),
-        "services": set(),
-        "connected": connected,
-        "carries_acs": bool(m.acs_ip) and m.acs_ip == ip_text,
-        "routed": True,
-        "nat": f.values.get("natEnabled") is True,
-        "gateway": bool(f.values.get("defaultGateway")),
-    }
