@@ -468,6 +468,7 @@ from ponapi.cache import MemoryCache
 from ponapi.config import Settings
 from ponapi.serials import Serial
 from ponapi.sim.genieacs import bundled_documents
+from ponapi.stats.render import payload
 from ponapi.stats.service import StatsService
 from ponapi.tr069.mapper import map_device
 
@@ -480,13 +481,13 @@ async def main(n):
     service = StatsService(settings, MemoryCache(max_entries=n + 10), None)
     docs = bundled_documents()
     now = datetime.now(UTC)
-    payloads = [service._payload("genieacs", now, m.device, m.sections)
+    payloads = [payload("genieacs", now, m.device, m.sections)
                 for m in (map_device(d, now=now, tz=settings.tz) for d in docs)]
     del docs
     base = rss_mb()
     for i in range(n):
         key = service.cache_key(1, Serial("HWTC", f"{i:08X}"))
-        await service._cache_set(key, payloads[i % len(payloads)])
+        await service.store.set(key, payloads[i % len(payloads)])
     print(json.dumps({"base": base, "full": rss_mb()}))
 
 asyncio.run(main(int(sys.argv[1])))

@@ -402,7 +402,7 @@ async def test_decoded_cache_entries_follow_the_cache_and_stale_reads_leave_them
 
     # The stale path renders a copy: the kept payload is not marked stale afterwards.
     ref = OltRef(id=1, stats_source="acs")
-    payload = make_payload("genieacs", _now(), {"olt": 1}, _sections(), live=False)
+    payload = make_payload("genieacs", _now(), {"olt": 1}, _sections())
     await service.store.set(key, payload)
 
     async def failing_fetch(*_a, **_k):
