@@ -265,3 +265,21 @@ def test_stats_success_schema_is_the_contract_loaded_from_docs():
         "wirelessLan",
         "wifiSurvey",
     }
+
+
+def test_without_the_contract_file_the_document_still_builds(monkeypatch, tmp_path):
+    """Installed without its source tree, /openapi.json still answers: errors are the envelope
+    built from the codes, the stats 200 stays unspecific."""
+    from ponapi.api import openapi
+    from ponapi.api.errors import ErrorCode
+
+    monkeypatch.setattr(openapi, "CONTRACT", tmp_path / "missing.json")
+    openapi.contract.cache_clear()
+    try:
+        document = _openapi()
+    finally:
+        openapi.contract.cache_clear()
+    envelope = document["components"]["schemas"]["ErrorEnvelope"]
+    assert set(envelope["properties"]["code"]["enum"]) == {c.value for c in ErrorCode}
+    ok = document["paths"][STATS]["get"]["responses"]["200"]
+    assert "Tr069Stats" not in str(ok)

@@ -141,20 +141,37 @@ def _rebase_refs(node: Any) -> Any:
     return node
 
 
-def _add_contract_schemas(schemas: dict[str, Any]) -> None:
-    defs = contract()["$defs"]
+def _add_contract_schemas(schemas: dict[str, Any]) -> bool:
+    """The contract's definitions as components; False when the contract file is not there
+    (ponapi installed without its source tree): the envelope is then built from the codes."""
+    try:
+        defs = contract()["$defs"]
+    except OSError:
+        log.warning("API contract not found at %s; /openapi.json describes less", CONTRACT)
+        schemas[ENVELOPE] = {
+            "type": "object",
+            "required": ["success", "error", "code", "details"],
+            "properties": {
+                "success": {"const": False},
+                "error": {"type": "string"},
+                "code": {"enum": [c.value for c in ErrorCode]},
+                "details": {"type": "string"},
+            },
+        }
+        return False
     for name, definition in defs.items():
         schemas[f"{STATS}_{name}"] = _rebase_refs(copy.deepcopy(definition))
     schemas[ENVELOPE] = schemas.pop(f"{STATS}_error")
     schemas[ENVELOPE]["description"] = "The contract's error envelope (docs/contract)."
     schemas[STATS] = schemas.pop(f"{STATS}_success")
+    return True
 
 
 def describe(app: FastAPI, document: dict[str, Any]) -> dict[str, Any]:
     """The generated document, corrected to the contract (see the module's docstring)."""
     doc = copy.deepcopy(document)
     schemas = doc.setdefault("components", {}).setdefault("schemas", {})
-    _add_contract_schemas(schemas)
+    has_contract = _add_contract_schemas(schemas)
     routes = {(r.path, m.lower()): r for r in _api_routes(app) for m in r.methods or ()}
     for path, operations in doc.get("paths", {}).items():
         for method, operation in operations.items():
@@ -167,7 +184,7 @@ def describe(app: FastAPI, document: dict[str, Any]) -> dict[str, Any]:
                     by_status.setdefault(_status(code), []).append(code.value)
                 for status, codes in sorted(by_status.items()):
                     responses[str(status)] = _error_response(codes, " or ".join(codes))
-            if path == STATS_PATH and method == "get":
+            if path == STATS_PATH and method == "get" and has_contract:
                 content = responses["200"].setdefault("content", {})
                 content["application/json"] = {"schema": {"$ref": f"#/components/schemas/{STATS}"}}
             operation["responses"] = dict(sorted(responses.items()))
