@@ -5,6 +5,7 @@ BIN     = $(VENV)/bin
 STAMP   = $(VENV)/.installed-stamp
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
+WORKERS ?= 1
 
 .PHONY: install run serve test lint typecheck pytest services bench clean
 
@@ -20,7 +21,7 @@ run: install
 	$(BIN)/ponapi demo --host $(HOST) --port $(PORT)
 
 serve: install
-	$(BIN)/ponapi serve --host $(HOST) --port $(PORT)
+	$(BIN)/ponapi serve --host $(HOST) --port $(PORT) --workers $(WORKERS)
 
 services:
 	./scripts/ensure-test-services.sh

@@ -37,18 +37,6 @@ def _settings() -> Settings:
         raise typer.Exit(2) from exc
 
 
-async def _ensure_admin(settings: Settings) -> str | None:
-    from ponapi.bootstrap import ensure_admin
-    from ponapi.db.session import make_engine, make_sessionmaker
-
-    engine = make_engine(settings.database_url)
-    try:
-        async with make_sessionmaker(engine)() as db:
-            return await ensure_admin(db, settings.data_dir)
-    finally:
-        await engine.dispose()
-
-
 @db_app.command("upgrade")
 def db_upgrade() -> None:
     """Apply database migrations up to the latest."""
@@ -73,14 +61,22 @@ def serve(
     ] = EventLoop.asyncio,
 ) -> None:
     """Run the API (production entry point)."""
-    from ponapi import logs, server
-    from ponapi.db.migrate import upgrade
+    from ponapi import logs, server, startup
 
     settings = _settings()
     logs.configure(settings.log_level, settings.log_format)
-    if migrate:
-        upgrade(settings.database_url)
-    password = asyncio.run(_ensure_admin(settings))
+    try:
+        startup.check_database_url(settings.database_url)
+        sock = server.bind(host, port)  # before migrations: a taken port fails at once
+    except server.StartupError as exc:
+        typer.echo(f"ponapi serve: {exc}", err=True)
+        raise typer.Exit(1) from exc
+    try:
+        password = startup.prepare_database(settings, migrate=migrate)
+    except server.StartupError as exc:
+        sock.close()
+        typer.echo(f"ponapi serve: {exc}", err=True)
+        raise typer.Exit(1) from exc
     if password:
         typer.echo(
             "\n  First start: created user 'admin' with password: "
@@ -92,14 +88,16 @@ def serve(
         f"  Log in:   curl -s -X POST http://{host}:{port}/api/auth/login "
         '-H \'Content-Type: application/json\' -d \'{"username":"admin","password":"..."}\'\n'
     )
-    server.run(
-        "ponapi.main:serve_app",
-        host=host,
-        port=port,
-        workers=workers,
-        loop=loop.value,
-        log_level=settings.log_level.lower(),
-    )
+    with server.shared_metrics(workers):
+        server.run(
+            "ponapi.main:serve_app",
+            host=host,
+            port=port,
+            workers=workers,
+            loop=loop.value,
+            log_level=settings.log_level.lower(),
+            sock=sock,
+        )
 
 
 @app.command()

@@ -1,18 +1,25 @@
 """``ponapi demo``: the whole product on one machine, no configuration.
 
 Starts, on loopback: the GenieACS simulator loaded with real ONU dumps, a simulated Huawei
-MA5800 (SSH) and ZTE C320 (Telnet), and ponapi itself, on a fresh SQLite database seeded with
-users ``admin``, ``tech`` and ``viewer`` (password ``demo``, which exists only here), three OLTs
-and their ONUs: some read through the ACS, some only through the OLT CLI, one offline, one with
-no TR-069 at all.
+MA5800 (SSH), ZTE C320 (Telnet) and Huawei MA5608T (SSH, the OLT read through the ACS only), and
+ponapi itself, on a fresh SQLite database (under the data directory, replaced at each start)
+seeded with users ``admin``, ``tech`` and ``viewer`` (password ``demo``, which exists only here),
+three OLTs and their ONUs: some read through the ACS, some only through the OLT CLI, one offline,
+one with no TR-069 at all. Each OLT has its own simulator, so discovering ONUs on one OLT finds
+only that OLT's ONUs.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import dataclasses
 import shutil
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
 
 from ponapi.auth.passwords import hash_password
 from ponapi.config import Settings
@@ -20,20 +27,32 @@ from ponapi.crypto import CredentialCipher
 from ponapi.db.migrate import upgrade
 from ponapi.db.models import Olt, Onu, Role, User
 from ponapi.db.session import make_engine, make_sessionmaker
-from ponapi.serials import parse_serial
+from ponapi.serials import InvalidSerialError, parse_serial
 from ponapi.sim.genieacs import GenieAcsSim, bundled_documents
 from ponapi.sim.olt import OltSim, demo_onus
+from ponapi.tr069.mapper import map_device
 
 DEMO_PASSWORD = "demo"  # noqa: S105 (demo mode only: a throw-away database on loopback)
 OLT_PASSWORD = "demo-olt-password"  # noqa: S105
 
 # ONUs the ACS knows (serials as the OLT prints them), from the bundled real dumps.
-ACS_ONUS = {
-    "HWTCA94196A5": "Huawei EG8145V5 (TR-098)",
-    "HWTCA97D7DAA": "Huawei EG8145X6 (TR-098, 95-network Wi-Fi scan)",
-    "ALCLFC265D6F": "Nokia G-1425G-A (TR-098; offline in the ACS: refresh=true is queued)",
-}
+ACS_ONUS = ("HWTCA94196A5", "HWTCA97D7DAA", "ALCLFC265D6F")
+OFFLINE_IN_ACS = "ALCLFC265D6F"
 NO_TR069 = "HWTC0BADF00D"
+
+
+def acs_description(doc: dict[str, Any]) -> str:
+    """What the API shows for this device, read with the API's own mapper: the model, the data
+    model and the Wi-Fi scan it holds (so the registry's text cannot drift from the answers)."""
+    mapped = map_device(doc, now=datetime.now(UTC), tz=ZoneInfo("UTC"))
+    general = mapped.sections["general"].data or {}
+    text = f"{general.get('modelName', '')} ({mapped.device.get('dataModel', 'TR-069')}"
+    survey = mapped.sections["wifiSurvey"].data or {}
+    if survey.get("networks"):
+        text += f"; last Wi-Fi scan: {len(survey['networks'])} networks"
+    if doc.get("_deviceId", {}).get("_SerialNumber") == OFFLINE_IN_ACS:
+        text += "; offline in the ACS: ?refresh=true answers the last known data, stale"
+    return text + ")"
 
 
 @dataclass
@@ -41,17 +60,29 @@ class Demo:
     acs: GenieAcsSim
     huawei: OltSim
     zte: OltSim
+    south: OltSim  # the OLT read through the ACS only; its CLI still answers discovery
     acs_url: str
     huawei_port: int
     zte_port: int
+    south_port: int
+    descriptions: dict[str, str] = dataclasses.field(default_factory=dict)
+
+    async def stop(self) -> None:
+        await self.acs.stop()
+        for olt in (self.huawei, self.zte, self.south):
+            await olt.stop()
 
 
 async def start_simulators(host: str = "127.0.0.1") -> Demo:
     acs = GenieAcsSim(latency=0.02)
+    descriptions = {}
     for doc in bundled_documents():
         device = acs.add(doc)
-        if device.doc.get("_deviceId", {}).get("_SerialNumber") == "ALCLFC265D6F":
+        serial = device.doc.get("_deviceId", {}).get("_SerialNumber", "")
+        if serial == OFFLINE_IN_ACS:
             device.online = False
+        with contextlib.suppress(InvalidSerialError):
+            descriptions[parse_serial(serial).canonical] = acs_description(device.doc)
     acs_url = await acs.start(host)
     huawei = OltSim(
         brand="huawei",
@@ -74,9 +105,20 @@ async def start_simulators(host: str = "127.0.0.1") -> Demo:
         login_delay=0.5,
         command_delay=0.05,
     )
+    south = OltSim(
+        brand="huawei",
+        model="MA5608T",
+        hostname="OLT-SUR",
+        username="noc",
+        password=OLT_PASSWORD,
+        onus=[dataclasses.replace(demo_onus("huawei", 1)[0], serial=parse_serial(NO_TR069))],
+        login_delay=0.5,
+        command_delay=0.05,
+    )
     huawei_port = await huawei.start_ssh(host)
     zte_port = await zte.start_telnet(host)
-    return Demo(acs, huawei, zte, acs_url, huawei_port, zte_port)
+    south_port = await south.start_ssh(host)
+    return Demo(acs, huawei, zte, south, acs_url, huawei_port, zte_port, south_port, descriptions)
 
 
 async def seed(settings: Settings, demo: Demo) -> dict[str, int]:
@@ -126,7 +168,7 @@ async def seed(settings: Settings, demo: Demo) -> dict[str, int]:
                 brand="huawei",
                 model="MA5608T",
                 host="127.0.0.1",
-                port=demo.huawei_port,
+                port=demo.south_port,
                 protocol="ssh",
                 username="noc",
                 password_encrypted=cipher.encrypt(OLT_PASSWORD),
@@ -134,8 +176,8 @@ async def seed(settings: Settings, demo: Demo) -> dict[str, int]:
             )
             db.add_all([main, north, legacy])
             await db.flush()
-            for serial, label in ACS_ONUS.items():
-                db.add(Onu(olt_id=main.id, serial=serial, description=label))
+            for serial in ACS_ONUS:
+                db.add(Onu(olt_id=main.id, serial=serial, description=demo.descriptions[serial]))
             for u in demo.huawei.onus:
                 db.add(
                     Onu(
@@ -156,20 +198,25 @@ async def seed(settings: Settings, demo: Demo) -> dict[str, int]:
                         description="OLT CLI only (located by serial on first read)",
                     )
                 )
-            db.add(
-                Onu(
-                    olt_id=legacy.id,
-                    serial=parse_serial(NO_TR069).canonical,
-                    description="No TR-069: neither the ACS nor this OLT's policy serve it",
+            for u in demo.south.onus:
+                db.add(
+                    Onu(
+                        olt_id=legacy.id,
+                        serial=u.serial.canonical,
+                        frame=u.frame,
+                        slot=u.slot,
+                        port=u.port,
+                        ont_id=u.ont_id,
+                        description="No TR-069: unknown to the ACS, the only source of this OLT",
+                    )
                 )
-            )
             await db.commit()
             return {"main": main.id, "north": north.id, "legacy": legacy.id}
     finally:
         await engine.dispose()
 
 
-def banner(host: str, port: int, olts: dict[str, int], demo: Demo) -> str:
+def banner(host: str, port: int, olts: dict[str, int], demo: Demo, data_dir: Path) -> str:
     base = f"http://{host}:{port}"
     cli_onu = demo.huawei.onus[0].serial.canonical
     zte_onu = demo.zte.onus[0].serial.canonical
@@ -184,14 +231,15 @@ def banner(host: str, port: int, olts: dict[str, int], demo: Demo) -> str:
         "'import sys,json; print(json.load(sys.stdin)[\"access_token\"])')"
     )
     return f"""
-ponapi demo is running (everything on loopback; data is thrown away on exit)
+ponapi demo is running (everything on loopback)
 
+  Data       {data_dir.resolve()} (SQLite; kept after exit, replaced at the next start)
   API docs   {base}/docs
   Users      admin / tech / viewer, password "{DEMO_PASSWORD}" (demo mode only)
   GenieACS   {demo.acs_url} (simulated NBI, real ONU dumps)
   OLTs       {olts["main"]}: Huawei MA5800 over SSH 127.0.0.1:{demo.huawei_port} (ACS, then CLI)
              {olts["north"]}: ZTE C320 over Telnet 127.0.0.1:{demo.zte_port} (CLI only)
-             {olts["legacy"]}: ACS-only OLT
+             {olts["legacy"]}: Huawei MA5608T over SSH 127.0.0.1:{demo.south_port} (ACS only)
 
 Try (copy-paste):
 
@@ -199,8 +247,9 @@ Try (copy-paste):
   {stats(olts["main"], "HWTCA94196A5")}
   {stats(olts["north"], zte_onu)}
 
-More ONUs: OLT {olts["main"]}: HWTCA97D7DAA (Wi-Fi scan), ALCLFC265D6F (offline in the ACS: add
-?refresh=true), {cli_onu} (CLI only); OLT {olts["legacy"]}: {NO_TR069} (TR069_NOT_SUPPORTED).
+More ONUs: OLT {olts["main"]}: HWTCA97D7DAA (Wi-Fi scan), ALCLFC265D6F (offline in the ACS:
+?refresh=true answers the last known data, stale), {cli_onu} (CLI only); OLT {olts["legacy"]}:
+{NO_TR069} (TR069_NOT_SUPPORTED). Each ONU's description says what its answer shows.
 List them: curl -s {base}/api/olts/{olts["main"]}/onus -H "Authorization: Bearer $TOKEN"
 """
 
@@ -209,6 +258,17 @@ def _fresh_dir(path: Path) -> None:
     if path.exists():
         shutil.rmtree(path)
     path.mkdir(parents=True)
+
+
+def demo_settings(data_dir: Path, demo: Demo) -> Settings:
+    return Settings(
+        _env_file=None,
+        environment="development",
+        database_url=f"sqlite+aiosqlite:///{data_dir / 'demo.db'}",
+        data_dir=data_dir,
+        genieacs_url=demo.acs_url,
+        redis_url="",
+    )
 
 
 async def run_demo(host: str, port: int, data_dir: Path) -> None:
@@ -223,23 +283,14 @@ async def run_demo(host: str, port: int, data_dir: Path) -> None:
     await asyncio.to_thread(_fresh_dir, data_dir)
     demo = await start_simulators()
     try:
-        settings = Settings(
-            _env_file=None,
-            environment="development",
-            database_url=f"sqlite+aiosqlite:///{data_dir / 'demo.db'}",
-            data_dir=data_dir,
-            genieacs_url=demo.acs_url,
-            redis_url="",
-        )
+        settings = demo_settings(data_dir, demo)
         await asyncio.to_thread(upgrade, settings.database_url)
         olts = await seed(settings, demo)
-        print(banner(host, port, olts, demo), flush=True)
+        print(banner(host, port, olts, demo, data_dir), flush=True)
         server = uvicorn.Server(
             uvicorn.Config(create_app(settings), host=host, port=port, log_level="warning")
         )
         await server.serve(sockets=[sock])
     finally:
         sock.close()
-        await demo.acs.stop()
-        await demo.huawei.stop()
-        await demo.zte.stop()
+        await demo.stop()

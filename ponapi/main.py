@@ -13,6 +13,7 @@ from ponapi import __version__
 from ponapi.acs.genieacs import GenieAcsClient
 from ponapi.api.deps import AppContext
 from ponapi.api.errors import install_error_handlers
+from ponapi.api.openapi import install_openapi
 from ponapi.api.routes import audit, auth, discover, health, jobs, olts, tr069, users
 from ponapi.audit import AuditLog
 from ponapi.cache import make_cache
@@ -114,6 +115,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(jobs.router)
     app.include_router(users.router)
     app.include_router(audit.router)
+    install_openapi(app)
     return app
 
 

@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
-# Installs the real servers the test suite starts on loopback: PostgreSQL and Redis (Debian).
+# Installs the real servers the test suite starts on loopback: PostgreSQL and Redis (Debian),
+# and the headless browser that checks /docs and /redoc render offline (Chromium).
 set -euo pipefail
 need=()
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || command -v initdb >/dev/null || need+=(postgresql)
 command -v redis-server >/dev/null || need+=(redis-server)
 command -v runuser >/dev/null || need+=(util-linux)
+command -v chromium >/dev/null || need+=(chromium)
 [ ${#need[@]} -eq 0 ] && exit 0
 echo "installing test servers: ${need[*]}"
 SUDO=""

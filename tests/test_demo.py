@@ -80,3 +80,78 @@ def test_demo_on_a_taken_port_stops_at_once_and_says_why(tmp_path):
     assert out.returncode != 0
     assert "address already in use" in (out.stdout + out.stderr).lower()
     assert "ponapi demo is running" not in out.stdout
+
+
+async def test_demo_olts_discovery_and_descriptions_match_what_the_api_shows(tmp_path):
+    """Discovery on the ACS-only OLT registers that OLT's ONUs only (not another OLT's); each
+    ONU's description says what its stats answer shows; the banner says where the data lives."""
+    import asyncio
+
+    import httpx
+
+    from ponapi.db.migrate import upgrade
+    from ponapi.demo import (
+        DEMO_PASSWORD,
+        NO_TR069,
+        OFFLINE_IN_ACS,
+        banner,
+        demo_settings,
+        seed,
+        start_simulators,
+    )
+    from ponapi.main import create_app
+
+    demo = await start_simulators()
+    try:
+        settings = demo_settings(tmp_path, demo)
+        await asyncio.to_thread(upgrade, settings.database_url)
+        olts = await seed(settings, demo)
+        text = banner("127.0.0.1", 8000, olts, demo, tmp_path)
+        assert f"Data       {tmp_path.resolve()} (SQLite; kept after exit" in text
+        assert (tmp_path / "demo.db").exists()
+        assert "thrown away" not in text
+        app = create_app(settings)
+        async with app.router.lifespan_context(app):
+            transport = httpx.ASGITransport(app=app)
+            async with httpx.AsyncClient(transport=transport, base_url="http://t") as c:
+                login = {"username": "tech", "password": DEMO_PASSWORD}
+                token = (await c.post("/api/auth/login", json=login)).json()["access_token"]
+                c.headers["Authorization"] = f"Bearer {token}"
+                found = await c.post(f"/api/olts/{olts['legacy']}/onus/discover", timeout=30)
+                assert found.status_code == 200, found.text
+                assert [o["serial"] for o in found.json()["data"]["onus"]] == [NO_TR069]
+                legacy = (await c.get(f"/api/olts/{olts['legacy']}/onus")).json()["data"]
+                assert [o["serial"] for o in legacy] == [NO_TR069]
+                await _descriptions_match(c, olts)
+    finally:
+        await demo.stop()
+    assert OFFLINE_IN_ACS
+
+
+async def _descriptions_match(c, olts):
+    from ponapi.demo import OFFLINE_IN_ACS
+
+    checked = 0
+    for olt in olts.values():
+        for onu in (await c.get(f"/api/olts/{olt}/onus")).json()["data"]:
+            url = f"/api/olts/{olt}/onus/{onu['serial']}/tr069-stats"
+            body = (await c.get(url, timeout=30)).json()
+            text = onu["description"]
+            if text.startswith("No TR-069"):
+                assert body["code"] == "TR069_NOT_SUPPORTED", body
+            elif "OLT CLI only" in text:
+                assert body["meta"]["source"] == "olt-cli", (text, body["meta"])
+            else:
+                general = body["data"]["general"]
+                assert body["meta"]["source"] == "genieacs"
+                assert text.startswith(general["modelName"]) or general["modelName"] in text
+                assert f"({body['meta']['device']['dataModel']}" in text
+                scan = re.search(r"last Wi-Fi scan: (\d+) networks", text)
+                networks = body["data"]["wifiSurvey"]["networks"]
+                assert (int(scan.group(1)) if scan else 0) == len(networks), (text, len(networks))
+                if onu["serial"] == OFFLINE_IN_ACS:
+                    assert "answers the last known data, stale" in text
+                    live = (await c.get(url + "?refresh=true", timeout=30)).json()
+                    assert live["meta"]["stale"] is True, live["meta"]
+            checked += 1
+    assert checked >= 10
