@@ -6,7 +6,7 @@ STAMP   = $(VENV)/.installed-stamp
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: install run serve test lint typecheck pytest services bench clean
+.PHONY: install run serve test test-real-acs lint typecheck pytest services bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -36,6 +36,10 @@ pytest: install services
 	$(BIN)/pytest
 
 test: lint typecheck pytest
+
+# Only the suite against the real GenieACS (REAL_GENIEACS_DIR, default ../shared/real-genieacs).
+test-real-acs: install
+	REAL_GENIEACS_DIR=$${REAL_GENIEACS_DIR:-../shared/real-genieacs} $(BIN)/pytest -m real_acs tests/real_acs
 
 bench: install
 	command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk)

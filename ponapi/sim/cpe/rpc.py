@@ -119,7 +119,7 @@ class RpcHandler:
             top = codes.pop() if len(codes) == 1 else 9003
             raise CwmpFault(top, f"{FAULT_STRINGS[top]}: {errors[0][0]}", errors)
         for name, value in changes:
-            self.model.params[name].value = value
+            self.model.update(name, value=value)
             armed = diagnostics.requested(self.model, name, value)
             if armed:
                 self.after.diagnostics.append(armed)
@@ -161,11 +161,10 @@ class RpcHandler:
             updates.append((names, notify, access))
         for names, notify, access in updates:
             for name in names:
-                p = self.model.params[name]
                 if notify:
-                    p.notification = int(notify)
+                    self.model.update(name, notification=int(notify))
                 if access is not None:
-                    p.access = list(access)
+                    self.model.update(name, access=tuple(access))
         return rpc("SetParameterAttributesResponse")
 
     def _AddObject(self, req: ET.Element) -> ET.Element:
