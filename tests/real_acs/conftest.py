@@ -115,13 +115,15 @@ def announce_cr_url(path: Path, root: str, url: str) -> None:
         csv.writer(f, lineterminator="\n").writerows(rows)
 
 
-def _prime(world: World, dump: Dump, root: str | None) -> None:
-    """Queue a refresh (no connection request: GenieACS cannot authenticate one before it knows
+def _prime(world: World, dump: Dump, objects: tuple[str, ...]) -> None:
+    """Queue refreshes (no connection request: GenieACS cannot authenticate one before it knows
     the CPE's ConnectionRequestUsername) and have the CPE inform, as a bootstrap preset would."""
     cpe = world.cpes[dump.onu]
-    target = root or f"{cpe.model.root}.ManagementServer"
-    r = world.acs.task(cpe.device_id, {"name": "refreshObject", "objectName": target}, cr=False)
-    assert r.status_code == 202, r.text
+    for obj in objects:
+        target = f"{cpe.model.root}.{obj}" if obj else cpe.model.root
+        task = {"name": "refreshObject", "objectName": target}
+        r = world.acs.task(cpe.device_id, task, cr=False)
+        assert r.status_code == 202, r.text
     world.loop.loop.call_soon_threadsafe(cpe.inform_now)
 
 
@@ -161,9 +163,9 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
         )
         for dump in DUMPS:
             if not dump.genieacs_sim:
-                _prime(world, dump, world.cpes[dump.onu].model.root)
+                _prime(world, dump, ("",))  # the whole tree
         for dump in ROLES:
-            _prime(world, dump, None)
+            _prime(world, dump, ("ManagementServer", "DeviceInfo"))
         wait_for(
             lambda: all(not acs.pending_tasks(i) for i in world.ids.values()),
             240,

@@ -63,6 +63,7 @@ _INFORM_PARAMS = (
 @dataclass
 class Knobs:
     latency: float = 0.0  # seconds before each answer to the ACS
+    start_delay: float = 0.0  # seconds from an accepted connection request to its session
     periodic: float | None = None  # inform interval (s); None = PeriodicInformInterval; 0 = off
     boot_seconds: float = 0.5  # how long a reboot keeps the CPE away
     diagnostics_seconds: float = 0.3  # how long a diagnostic runs
@@ -153,6 +154,13 @@ class Cpe:
         )
 
     def _connection_request(self) -> None:
+        if self.knobs.start_delay > 0:
+            self._spawn(self._delayed_inform(self.knobs.start_delay))
+        else:
+            self.inform_now("6 CONNECTION REQUEST")
+
+    async def _delayed_inform(self, delay: float) -> None:
+        await asyncio.sleep(delay)
         self.inform_now("6 CONNECTION REQUEST")
 
     def _interval(self) -> float | None:
