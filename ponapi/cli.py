@@ -333,7 +333,13 @@ def sim_cpe(
             typer.echo(f"--fault wants RPC=CODE, got {item!r}", err=True)
             raise typer.Exit(2)
         faults[name] = int(code)
-    knobs = Knobs(latency, periodic, boot_seconds, diagnostics_seconds, faults=faults)
+    knobs = Knobs(
+        latency=latency,
+        periodic=periodic,
+        boot_seconds=boot_seconds,
+        diagnostics_seconds=diagnostics_seconds,
+        faults=faults,
+    )
 
     async def run() -> None:
         fleet = Fleet(acs, knobs, host)
