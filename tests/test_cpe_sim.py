@@ -367,3 +367,43 @@ async def test_a_hundred_cpes_in_one_process(acs, h199a_doc):
         assert len({c.cr.port for c in fleet.cpes}) == 100
     finally:
         await fleet.stop()
+
+
+def test_the_cli_runs_cpes_against_an_acs():
+    from typer.testing import CliRunner
+
+    from ponapi.cli import app
+    from ponapi.sim.cpe.runner import ThreadedLoop
+
+    acs = ScriptedAcs()
+    loop = ThreadedLoop()
+    url = loop.call(acs.server.start())
+    try:
+        result = CliRunner().invoke(
+            app,
+            [
+                "sim",
+                "cpe",
+                str(H199A),
+                "--acs",
+                url + "/",
+                "--count",
+                "3",
+                "--duration",
+                "1",
+                "--fault",
+                "GetParameterValues=9002",
+            ],
+        )
+    finally:
+        loop.call(acs.server.stop())
+        loop.close()
+    assert result.exit_code == 0, result.output
+    assert result.output.count("connection requests on http://127.0.0.1:") == 3
+    assert sorted(s for s, _ in acs.informs) == [
+        "ZTEYH86LCN10001",
+        "ZTEYH86LCN10002",
+        "ZTEYH86LCN10105",
+    ]
+    bad = CliRunner().invoke(app, ["sim", "cpe", str(H199A), "--fault", "GPV"])
+    assert bad.exit_code == 2 and "RPC=CODE" in bad.output
