@@ -44,6 +44,8 @@ test-real-acs: install
 bench: install
 	command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk)
 	$(BIN)/python -m bench.run
+	@if [ -n "$$REAL_GENIEACS_DIR" ]; then $(BIN)/python -m bench.real_acs; \
+	else echo "real-ACS benchmark skipped: set REAL_GENIEACS_DIR (e.g. ../shared/real-genieacs)"; fi
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
