@@ -7,7 +7,7 @@ HOST   ?= 127.0.0.1
 PORT   ?= 8000
 WORKERS ?= 1
 
-.PHONY: install run serve test lint typecheck pytest services bench clean
+.PHONY: install run serve test test-real-acs lint typecheck pytest services bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -38,9 +38,15 @@ pytest: install services
 
 test: lint typecheck pytest
 
+# Only the suite against the real GenieACS (REAL_GENIEACS_DIR, default ../shared/real-genieacs).
+test-real-acs: install
+	REAL_GENIEACS_DIR=$${REAL_GENIEACS_DIR:-../shared/real-genieacs} $(BIN)/pytest -m real_acs tests/real_acs
+
 bench: install
 	command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk)
 	$(BIN)/python -m bench.run
+	@if [ -n "$$REAL_GENIEACS_DIR" ]; then $(BIN)/python -m bench.real_acs; \
+	else echo "real-ACS benchmark skipped: set REAL_GENIEACS_DIR (e.g. ../shared/real-genieacs)"; fi
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -27,6 +27,8 @@ app.add_typer(credentials_app, name="credentials")
 app.add_typer(db_app, name="db")
 app.add_typer(users_app, name="users")
 app.add_typer(tr069_app, name="tr069")
+sim_app = typer.Typer(help="Simulators for tests and demos.", no_args_is_help=True)
+app.add_typer(sim_app, name="sim")
 
 
 def _settings() -> Settings:
@@ -291,6 +293,76 @@ def tr069_map(
         },
     }
     typer.echo(json.dumps(out, indent=2, ensure_ascii=False))
+
+
+@sim_app.command("cpe")
+def sim_cpe(
+    dumps: Annotated[list[str], typer.Argument(help="GenieACS CSV exports or NBI JSON documents")],
+    acs: Annotated[str, typer.Option(help="The ACS's CWMP URL.")] = "http://127.0.0.1:7547/",
+    count: Annotated[int, typer.Option(help="CPEs per dump (serials cloned).", min=1)] = 1,
+    host: Annotated[str, typer.Option(help="Address for connection requests.")] = "127.0.0.1",
+    latency: Annotated[float, typer.Option(help="Seconds before each RPC answer.")] = 0.0,
+    periodic: Annotated[
+        float | None, typer.Option(help="Inform interval in s (default: the dump's; 0 = off).")
+    ] = None,
+    boot_seconds: Annotated[float, typer.Option(help="How long a reboot takes.")] = 0.5,
+    diagnostics_seconds: Annotated[float, typer.Option(help="How long a diagnostic runs.")] = 0.3,
+    fault: Annotated[
+        list[str] | None, typer.Option(help="RPC=CODE: answer that RPC with a CWMP fault.")
+    ] = None,
+    first_event: Annotated[
+        str, typer.Option(help="Events of the first Inform, comma-separated.")
+    ] = "0 BOOTSTRAP,1 BOOT",
+    offline_after: Annotated[
+        float | None, typer.Option(help="Go offline after this many seconds.")
+    ] = None,
+    duration: Annotated[float | None, typer.Option(help="Stop after this many seconds.")] = None,
+) -> None:
+    """Run CPEs that speak CWMP to an ACS, replaying real dumps (Ctrl-C stops)."""
+    from pathlib import Path
+
+    from ponapi.sim.cpe.cpe import Knobs
+    from ponapi.sim.cpe.runner import Fleet
+
+    faults: dict[str, int] = {}
+    for item in fault or []:
+        name, _, code = item.partition("=")
+        if not code.isdigit():
+            typer.echo(f"--fault wants RPC=CODE, got {item!r}", err=True)
+            raise typer.Exit(2)
+        faults[name] = int(code)
+    knobs = Knobs(
+        latency=latency,
+        periodic=periodic,
+        boot_seconds=boot_seconds,
+        diagnostics_seconds=diagnostics_seconds,
+        faults=faults,
+    )
+
+    async def run() -> None:
+        fleet = Fleet(acs, knobs, host)
+        try:
+            cpes = fleet.add_files([Path(d) for d in dumps], count)
+        except (OSError, ValueError) as exc:
+            typer.echo(f"cannot load dumps: {exc}", err=True)
+            raise typer.Exit(2) from exc
+        await fleet.start(tuple(e.strip() for e in first_event.split(",") if e.strip()))
+        for cpe in cpes:
+            typer.echo(f"CPE {cpe.device_id} connection requests on {cpe.cr.url}")
+        try:
+            if offline_after is not None:
+                await asyncio.sleep(offline_after)
+                for cpe in cpes:
+                    await cpe.set_online(False)
+                typer.echo("all CPEs offline")
+            await asyncio.sleep(duration if duration is not None else float("inf"))
+        finally:
+            await fleet.stop()
+
+    try:
+        asyncio.run(run())
+    except KeyboardInterrupt:
+        pass
 
 
 if __name__ == "__main__":

@@ -71,7 +71,7 @@ async def test_task_ids_must_be_percent_encoded_twice_like_genieacs(sim):
         "parameterNames": ["InternetGatewayDevice.DeviceInfo.UpTime"],
     }
     once = await c.post(f"/devices/{NOKIA_ID}/tasks", params={"connection_request": ""}, json=body)
-    assert once.status_code == 404 and once.reason_phrase == "No such device"
+    assert (once.status_code, once.reason_phrase, once.text) == (404, "Not Found", "No such device")
     twice = await c.post(
         f"/devices/{quote(NOKIA_ID, safe='')}/tasks", params={"connection_request": ""}, json=body
     )
@@ -95,10 +95,13 @@ async def test_task_outcomes_in_the_reason_phrase(sim):
     dev.online = False
     r = await c.post(path, params={"connection_request": ""}, json=body)
     assert (r.status_code, r.reason_phrase) == (202, "Device is offline")
-    dev.online, dev.session_delay = True, 0.5
+    dev.online, dev.session_delay = True, 0.5  # a long session that started in time: done
+    r = await c.post(path, params={"connection_request": "", "timeout": "100"}, json=body)
+    assert (r.status_code, r.reason_phrase) == (200, "OK")
+    dev.start_delay = 0.5  # no session within the timeout
     r = await c.post(path, params={"connection_request": "", "timeout": "100"}, json=body)
     assert (r.status_code, r.reason_phrase) == (202, "Task queued but not processed")
-    dev.session_delay, dev.fault = 0.0, True
+    dev.start_delay, dev.session_delay, dev.fault = 0.0, 0.0, True
     r = await c.post(path, params={"connection_request": ""}, json=body)
     assert (r.status_code, r.reason_phrase) == (202, "Task faulted")
     faults = (await c.get("/faults", params={"query": q({"device": dev.id})})).json()

@@ -7,10 +7,12 @@ where ponapi touches it, over real HTTP on loopback.
   children; ``_id`` always), the ``total`` header, a JSON array body; 400 ``SyntaxError`` on bad
   JSON.
 - ``POST /devices/<id>/tasks[?connection_request][&timeout=ms]``: the id is URL-decoded once
-  (so ids with ``%`` must be double-encoded, as with GenieACS); 404 ``No such device``; without
-  ``connection_request`` 202 (queued); with it: online 200 (values refreshed), offline
-  ``202 Device is offline``, slow ``202 Task queued but not processed``, faulty
-  ``202 Task faulted`` (and a fault document).
+  (so ids with ``%`` must be double-encoded, as with GenieACS); ``404 Not Found`` with the body
+  ``No such device``; without ``connection_request`` 202 (queued); with it: online 200 (values
+  refreshed), offline ``202 Device is offline``, ``202 Task queued but not processed`` when the
+  CPE does not open its session within ``timeout`` (``start_delay``; once a session has started
+  GenieACS waits up to 120 s for it to end, ``session_delay``), faulty ``202 Task faulted`` (and
+  a fault document like GenieACS's).
 - ``GET /tasks``, ``GET /faults``; any other collection 404.
 
 Knobs: per-request latency, per-device online/fault/session delay, and whole-server failure
@@ -38,6 +40,7 @@ from ponapi.tr069.document import document_from_csv, parse_time
 
 VERSION = "1.2.16"
 _TASKS_PATH = re.compile(r"^/devices/([a-zA-Z0-9\-_%]+)/tasks/?$")
+SESSION_END_WAIT = 120.0  # lib/nbi.ts: awaitSessionEnd(deviceId, 120000)
 _COLLECTION = re.compile(r"^/([a-zA-Z0-9_]+)/?$")
 _COLLECTIONS = {
     "devices",
@@ -60,7 +63,10 @@ class SimDevice:
     doc: dict[str, Any]
     online: bool = True
     fault: bool = False
-    session_delay: float = 0.02  # seconds between connection request and session end
+    start_delay: float = 0.0  # seconds from connection request to the CPE's Inform
+    session_delay: float = 0.02  # seconds from the Inform to the session's end
+    fault_code: str = "cwmp.9002"  # what a faulty device's task records
+    fault_message: str = "Internal error"
     scan_seconds: float = 0.3  # how long a requested neighbour scan takes on the CPE
     scan_never_completes: bool = False
     scan_ready_at: float | None = None  # CPE side: when the requested scan finishes
@@ -197,7 +203,7 @@ class GenieAcsSim:
         if task is None and "connection_request" not in params:
             return Response(400, b"", "Bad Request")
         if device is None:
-            return Response(404, b"No such device", "No such device")
+            return Response(404, b"No such device", "Not Found")
         if task is not None:
             error = _validate_task(task)
             if error:
@@ -220,22 +226,29 @@ class GenieAcsSim:
             if task:
                 self.tasks.append(task)
             return Response(202, body_out, "Device is offline", headers)
+        # GenieACS waits `timeout` for the session to start, then up to 120 s for it to end.
         timeout = int(params.get("timeout") or 4000) / 1000
-        if device.session_delay > timeout:
-            await asyncio.sleep(timeout)
+        if device.start_delay > timeout or device.session_delay > SESSION_END_WAIT:
+            await asyncio.sleep(min(device.start_delay, timeout + SESSION_END_WAIT))
             if task:
                 self.tasks.append(task)
             return Response(202, body_out, "Task queued but not processed", headers)
-        await asyncio.sleep(device.session_delay)
+        await asyncio.sleep(device.start_delay + device.session_delay)
         if device.fault and task:
             self.faults.append(
                 {
                     "_id": f"{device_id}:task_{task['_id']}",
                     "device": device_id,
                     "channel": f"task_{task['_id']}",
-                    "code": "cwmp.9005",
-                    "message": "Invalid parameter name",
+                    "code": device.fault_code,
+                    "message": device.fault_message,
+                    "detail": {
+                        "faultCode": device.fault_code.removeprefix("cwmp."),
+                        "faultString": device.fault_message,
+                    },
                     "timestamp": _now_iso(),
+                    "retries": 0,
+                    "provisions": [],
                 }
             )
             return Response(202, body_out, "Task faulted", headers)
