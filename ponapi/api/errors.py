@@ -14,6 +14,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from sqlalchemy.exc import InterfaceError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from ponapi.requestid import REQUEST_ID_HEADER, current_request_id
@@ -167,6 +168,18 @@ def install_error_handlers(app: FastAPI) -> None:
             headers={"Retry-After": "5"},
         )
 
+    async def database_busy(_: Request, exc: Exception) -> JSONResponse:
+        # Every pooled connection stayed in use for the pool's whole timeout: overload, not a
+        # bug; the client may retry.
+        log.error("database pool exhausted: %s", type(exc).__name__)
+        return error_response(
+            ErrorCode.UPSTREAM_ERROR,
+            "The database is busy; try again shortly.",
+            message="Database busy",
+            status=503,
+            headers={"Retry-After": "2"},
+        )
+
     async def unexpected(_: Request, exc: Exception) -> JSONResponse:
         log.exception("unhandled error", exc_info=exc)
         return error_response(ErrorCode.INTERNAL_ERROR, _internal_details())
@@ -177,6 +190,7 @@ def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(OperationalError, database_down)
     app.add_exception_handler(InterfaceError, database_down)
     app.add_exception_handler(ConnectionError, database_down)
+    app.add_exception_handler(PoolTimeout, database_busy)
     app.add_exception_handler(Exception, unexpected)
 
 
