@@ -132,12 +132,21 @@ class RedisCache:
     accepts connections and never answers costs a request at most that long per call."""
 
     name = "redis"
+    MAX_CONNECTIONS = 32
 
-    def __init__(self, url: str, timeout: float = 0.25, prefix: str = "ponapi:") -> None:
+    def __init__(self, url: str, timeout: float = 0.5, prefix: str = "ponapi:") -> None:
         self.timeout = timeout
-        self._redis = aioredis.Redis.from_url(
-            url, socket_timeout=timeout, socket_connect_timeout=timeout
+        # A bounded pool of kept connections: a burst of requests reuses them (Redis answers
+        # in microseconds) instead of opening one new connection, with its handshake, per
+        # concurrent call; that connection storm alone missed the deadline under load.
+        pool = aioredis.BlockingConnectionPool.from_url(
+            url,
+            max_connections=self.MAX_CONNECTIONS,
+            timeout=timeout,
+            socket_timeout=timeout,
+            socket_connect_timeout=timeout,
         )
+        self._redis = aioredis.Redis.from_pool(pool)  # closed with the client
         self._prefix = prefix
 
     async def _call(self, op: Callable[[], Awaitable[T]]) -> T:
@@ -178,7 +187,10 @@ class RedisCache:
         return token if ok else None
 
     async def release(self, key: str, token: str) -> None:
-        await self._call(lambda: self._redis.eval(_RELEASE, 1, self._prefix + key, token))
+        async def run() -> None:
+            await self._redis.eval(_RELEASE, 1, self._prefix + key, token)  # type: ignore[misc]
+
+        await self._call(run)
 
     async def ping(self) -> bool:
         try:
@@ -279,5 +291,5 @@ class FallbackCache:
         await self.fallback.close()
 
 
-def make_cache(redis_url: str, timeout: float = 0.25) -> Cache:
+def make_cache(redis_url: str, timeout: float = 0.5) -> Cache:
     return FallbackCache(RedisCache(redis_url, timeout)) if redis_url else MemoryCache()

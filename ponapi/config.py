@@ -47,7 +47,7 @@ class Settings(BaseSettings):
     password_hash_threads: int = Field(default=2, ge=1, le=64)
     password_hash_queue: int = Field(default=16, ge=1, le=10_000)
     password_hash_wait_seconds: float = Field(default=2.0, ge=0, le=60)
-    cache_timeout_ms: int = Field(default=250, ge=10, le=10_000)
+    cache_timeout_ms: int = Field(default=500, ge=10, le=10_000)
     max_request_body_bytes: int = Field(default=1_048_576, ge=1024, le=1_073_741_824)
     rate_limit_stats_per_minute: int = Field(default=120, ge=1, le=100_000)
     rate_limit_refresh_per_minute: int = Field(default=10, ge=1, le=10_000)
