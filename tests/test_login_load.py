@@ -54,8 +54,7 @@ async def test_good_logins_hash_in_their_own_threads_and_do_not_stall_other_requ
     app, client, monkeypatch
 ):
     """Twelve concurrent correct logins (each a full argon2 check): every check runs in the
-    password threads, none on the event loop, and /healthz stays fast meanwhile (the bound is
-    looser than the 100 ms above: twelve full checks share this machine's cores with it)."""
+    password threads, none on the event loop, and /healthz is never stalled meanwhile."""
     import threading
 
     from ponapi.auth import passwords
@@ -85,7 +84,9 @@ async def test_good_logins_hash_in_their_own_threads_and_do_not_stall_other_requ
     worst = await probe
     assert [r.status_code for r in rs] == [200] * 12
     assert len(threads) == 12 and all(name.startswith("argon2") for name in threads), threads
-    assert worst < 0.25, f"/healthz took {worst * 1000:.0f} ms during the logins"
+    # A gross-stall guard only (twelve checks on the loop stalled it for seconds): the proof
+    # is the thread check above; the 100 ms figure is the wrong-logins test's.
+    assert worst < 1.0, f"/healthz took {worst * 1000:.0f} ms during the logins"
 
 
 async def test_logins_beyond_the_hashing_queue_wait_briefly_then_get_429(tmp_path, sqlite_template):
