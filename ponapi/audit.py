@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from contextvars import ContextVar
 from datetime import UTC, datetime
 from typing import Any
 
@@ -21,6 +22,10 @@ from ponapi.db.models import AuditEntry
 from ponapi.requestid import current_request_id
 
 log = logging.getLogger("ponapi.audit")
+
+# The client address of the request being served (set by the request guard middleware), so
+# every entry says where the action came from, not only logins.
+CLIENT: ContextVar[str] = ContextVar("ponapi_client", default="")
 
 
 class AuditLog:
@@ -61,7 +66,7 @@ class AuditLog:
                 "action": action,
                 "target": target[:255],
                 "result": result[:32],
-                "client": client[:64],
+                "client": (client or CLIENT.get())[:64],
                 "details": orjson.dumps(details, default=str).decode()[:4000],
                 "request_id": current_request_id() or "",
             }

@@ -21,7 +21,9 @@ class UserExistsError(Exception):
 async def create_user(db: AsyncSession, username: str, password: str, role: Role) -> User:
     if len(password) < MIN_PASSWORD_LENGTH:
         raise ValueError(f"password must have at least {MIN_PASSWORD_LENGTH} characters")
-    if (await db.execute(select(User).where(User.username == username))).scalar_one_or_none():
+    if (
+        await db.execute(select(User).where(func.lower(User.username) == username.lower()))
+    ).scalar_one_or_none():
         raise UserExistsError(username)
     user = User(username=username, password_hash=hash_password(password), role=role.value)
     db.add(user)

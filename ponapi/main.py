@@ -13,6 +13,7 @@ from ponapi import __version__
 from ponapi.acs.genieacs import GenieAcsClient
 from ponapi.api.deps import AppContext
 from ponapi.api.errors import install_error_handlers
+from ponapi.api.guard import RequestGuard
 from ponapi.api.openapi import install_openapi
 from ponapi.api.routes import audit, auth, discover, health, jobs, olts, tr069, users
 from ponapi.audit import AuditLog
@@ -30,7 +31,7 @@ log = logging.getLogger("ponapi")
 
 def build_context(settings: Settings) -> AppContext:
     engine = make_engine(settings.database_url)
-    cache = make_cache(settings.redis_url)
+    cache = make_cache(settings.redis_url, settings.cache_timeout_ms / 1000)
     acs = GenieAcsClient.from_settings(settings)
     sessions = make_sessionmaker(engine)
     cipher = CredentialCipher(settings.credentials_key or settings.secret_key)
@@ -105,6 +106,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         description="OLT/ONU registry and TR-069 statistics for ISP field and NOC staff.",
         lifespan=lifespan,
     )
+    app.add_middleware(RequestGuard, max_body_bytes=settings.max_request_body_bytes)
     app.add_middleware(RequestIdMiddleware)
     install_error_handlers(app)
     app.include_router(tr069.router)  # first: the hot route is matched before any other

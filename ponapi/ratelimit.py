@@ -39,36 +39,40 @@ async def check(cache: Cache, key: str, limit: int, window: float = WINDOW) -> N
 ADDRESS_FACTOR = 5  # an office behind NAT shares one address: more room per address
 
 
-async def login_blocked(cache: Cache, account: str, address: str, limit: int) -> int:
-    """Seconds to wait when the account (``limit`` failures) or the client address
-    (``ADDRESS_FACTOR`` x ``limit``) has too many recent failed logins; else 0."""
-    for key, most in ((f"user:{account}", limit), (f"ip:{address}", limit * ADDRESS_FACTOR)):
+def _login_keys(account: str, address: str, limit: int) -> tuple[tuple[str, int], ...]:
+    # ``la:``: attempts, counted before the check (unlike the earlier ``lfc:`` failure counts).
+    return ((f"la:user:{account}", limit), (f"la:ip:{address}", limit * ADDRESS_FACTOR))
+
+
+async def login_attempt(cache: Cache, account: str, address: str, limit: int, window: float) -> int:
+    """Count one login attempt against the account (``limit`` per window) and the client
+    address (``ADDRESS_FACTOR`` x ``limit``) *before* its password is checked, and say how
+    many seconds to wait when either is over its limit (0: go on and check it).
+
+    Each count is one atomic increment (INCR in Redis, shared by the replicas), so of any
+    number of simultaneous guesses at most ``limit`` per account reach the password check;
+    reading a counter first and raising it after the check let them all through. The window
+    starts at the first attempt. ``account`` is the case-folded username."""
+    wait = 0
+    for key, most in _login_keys(account, address, limit):
         try:
-            raw = await cache.get(f"lfc:{key}")
-            if raw is None or int(raw) < most:
+            count = await cache.incr(key, window)
+            if count <= most:
                 continue
-            left = await cache.ttl(f"lfc:{key}")
-        except Exception:
-            return 0
-        return max(1, math.ceil(left or 1))
-    return 0
+            left = await cache.ttl(key)
+        except Exception:  # the limiter never turns a healthy request into an error
+            log.warning("login-attempt counter unavailable", exc_info=True)
+            continue
+        wait = max(wait, math.ceil(left or 1))
+    return wait
 
 
-async def login_failed(cache: Cache, account: str, address: str, window: float) -> None:
-    """Count a failed login against the account and the address: one atomic increment each
-    (INCR in Redis), so failures arriving at several replicas at once are all counted. The
-    window starts at the first failure. (``lfc:``: counters, unlike the earlier ``lf:`` values.)"""
-    for key in (f"user:{account}", f"ip:{address}"):
-        try:
-            await cache.incr(f"lfc:{key}", window)
-        except Exception:
-            log.warning("login-failure counter unavailable", exc_info=True)
-
-
-async def login_succeeded(cache: Cache, account: str) -> None:
-    """Clears the account's failures (not the address's: one good account must not reset
-    the counter an attacker on that address is climbing)."""
+async def login_succeeded(cache: Cache, account: str, address: str, window: float) -> None:
+    """A good password: the account's count is cleared, and this attempt is taken back from
+    the address's count (colleagues behind one NAT address do not use up its allowance by
+    logging in). An attacker's failures on that address stay counted."""
     try:
-        await cache.delete(f"lfc:user:{account}")
+        await cache.delete(f"la:user:{account}")
+        await cache.incr(f"la:ip:{address}", window, -1)
     except Exception:
-        return
+        log.warning("login-attempt counter unavailable", exc_info=True)

@@ -11,35 +11,34 @@ import time
 from collections.abc import Awaitable, Callable
 from typing import Generic, TypeVar
 
+from cachetools import TTLCache
+
 K = TypeVar("K")
 V = TypeVar("V")
 
 
 class TtlMap(Generic[K, V]):
+    """Entries live ``ttl`` seconds; at ``max_entries`` the least recently used go first
+    (cachetools' TTLCache), so a full map keeps its hot entries."""
+
     def __init__(self, ttl: float, max_entries: int = 50_000) -> None:
         self.ttl = ttl
         self.max_entries = max_entries
-        self._data: dict[K, tuple[float, V]] = {}
+        self._data: TTLCache[K, V] = TTLCache(
+            maxsize=max_entries, ttl=max(ttl, 1e-9), timer=time.monotonic
+        )
         self._loading: dict[K, asyncio.Future[V | None]] = {}
         self._generation = 0
 
     def get(self, key: K) -> V | None:
         if self.ttl <= 0:
             return None
-        hit = self._data.get(key)
-        if hit is None:
-            return None
-        if hit[0] < time.monotonic():
-            self._data.pop(key, None)
-            return None
-        return hit[1]
+        return self._data.get(key)
 
     def put(self, key: K, value: V) -> None:
         if self.ttl <= 0:
             return
-        if len(self._data) >= self.max_entries:
-            self._data.clear()
-        self._data[key] = (time.monotonic() + self.ttl, value)
+        self._data[key] = value
 
     async def get_or_load(self, key: K, load: Callable[[], Awaitable[V | None]]) -> V | None:
         """The kept value, else ``load()``'s (kept unless None).

@@ -147,10 +147,12 @@ async def test_a_dead_limiter_never_blocks_requests(tmp_path, sqlite_template, s
         server.stop()
 
 
-async def test_failed_logins_arriving_together_at_two_replicas_are_all_counted(redis_server):
-    """Each failure is one atomic increment in Redis: twenty wrong passwords sent at once to
-    two replicas count twenty (a read-then-write counter lost most of them), and the account is
-    then blocked for the rest of the window on both."""
+async def test_login_attempts_arriving_together_at_two_replicas_are_counted_before_checking(
+    redis_server,
+):
+    """Each attempt is one atomic increment in Redis, made before its password is checked:
+    of twenty attempts sent at once to two replicas with a limit of ten, exactly ten may go on
+    to the check, and the account is then blocked for the rest of the window on both."""
     import asyncio
 
     from ponapi import ratelimit
@@ -158,15 +160,21 @@ async def test_failed_logins_arriving_together_at_two_replicas_are_all_counted(r
 
     replicas = [FallbackCache(RedisCache(redis_server.url)) for _ in range(2)]
     await replicas[0].primary._redis.flushdb()
-    await asyncio.gather(
-        *(ratelimit.login_failed(replicas[i % 2], "ana", f"10.0.0.{i}", 300) for i in range(20))
+    waits = await asyncio.gather(
+        *(
+            ratelimit.login_attempt(replicas[i % 2], "ana", f"10.0.0.{i}", 10, 300)
+            for i in range(20)
+        )
     )
-    assert await replicas[0].get("lfc:user:ana") == b"20"
+    assert sorted(w == 0 for w in waits).count(True) == 10
+    assert all(290 <= w <= 300 for w in waits if w)
+    assert await replicas[0].get("la:user:ana") == b"20"
     for cache in replicas:
-        wait = await ratelimit.login_blocked(cache, "ana", "10.9.9.9", 20)
-        assert 290 <= wait <= 300
-        assert await ratelimit.login_blocked(cache, "bob", "10.9.9.9", 20) == 0
-    await ratelimit.login_succeeded(replicas[1], "ana")
-    assert await ratelimit.login_blocked(replicas[0], "ana", "10.9.9.9", 20) == 0
+        assert 290 <= await ratelimit.login_attempt(cache, "ana", "10.9.9.9", 10, 300) <= 300
+        assert await ratelimit.login_attempt(cache, "bob", "10.9.9.9", 10, 300) == 0
+    await ratelimit.login_succeeded(replicas[1], "ana", "10.9.9.9", 300)
+    assert await ratelimit.login_attempt(replicas[0], "ana", "10.9.9.9", 10, 300) == 0
+    # The good login took its own attempt back from the address: bob's and ana's remain.
+    assert await replicas[0].get("la:ip:10.9.9.9") == b"4"
     for cache in replicas:
         await cache.close()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -23,6 +23,7 @@ from ponapi.ttlcache import TtlMap
 if TYPE_CHECKING:
     from ponapi.acs.genieacs import GenieAcsClient
     from ponapi.audit import AuditLog
+    from ponapi.auth.passwords import PasswordWorkers
     from ponapi.jobs import Jobs
     from ponapi.stats.model import OltRef
     from ponapi.stats.service import StatsService
@@ -46,19 +47,9 @@ class AppContext:
     stats: StatsService
     jobs: Jobs
     audit: AuditLog
-
-    @property
-    def extras(self) -> Mapping[str, Any]:
-        """Read-only view by name, for code written against the former string-keyed dict;
-        new code uses the typed attributes."""
-        return {
-            "acs": self.acs,
-            "users": self.users,
-            "registry": self.registry,
-            "stats": self.stats,
-            "jobs": self.jobs,
-            "audit": self.audit,
-        }
+    # Made at first use by the routes that need them (login, readiness).
+    passwords: PasswordWorkers | None = None
+    probe_engine: AsyncEngine | None = None
 
 
 # Dependencies are ``async def`` even when they do not await: FastAPI runs a plain ``def``

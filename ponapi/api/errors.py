@@ -14,6 +14,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from sqlalchemy.exc import InterfaceError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from ponapi.errors import DEFAULTS, ApiError, DatabaseUnavailable, ErrorCode, error_body
@@ -97,6 +98,18 @@ def install_error_handlers(app: FastAPI) -> None:
             return await database_down(request, exc)
         return await unexpected(request, exc)
 
+    async def database_busy(_: Request, exc: Exception) -> JSONResponse:
+        # Every pooled connection stayed in use for the pool's whole timeout: overload, not a
+        # bug; the client may retry.
+        log.error("database pool exhausted: %s", type(exc).__name__)
+        return error_response(
+            ErrorCode.UPSTREAM_ERROR,
+            "The database is busy; try again shortly.",
+            message="Database busy",
+            status=503,
+            headers={"Retry-After": "2"},
+        )
+
     async def unexpected(_: Request, exc: Exception) -> JSONResponse:
         log.exception("unhandled error", exc_info=exc)
         return error_response(ErrorCode.INTERNAL_ERROR, _internal_details())
@@ -108,6 +121,7 @@ def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(InterfaceError, database_down)
     app.add_exception_handler(DatabaseUnavailable, database_down)
     app.add_exception_handler(ConnectionError, connection_error)
+    app.add_exception_handler(PoolTimeout, database_busy)
     app.add_exception_handler(Exception, unexpected)
 
 

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import ipaddress
 import re
+import unicodedata
 from datetime import UTC, datetime
 from typing import Annotated, Generic, TypeVar
 
 import asyncssh
+import asyncssh.saslprep
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, computed_field, field_validator
 from pydantic.alias_generators import to_camel
 
@@ -33,6 +35,29 @@ _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 def no_control_chars(value: str) -> str:
     if _CONTROL.search(value):
         raise ValueError("must not contain control characters")
+    return value
+
+
+def cli_credential(value: str) -> str:
+    """An OLT username or password as SSH and Telnet will send it: no control, format or
+    unassigned characters, no line or paragraph separators (U+2028 ends a Telnet line as
+    surely as a newline)."""
+    no_control_chars(value)
+    if any(unicodedata.category(ch)[0] == "C" or ch in "\u2028\u2029" for ch in value):
+        raise ValueError("must not contain control, format or line-separator characters")
+    return value
+
+
+def cli_username(value: str) -> str:
+    """``cli_credential``, and unchanged by SASLprep (RFC 4013), which asyncssh applies to the
+    username before it logs in: a name it would refuse, or send changed, is refused here."""
+    cli_credential(value)
+    try:
+        prepared = asyncssh.saslprep.saslprep(value)
+    except asyncssh.saslprep.SASLPrepError as exc:
+        raise ValueError(f"not usable as an SSH username ({exc})") from exc
+    if prepared != value:
+        raise ValueError("not usable as an SSH username (SASLprep would change it)")
     return value
 
 
@@ -103,14 +128,15 @@ class OltBase(CamelModel):
     username: str = Field(min_length=1, max_length=128)
     stats_source: StatsSource = StatsSource.auto
 
-    _names = field_validator("name", "model", "username")(no_control_chars)
+    _names = field_validator("name", "model")(no_control_chars)
+    _username = field_validator("username")(cli_username)
     _host = field_validator("host")(valid_host)
 
 
 class OltCreate(OltBase):
     password: str = Field(min_length=1, max_length=256, description="Write-only; never returned.")
 
-    _password = field_validator("password")(no_control_chars)
+    _password = field_validator("password")(cli_credential)
 
 
 def ssh_host_key_line(value: str) -> str:
@@ -151,9 +177,9 @@ class OltUpdate(CamelModel):
         "key the OLT presents at the next login is pinned.",
     )
 
-    _names = field_validator("name", "model", "username", "password")(
-        lambda v: v if v is None else no_control_chars(v)
-    )
+    _names = field_validator("name", "model")(lambda v: v if v is None else no_control_chars(v))
+    _username = field_validator("username")(lambda v: v if v is None else cli_username(v))
+    _password = field_validator("password")(lambda v: v if v is None else cli_credential(v))
     _host = field_validator("host")(lambda v: v if v is None else valid_host(v))
     _host_key = field_validator("ssh_host_key")(lambda v: v if v is None else ssh_host_key_line(v))
 

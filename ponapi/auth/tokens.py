@@ -3,10 +3,12 @@
 
 from __future__ import annotations
 
+import re
 import time
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from functools import lru_cache
+from typing import Any
 
 import jwt
 
@@ -47,6 +49,24 @@ def decode_token(secret: str, token: str) -> TokenClaims:
     return claims
 
 
+MAX_ID = 2**31 - 1  # ids and versions are 32-bit integers in the database
+ROLES = frozenset({"admin", "technician", "viewer"})
+_DIGITS = re.compile(r"[1-9][0-9]{0,9}")
+
+
+def _claims(payload: dict[str, Any]) -> TokenClaims:
+    """The claims, each checked for its type and range: a validly signed token with
+    ``sub = 10**20`` or ``ver = "x"`` is refused here, not by the database driver."""
+    sub, role, ver = payload["sub"], payload["role"], payload.get("ver", 0)
+    if not (isinstance(sub, str) and _DIGITS.fullmatch(sub) and int(sub) <= MAX_ID):
+        raise ValueError("sub is not a user id")
+    if not (isinstance(role, str) and role in ROLES):
+        raise ValueError("role is not a role")
+    if not (type(ver) is int and 0 <= ver <= MAX_ID):
+        raise ValueError("ver is not a token version")
+    return TokenClaims(int(sub), role, ver)
+
+
 @lru_cache(maxsize=4096)
 def _verified(secret: str, token: str) -> tuple[TokenClaims, float]:
     # Memoised: a client sends the same token with every request, and checking it (signature,
@@ -61,8 +81,7 @@ def _verified(secret: str, token: str) -> tuple[TokenClaims, float]:
             issuer=ISSUER,
             options={"require": ["exp", "sub", "role", "iat"]},
         )
-        claims = TokenClaims(int(payload["sub"]), str(payload["role"]), int(payload.get("ver", 0)))
-        return claims, float(payload["exp"])
+        return _claims(payload), float(payload["exp"])
     except jwt.ExpiredSignatureError as exc:
         raise TokenError("The token has expired; log in again.") from exc
     except (jwt.InvalidTokenError, ValueError, TypeError, KeyError) as exc:

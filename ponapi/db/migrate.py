@@ -7,6 +7,8 @@ from pathlib import Path
 from alembic import command
 from alembic.config import Config
 
+from ponapi.db.session import secure_sqlite_file
+
 MIGRATIONS = Path(__file__).parent / "migrations"
 
 
@@ -20,4 +22,5 @@ def alembic_config(database_url: str) -> Config:
 
 def upgrade(database_url: str, revision: str = "head") -> None:
     """Run in a thread without a running event loop (env.py uses asyncio.run)."""
+    secure_sqlite_file(database_url)  # made 0600 before SQLite creates it
     command.upgrade(alembic_config(database_url), revision)

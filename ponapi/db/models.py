@@ -9,12 +9,14 @@ from sqlalchemy import (
     Boolean,
     DateTime,
     ForeignKey,
+    Index,
     Integer,
     LargeBinary,
     MetaData,
     String,
     Text,
     UniqueConstraint,
+    func,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -70,6 +72,10 @@ class User(Base):
     # Bumped when a user is disabled or their password changes: older tokens stop working.
     token_version: Mapped[int] = mapped_column(Integer, default=0)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+# Usernames are case-insensitive: ``ANA`` and ``ana`` are one account (migration 0004).
+Index("uq_users_username_lower", func.lower(User.username), unique=True)
 
 
 class AuditEntry(Base):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Annotated, Any
 
 import orjson
@@ -15,6 +15,13 @@ from ponapi.audit import AuditLog
 from ponapi.db.models import AuditEntry
 
 router = APIRouter(prefix="/api/audit", tags=["audit"])
+
+
+def as_utc(value: datetime) -> datetime:
+    """The same instant in UTC, as entries are stored. SQLite keeps timestamps as text without
+    their offset, so ``+05:00`` compared as written would be five hours off; a value without
+    an offset is taken as UTC."""
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
 class AuditOut(CamelModel):
@@ -58,9 +65,9 @@ async def list_audit(
     if result:
         q = q.where(AuditEntry.result == result)
     if since:
-        q = q.where(AuditEntry.at >= since)
+        q = q.where(AuditEntry.at >= as_utc(since))
     if until:
-        q = q.where(AuditEntry.at <= until)
+        q = q.where(AuditEntry.at <= as_utc(until))
     rows = (await db.execute(q)).scalars().all()
     out = [
         AuditOut(

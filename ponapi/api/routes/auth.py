@@ -5,13 +5,13 @@ from datetime import timedelta
 
 from fastapi import APIRouter, Request
 from pydantic import ValidationError
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from ponapi import ratelimit
-from ponapi.api.deps import Ctx, CurrentUser, Db
+from ponapi.api.deps import AppContext, Ctx, CurrentUser
 from ponapi.api.errors import ApiError, ErrorCode
 from ponapi.api.schemas import Envelope, LoginRequest, TokenResponse, UserOut
-from ponapi.auth.passwords import verify_password
+from ponapi.auth.passwords import PasswordWorkers, PasswordWorkersBusy
 from ponapi.auth.tokens import create_token
 from ponapi.db.models import User
 
@@ -47,41 +47,75 @@ async def _read_credentials(request: Request) -> LoginRequest:
         else:
             raw = json.loads(await request.body() or b"null")
         return LoginRequest.model_validate(raw)
-    except (ValueError, ValidationError) as exc:
+    except (ValueError, ValidationError, RecursionError) as exc:  # RecursionError: deep JSON
         raise ApiError(
             ErrorCode.INVALID_REQUEST,
             'Send JSON {"username": ..., "password": ...} or an OAuth2 password form.',
         ) from exc
 
 
+def password_workers(ctx: AppContext) -> PasswordWorkers:
+    """This process's password hashing threads (made at first use)."""
+    workers: PasswordWorkers | None = ctx.passwords
+    if workers is None:
+        s = ctx.settings
+        workers = PasswordWorkers(
+            s.password_hash_threads, s.password_hash_queue, s.password_hash_wait_seconds
+        )
+        ctx.passwords = workers
+    return workers
+
+
+def hashing_busy() -> ApiError:
+    return ApiError(
+        ErrorCode.RATE_LIMITED,
+        "Too many logins are being checked right now; retry in 1 s.",
+        headers={"Retry-After": "1"},
+    )
+
+
+async def _find_user(ctx: AppContext, account: str) -> User | None:
+    # A session of its own, closed before the password is checked: the connection goes back
+    # to the pool instead of waiting out the hash.
+    async with ctx.sessions() as db:
+        return (
+            await db.execute(select(User).where(func.lower(User.username) == account))
+        ).scalar_one_or_none()
+
+
 @router.post("/login", response_model=TokenResponse, openapi_extra=_LOGIN_BODY)
-async def login(request: Request, ctx: Ctx, db: Db) -> TokenResponse:
+async def login(request: Request, ctx: Ctx) -> TokenResponse:
     creds = await _read_credentials(request)
-    account = creds.username.lower()
+    account = creds.username.lower()  # usernames are case-insensitive
     address = request.client.host if request.client else "unknown"
     s = ctx.settings
-    wait = await ratelimit.login_blocked(ctx.cache, account, address, s.login_max_failures)
+    audit = ctx.audit
+    window = s.login_failure_window_seconds
+    wait = await ratelimit.login_attempt(ctx.cache, account, address, s.login_max_failures, window)
     if wait:
-        ctx.audit.record("login", username=account, result="throttled", client=address)
+        audit.record("login", username=account, result="throttled", client=address)
         raise ApiError(
             ErrorCode.RATE_LIMITED,
-            f"Too many failed logins; retry in {wait} s.",
+            f"Too many login attempts; retry in {wait} s.",
             headers={"Retry-After": str(wait)},
         )
-    user = (
-        await db.execute(select(User).where(User.username == creds.username))
-    ).scalar_one_or_none()
-    ok = verify_password(user.password_hash if user else None, creds.password)
+    user = await _find_user(ctx, account)
+    try:
+        ok = await password_workers(ctx).verify(
+            user.password_hash if user else None, creds.password
+        )
+    except PasswordWorkersBusy as exc:
+        audit.record("login", username=account, result="busy", client=address)
+        raise hashing_busy() from exc
     if user is None or not ok or not user.active:
-        await ratelimit.login_failed(ctx.cache, account, address, s.login_failure_window_seconds)
-        ctx.audit.record("login", username=account, result="failed", client=address)
+        audit.record("login", username=account, result="failed", client=address)
         raise ApiError(
             ErrorCode.UNAUTHORIZED,
             "Invalid username or password, or the account is disabled.",
             message="Login failed",
         )
-    await ratelimit.login_succeeded(ctx.cache, account)
-    ctx.audit.record("login", user=user, client=address)
+    await ratelimit.login_succeeded(ctx.cache, account, address, window)
+    audit.record("login", user=user, client=address)
     token, expires_in = create_token(
         ctx.settings.secret_key,
         user.id,

@@ -8,6 +8,7 @@ from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from sqlalchemy import text
 
 from ponapi.api.deps import Ctx
+from ponapi.db.session import make_probe_engine
 from ponapi.metrics import REGISTRY
 
 router = APIRouter(tags=["health"])
@@ -27,10 +28,17 @@ async def metrics() -> Response:
 
 @router.get("/readyz")
 async def readyz(ctx: Ctx) -> JSONResponse:
-    """Readiness: the database and the cache answer within 2 s each."""
+    """Readiness: the database and the cache answer within 2 s each.
+
+    The database is checked on a connection of its own (not one from the request pool): under
+    load every pooled connection may be busy, and a healthy replica must not be reported
+    unreachable for it."""
     checks: dict[str, str] = {}
+    probe = ctx.probe_engine
+    if probe is None:
+        probe = ctx.probe_engine = make_probe_engine(ctx.settings.database_url)
     try:
-        async with asyncio.timeout(2.0), ctx.engine.connect() as conn:
+        async with asyncio.timeout(2.0), probe.connect() as conn:
             await conn.execute(text("SELECT 1"))
         checks["database"] = "ok"
     except Exception:

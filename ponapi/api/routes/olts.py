@@ -8,6 +8,7 @@ from fastapi import APIRouter, Depends, Response
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
+from ponapi.api.audited import audited
 from ponapi.api.deps import (
     AdminUser,
     AppContext,
@@ -67,21 +68,22 @@ async def list_olts(_: CurrentUser, db: Db) -> Envelope[list[OltOut]]:
 
 @router.post("", response_model=Envelope[OltOut], status_code=201)
 async def create_olt(body: OltCreate, user: AdminUser, ctx: Ctx, db: Db) -> Envelope[OltOut]:
-    olt = Olt(
-        name=body.name,
-        brand=body.brand.value,
-        model=body.model,
-        host=body.host,
-        port=body.port or DEFAULT_PORT[body.protocol],
-        protocol=body.protocol.value,
-        username=body.username,
-        password_encrypted=ctx.cipher.encrypt(body.password),
-        stats_source=body.stats_source.value,
-    )
-    db.add(olt)
-    await _commit(db, f"An OLT named {body.name!r}")
-    await db.refresh(olt)
-    ctx.audit.record("olt.create", user=user, target=f"olt {olt.id}", name=olt.name, host=olt.host)
+    with audited(ctx, "olt.create", user=user, name=body.name, host=body.host) as note:
+        olt = Olt(
+            name=body.name,
+            brand=body.brand.value,
+            model=body.model,
+            host=body.host,
+            port=body.port or DEFAULT_PORT[body.protocol],
+            protocol=body.protocol.value,
+            username=body.username,
+            password_encrypted=ctx.cipher.encrypt(body.password),
+            stats_source=body.stats_source.value,
+        )
+        db.add(olt)
+        await _commit(db, f"An OLT named {body.name!r}")
+        await db.refresh(olt)
+        note.target = f"olt {olt.id}"
     return Envelope(data=OltOut.model_validate(olt), message="OLT created")
 
 
@@ -96,10 +98,21 @@ async def update_olt(
 ) -> Envelope[OltOut]:
     changes = body.model_dump(exclude_unset=True)
     # Field names only: the password's value never goes to the audit log.
-    ctx.audit.record("olt.update", user=user, target=f"olt {olt.id}", fields=sorted(changes))
+    with audited(ctx, "olt.update", user=user, target=f"olt {olt.id}", fields=sorted(changes)):
+        _apply_update(olt, body, changes, ctx)
+        await _commit(db, f"An OLT named {olt.name!r}")
+    registry_changed(ctx)
+    if "ssh_host_key" in changes:  # a new pin (or none) applies from the next login
+        ctx.stats.pools.forget(olt.id)
+    await db.refresh(olt)
+    return Envelope(data=OltOut.model_validate(olt), message="OLT updated")
+
+
+def _apply_update(olt: Olt, body: OltUpdate, changes: dict[str, object], ctx: AppContext) -> None:
     nulls = sorted(k for k, v in changes.items() if v is None and k not in ("port", "model"))
     if nulls:
         raise ApiError(ErrorCode.INVALID_REQUEST, f"{', '.join(nulls)} cannot be null.")
+    changes = dict(changes)
     password = changes.pop("password", None)
     port_given = "port" in changes
     changes.pop("port", None)
@@ -110,21 +123,15 @@ async def update_olt(
         olt.port = body.port
     elif reset_port:
         olt.port = DEFAULT_PORT[Protocol(olt.protocol)]
-    if password:
+    if isinstance(password, str) and password:
         olt.password_encrypted = ctx.cipher.encrypt(password)
-    await _commit(db, f"An OLT named {olt.name!r}")
-    registry_changed(ctx)
-    if "ssh_host_key" in changes:  # a new pin (or none) applies from the next login
-        ctx.stats.pools.forget(olt.id)
-    await db.refresh(olt)
-    return Envelope(data=OltOut.model_validate(olt), message="OLT updated")
 
 
 @router.delete("/{olt_id}", status_code=204, response_class=Response)
 async def delete_olt(olt: OltDep, user: AdminUser, db: Db, ctx: Ctx) -> Response:
-    ctx.audit.record("olt.delete", user=user, target=f"olt {olt.id}", name=olt.name)
-    await db.delete(olt)
-    await db.commit()
+    with audited(ctx, "olt.delete", user=user, target=f"olt {olt.id}", name=olt.name):
+        await db.delete(olt)
+        await db.commit()
     registry_changed(ctx)
     return Response(status_code=204)
 
@@ -147,7 +154,9 @@ async def register_onu(
     try:
         serial = parse_serial(body.serial)
     except InvalidSerialError as exc:
-        raise ApiError(ErrorCode.INVALID_SERIAL, str(exc)) from exc
+        target = f"olt {olt.id} onu {body.serial[:40]!r}"
+        with audited(ctx, "onu.register", user=user, target=target):
+            raise ApiError(ErrorCode.INVALID_SERIAL, str(exc)) from exc
     onu = Onu(
         olt_id=olt.id,
         serial=serial.canonical,
@@ -157,9 +166,9 @@ async def register_onu(
         ont_id=body.ont_id,
         description=body.description,
     )
-    db.add(onu)
-    await _commit(db, f"ONU {serial.canonical} on OLT {olt.id}")
-    ctx.audit.record("onu.register", user=user, target=f"olt {olt.id} onu {serial.canonical}")
+    with audited(ctx, "onu.register", user=user, target=f"olt {olt.id} onu {serial.canonical}"):
+        db.add(onu)
+        await _commit(db, f"ONU {serial.canonical} on OLT {olt.id}")
     await db.refresh(onu)
     return Envelope(data=onu_out(onu), message="ONU registered")
 
@@ -171,8 +180,8 @@ async def get_onu(olt: OltDep, serial: OnuSerial, _: CurrentUser, db: Db) -> Env
 
 @router.delete("/{olt_id}/onus/{onu_serial}", status_code=204, response_class=Response)
 async def delete_onu(olt: OltDep, serial: OnuSerial, user: AdminUser, db: Db, ctx: Ctx) -> Response:
-    ctx.audit.record("onu.delete", user=user, target=f"olt {olt.id} onu {serial.canonical}")
-    await db.delete(await find_onu(db, olt, serial))
-    await db.commit()
+    with audited(ctx, "onu.delete", user=user, target=f"olt {olt.id} onu {serial.canonical}"):
+        await db.delete(await find_onu(db, olt, serial))
+        await db.commit()
     registry_changed(ctx)
     return Response(status_code=204)

@@ -7,13 +7,15 @@ import re
 
 from fastapi import APIRouter, Path
 from pydantic import BaseModel, Field, field_validator
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
+from ponapi.api.audited import audited
 from ponapi.api.deps import MAX_DB_ID, AdminUser, Ctx, Db
 from ponapi.api.errors import ApiError, ErrorCode
+from ponapi.api.routes.auth import hashing_busy, password_workers
 from ponapi.api.schemas import CamelModel, Envelope, UserOut
-from ponapi.auth.passwords import MIN_PASSWORD_LENGTH, hash_password
+from ponapi.auth.passwords import MIN_PASSWORD_LENGTH, PasswordWorkersBusy
 from ponapi.db.models import Role, User
 
 router = APIRouter(prefix="/api/users", tags=["users"])
@@ -62,23 +64,37 @@ async def list_users(_: AdminUser, db: Db) -> Envelope[list[UserOut]]:
     return Envelope(data=[UserOut.model_validate(u) for u in users], message=f"{len(users)} users")
 
 
+async def _hash(ctx: Ctx, password: str) -> str:
+    try:
+        return await password_workers(ctx).hash(password)
+    except PasswordWorkersBusy as exc:
+        raise hashing_busy() from exc
+
+
 @router.post("", response_model=Envelope[UserOut], status_code=201)
 async def create_user(body: UserCreate, admin: AdminUser, db: Db, ctx: Ctx) -> Envelope[UserOut]:
-    user = User(
-        username=body.username,
-        password_hash=hash_password(body.password),
-        role=body.role.value,
-        active=True,
-        token_version=0,
-    )
-    db.add(user)
-    try:
-        await db.commit()
-    except IntegrityError as exc:
-        await db.rollback()
-        raise ApiError(ErrorCode.CONFLICT, f"User {body.username!r} already exists.") from exc
+    target = f"user {body.username}"
+    with audited(ctx, "user.create", user=admin, target=target, role=body.role.value):
+        taken = await db.execute(
+            select(User.id).where(func.lower(User.username) == body.username.lower())
+        )
+        if taken.first() is not None:  # usernames are case-insensitive: ANA is ana
+            raise ApiError(ErrorCode.CONFLICT, f"User {body.username!r} already exists.")
+        await db.rollback()  # the connection goes back to the pool while the password hashes
+        user = User(
+            username=body.username,
+            password_hash=await _hash(ctx, body.password),
+            role=body.role.value,
+            active=True,
+            token_version=0,
+        )
+        db.add(user)
+        try:
+            await db.commit()
+        except IntegrityError as exc:
+            await db.rollback()
+            raise ApiError(ErrorCode.CONFLICT, f"User {body.username!r} already exists.") from exc
     await db.refresh(user)
-    ctx.audit.record("user.create", user=admin, target=f"user {user.username}", role=user.role)
     return Envelope(data=UserOut.model_validate(user), message="User created")
 
 
@@ -87,26 +103,23 @@ async def update_user(
     body: UserUpdate, admin: AdminUser, db: Db, ctx: Ctx, user_id: int = UserId
 ) -> Envelope[UserOut]:
     user = await _user(db, user_id)
-    if user.id == admin.id and (body.active is False or (body.role and body.role != Role.admin)):
-        raise ApiError(
-            ErrorCode.INVALID_REQUEST,
-            "You cannot disable or demote your own account; ask another admin.",
-        )
-    changed = False
-    if body.role is not None and body.role.value != user.role:
-        user.role, changed = body.role.value, True
-    if body.active is not None and body.active != user.active:
-        user.active, changed = body.active, True
-    if changed:
-        user.token_version += 1
-        ctx.audit.record(
-            "user.update",
-            user=admin,
-            target=f"user {user.username}",
-            role=user.role,
-            active=user.active,
-        )
-    await db.commit()
+    with audited(ctx, "user.update", user=admin, target=f"user {user.username}") as note:
+        if user.id == admin.id and (
+            body.active is False or (body.role and body.role != Role.admin)
+        ):
+            raise ApiError(
+                ErrorCode.INVALID_REQUEST,
+                "You cannot disable or demote your own account; ask another admin.",
+            )
+        changed = False
+        if body.role is not None and body.role.value != user.role:
+            user.role, changed = body.role.value, True
+        if body.active is not None and body.active != user.active:
+            user.active, changed = body.active, True
+        if changed:
+            user.token_version += 1
+        note.details.update(role=user.role, active=user.active, changed=changed)
+        await db.commit()
     _forget(ctx, user.id)
     await db.refresh(user)
     return Envelope(data=UserOut.model_validate(user), message="User updated")
@@ -117,10 +130,13 @@ async def reset_password(
     body: PasswordReset, admin: AdminUser, db: Db, ctx: Ctx, user_id: int = UserId
 ) -> Envelope[UserOut]:
     user = await _user(db, user_id)
-    user.password_hash = hash_password(body.password)
-    user.token_version += 1
-    ctx.audit.record("user.password", user=admin, target=f"user {user.username}")
-    await db.commit()
+    with audited(ctx, "user.password", user=admin, target=f"user {user.username}"):
+        await db.rollback()  # no connection held while the password hashes
+        new_hash = await _hash(ctx, body.password)
+        user = await _user(db, user_id)
+        user.password_hash = new_hash
+        user.token_version += 1
+        await db.commit()
     _forget(ctx, user.id)
     await db.refresh(user)
     return Envelope(data=UserOut.model_validate(user), message="Password reset")
