@@ -205,7 +205,7 @@ class StatsService:
             if not use_cli or not is_upstream(exc):
                 raise
             log.warning("ACS failed (%s); reading %s over the OLT CLI", exc.code, serial)
-            return await self._cli(olt, serial, deadline)
+            return await self._fallback(olt, serial, deadline, exc)
         if doc is None:
             if use_cli:
                 return await self._cli(olt, serial, deadline)
@@ -216,6 +216,21 @@ class StatsService:
         return await read_acs(
             self.acs, doc, serial, sections, refresh=refresh, deadline=deadline, tz=self.settings.tz
         )
+
+    async def _fallback(
+        self, olt: OltRef, serial: Serial, deadline: float, acs_error: ApiError
+    ) -> dict[str, Any]:
+        """The OLT CLI after an ACS failure. If it fails too, whatever it says (even that it
+        has no such ONU), the ACS's error stands: it is the upstream failure the caller sees,
+        and the one the stale-on-error path serves cached data for."""
+        try:
+            return await self._cli(olt, serial, deadline)
+        except ApiError as cli_error:
+            acs_error.details = (
+                f"{acs_error.details} (the OLT CLI fallback: {cli_error.code.value}: "
+                f"{cli_error.details})"
+            )
+            raise acs_error from cli_error
 
     async def _cli(self, olt: OltRef, serial: Serial, deadline: float) -> dict[str, Any]:
         assert olt.target is not None

@@ -1,0 +1,99 @@
+"""Rules of the stats service an operator relies on: an ACS failure is never hidden behind the
+CLI fallback's answer, secrets follow the reader's role, OLT sessions end with their OLT,
+discovery is one at a time per OLT."""
+
+import asyncio
+import shutil
+
+import httpx
+import pytest
+
+from ponapi.main import create_app
+from ponapi.sim.olt import OltSim, demo_onus
+from tests.conftest import add_user, make_settings, token_for
+from tests.fixtures import validate_stats
+
+V5 = "HWTCA94196A5"  # in the ACS simulator, not on the OLT simulator
+X6 = "HWTCA97D7DAA"
+OLT_PASSWORD = "olt-Secret-77"
+
+
+class Env:
+    def __init__(self, app, client, headers, olt_id, acs, olt):
+        self.app, self.client, self.headers, self.olt_id = app, client, headers, olt_id
+        self.acs, self.olt = acs, olt
+
+    async def stats(self, serial, role="technician", **params):
+        r = await self.client.get(
+            f"/api/olts/{self.olt_id}/onus/{serial}/tr069-stats",
+            params=params,
+            headers=self.headers[role],
+        )
+        validate_stats(r.json())
+        return r
+
+
+@pytest.fixture
+async def make(tmp_path, sqlite_template, sim):
+    stack = []
+
+    async def build(source="auto", onus=2, **settings_kw):
+        olt = OltSim(password=OLT_PASSWORD, onus=demo_onus("huawei", onus))
+        port = await olt.start_ssh()
+        db = tmp_path / f"svc{len(stack)}.db"
+        shutil.copy(sqlite_template, db)
+        settings_kw.setdefault("genieacs_url", sim.url)
+        app = create_app(make_settings(tmp_path, f"sqlite+aiosqlite:///{db}", **settings_kw))
+        lifespan = app.router.lifespan_context(app)
+        await lifespan.__aenter__()
+        client = httpx.AsyncClient(
+            transport=httpx.ASGITransport(app=app, raise_app_exceptions=False),
+            base_url="http://t",
+        )
+        stack.append((olt, lifespan, client))
+        headers = {}
+        for role in ("admin", "technician", "viewer"):
+            await add_user(app, role, role)
+            headers[role] = {"Authorization": f"Bearer {await token_for(client, role)}"}
+        r = await client.post(
+            "/api/olts",
+            headers=headers["admin"],
+            json={
+                "name": "OLT 1",
+                "brand": "huawei",
+                "model": olt.model,
+                "host": "127.0.0.1",
+                "port": port,
+                "protocol": "ssh",
+                "username": "noc",
+                "password": OLT_PASSWORD,
+                "statsSource": source,
+            },
+        )
+        olt_id = r.json()["data"]["id"]
+        serials = [V5, X6] + [u.serial.canonical for u in olt.onus]
+        for serial in serials:
+            await client.post(
+                f"/api/olts/{olt_id}/onus", headers=headers["admin"], json={"serial": serial}
+            )
+        return Env(app, client, headers, olt_id, sim, olt)
+
+    yield build
+    for olt, lifespan, client in stack:
+        await client.aclose()
+        await lifespan.__aexit__(None, None, None)
+        await olt.stop()
+
+
+async def test_auto_olt_keeps_the_acs_error_when_the_cli_fallback_cannot_find_the_onu(make):
+    env = await make("auto", stats_cache_ttl_seconds=0.0)
+    assert (await env.stats(V5)).status_code == 200  # from the ACS, cached
+    env.acs.mode = "http500"
+    r = await env.stats(V5)  # the OLT does not know V5: the fallback says ONU_NOT_FOUND
+    assert r.status_code == 200, r.text
+    meta = r.json()["meta"]
+    assert meta["stale"] is True and meta["cached"] is True
+    assert meta["staleReason"].startswith("UPSTREAM_ERROR")
+    r = await env.stats(X6)  # nothing cached: the ACS's error, not the fallback's 404
+    assert (r.status_code, r.json()["code"]) == (502, "UPSTREAM_ERROR")
+    assert "ONU_NOT_FOUND" in r.json()["details"]  # what the fallback said is kept too
