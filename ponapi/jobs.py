@@ -164,6 +164,36 @@ class Jobs:
                 await task
 
 
-def job_view(job: dict[str, Any]) -> dict[str, Any]:
-    """What a client sees of a job (not its owner nor its internal deadline)."""
-    return {k: v for k, v in job.items() if k not in ("owner", "deadline")}
+# Where a job's result (a stats response) can hold a device secret. A job keeps it (sealed);
+# whether a reader sees it is decided by the reader's role when the result is read, never by
+# the role its starter had (a technician demoted to viewer reads their old jobs as a viewer).
+SECRET_FIELDS = (("wirelessLan", "password"),)
+
+
+def job_view(job: dict[str, Any], *, reveal_secrets: bool = False) -> dict[str, Any]:
+    """What a client sees of a job (not its owner nor its internal deadline); its result's
+    secrets blanked unless ``reveal_secrets``."""
+    view = {k: v for k, v in job.items() if k not in ("owner", "deadline")}
+    result = view.get("result")
+    if reveal_secrets or not isinstance(result, dict) or not isinstance(result.get("data"), dict):
+        return view
+    data = dict(result["data"])
+    for section, field in SECRET_FIELDS:
+        block = data.get(section)
+        if isinstance(block, dict) and block.get(field):
+            data[section] = {**block, field: ""}
+    view["result"] = {**result, "data": data}
+    return view
+
+
+def revealed_secrets(job: dict[str, Any]) -> list[str]:
+    """The secret fields a job's result holds (``section.field``), for the audit log."""
+    result = job.get("result")
+    data = result.get("data") if isinstance(result, dict) else None
+    if not isinstance(data, dict):
+        return []
+    return [
+        f"{section}.{field}"
+        for section, field in SECRET_FIELDS
+        if isinstance(data.get(section), dict) and data[section].get(field)
+    ]

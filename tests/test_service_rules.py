@@ -97,3 +97,52 @@ async def test_auto_olt_keeps_the_acs_error_when_the_cli_fallback_cannot_find_th
     r = await env.stats(X6)  # nothing cached: the ACS's error, not the fallback's 404
     assert (r.status_code, r.json()["code"]) == (502, "UPSTREAM_ERROR")
     assert "ONU_NOT_FOUND" in r.json()["details"]  # what the fallback said is kept too
+
+
+def _set_wifi_password(acs, value):
+    dev = acs.device_by_serial("48575443A94196A5")
+    wlc = dev.doc["InternetGatewayDevice"]["LANDevice"]["1"]["WLANConfiguration"]["1"]
+    stamp = "2023-03-28T15:42:30.059Z"
+    wlc["PreSharedKey"] = {
+        "1": {"PreSharedKey": {"_value": value, "_type": "xsd:string", "_timestamp": stamp}}
+    }
+
+
+async def _wait_job(env, location, role="technician"):
+    for _ in range(200):
+        job = (await env.client.get(location, headers=env.headers[role])).json()["data"]
+        if job["status"] in ("done", "failed"):
+            return job
+        await asyncio.sleep(0.05)
+    raise AssertionError("job did not finish")
+
+
+async def test_a_demoted_user_reads_their_old_jobs_without_secrets(make):
+    env = await make("acs")
+    _set_wifi_password(env.acs, "clave-secreta")
+    base = f"/api/olts/{env.olt_id}/onus/{V5}"
+    refresh = await env.client.post(
+        f"{base}/tr069-stats/refresh", headers=env.headers["technician"]
+    )
+    survey = await env.client.post(f"{base}/wifi-survey", headers=env.headers["technician"])
+    jobs = [refresh.headers["Location"], survey.headers["Location"]]
+    for location in jobs:
+        job = await _wait_job(env, location)
+        assert job["status"] == "done", job
+        assert job["result"]["data"]["wirelessLan"]["password"] == "clave-secreta"
+    users = (await env.client.get("/api/users", headers=env.headers["admin"])).json()["data"]
+    tech_id = next(u["id"] for u in users if u["username"] == "technician")
+    r = await env.client.patch(
+        f"/api/users/{tech_id}", headers=env.headers["admin"], json={"role": "viewer"}
+    )
+    assert r.status_code == 200, r.text
+    env.headers["technician"] = {
+        "Authorization": f"Bearer {await token_for(env.client, 'technician')}"
+    }
+    for location in jobs:
+        r = await env.client.get(location, headers=env.headers["technician"])
+        assert r.status_code == 200
+        assert r.json()["data"]["result"]["data"]["wirelessLan"]["password"] == ""
+        assert "clave-secreta" not in r.text
+        admin = await env.client.get(location, headers=env.headers["admin"])
+        assert admin.json()["data"]["result"]["data"]["wirelessLan"]["password"] == "clave-secreta"
