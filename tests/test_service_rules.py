@@ -146,3 +146,30 @@ async def test_a_demoted_user_reads_their_old_jobs_without_secrets(make):
         assert "clave-secreta" not in r.text
         admin = await env.client.get(location, headers=env.headers["admin"])
         assert admin.json()["data"]["result"]["data"]["wirelessLan"]["password"] == "clave-secreta"
+
+
+async def _sessions_become(olt, count):
+    for _ in range(100):
+        if olt.active == count:
+            return True
+        await asyncio.sleep(0.02)
+    return False
+
+
+async def test_an_olts_cli_sessions_end_when_its_connection_changes_or_it_is_deleted(make):
+    env = await make("cli")
+    serial = env.olt.onus[0].serial.canonical
+    url = f"/api/olts/{env.olt_id}"
+    admin = env.headers["admin"]
+    assert (await env.stats(serial)).status_code == 200
+    assert env.olt.active == 1  # a logged-in session, kept for the next read
+    await env.client.patch(url, headers=admin, json={"name": "renamed"})
+    assert not await _sessions_become(env.olt, 0)  # a rename keeps it
+    r = await env.client.patch(url, headers=admin, json={"password": OLT_PASSWORD})
+    assert r.status_code == 200
+    assert await _sessions_become(env.olt, 0)  # new credentials: the old login ends now
+    other = env.olt.onus[1].serial.canonical  # not cached: read over a new login
+    assert (await env.stats(other)).status_code == 200
+    assert env.olt.active == 1
+    assert (await env.client.delete(url, headers=admin)).status_code == 204
+    assert await _sessions_become(env.olt, 0)
