@@ -47,6 +47,7 @@ class Settings(BaseSettings):
     rate_limit_stats_per_minute: int = Field(default=120, ge=1, le=100_000)
     rate_limit_refresh_per_minute: int = Field(default=10, ge=1, le=10_000)
     rate_limit_survey_per_minute: int = Field(default=4, ge=1, le=10_000)
+    rate_limit_discover_per_minute: int = Field(default=4, ge=1, le=10_000)
     discover_budget_seconds: float = Field(default=120.0, gt=0, le=1800)
     olt_sessions_per_olt: int = Field(default=1, ge=1, le=8)
     olt_login_timeout_seconds: float = Field(default=20.0, gt=0, le=120)

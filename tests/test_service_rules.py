@@ -173,3 +173,30 @@ async def test_an_olts_cli_sessions_end_when_its_connection_changes_or_it_is_del
     assert env.olt.active == 1
     assert (await env.client.delete(url, headers=admin)).status_code == 204
     assert await _sessions_become(env.olt, 0)
+
+
+async def test_concurrent_discoveries_of_one_olt_join_the_running_one(make):
+    env = await make("cli", onus=8, rate_limit_discover_per_minute=1000)
+    url = f"/api/olts/{env.olt_id}/onus/discover"
+    tech = env.headers["technician"]
+    assert (await env.client.post(url, headers=tech)).status_code == 200  # logs in
+    before = len(env.olt.commands)
+    assert (await env.client.post(url, headers=tech)).status_code == 200
+    one = len(env.olt.commands) - before  # the commands of one discovery
+    assert one > 0
+    env.olt.command_delay = 0.05
+    before = len(env.olt.commands)
+    answers = await asyncio.gather(*(env.client.post(url, headers=tech) for _ in range(10)))
+    assert [r.status_code for r in answers] == [200] * 10
+    assert len(env.olt.commands) - before == one  # ten calls, one discovery
+    assert {len(r.json()["data"]["onus"]) for r in answers} == {8}
+
+
+async def test_discovery_has_a_per_user_rate_limit(make):
+    env = await make("cli", onus=2, rate_limit_discover_per_minute=2)
+    url = f"/api/olts/{env.olt_id}/onus/discover"
+    codes = [(await env.client.post(url, headers=env.headers["technician"])) for _ in range(3)]
+    assert [r.status_code for r in codes] == [200, 200, 429]
+    assert codes[2].json()["code"] == "RATE_LIMITED" and "Retry-After" in codes[2].headers
+    # Another user has their own allowance.
+    assert (await env.client.post(url, headers=env.headers["admin"])).status_code == 200

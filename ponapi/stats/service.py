@@ -13,7 +13,7 @@ import logging
 import time
 from collections.abc import Callable, Coroutine
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from ponapi.acs.genieacs import GenieAcsClient
 from ponapi.cache import Cache
@@ -42,6 +42,7 @@ from ponapi.stats.survey import run_scan
 from ponapi.tr069.fields import SECTIONS
 
 log = logging.getLogger("ponapi.stats")
+T = TypeVar("T")
 
 
 class StatsService:
@@ -68,7 +69,8 @@ class StatsService:
             [settings.stats_cache_ttl_seconds, *settings.stats_section_ttl_seconds.values()]
         )
         self.store = PayloadStore(cache, cipher, longest + settings.stats_stale_ttl_seconds)
-        self._flights = SingleFlight()
+        self._flights: SingleFlight[dict[str, Any]] = SingleFlight()
+        self._discoveries: SingleFlight[Any] = SingleFlight()
         self._lock = ReplicaLock(cache, self.store)
         self._olt_slots: dict[int, asyncio.Semaphore] = {}
         # Where an OLT's SSH host key, seen at its first login, is pinned for good (the
@@ -268,6 +270,14 @@ class StatsService:
             raise UpstreamError(f"The device reported {outcome.detail} for the scan.")
         await self.store.delete(self.cache_key(olt.id, serial))
         return await self.get(olt, serial, reveal_secrets=reveal_secrets, deadline=deadline)
+
+    async def discovery(
+        self, olt_id: int, work: Callable[[], Coroutine[Any, Any, T]], deadline: float
+    ) -> T:
+        """One discovery per OLT at a time in this process: a call while one runs joins it
+        and gets its result (a discovery lists every ONU: dozens of commands to the OLT)."""
+        result: T = await self._discoveries.run(f"discover:{olt_id}", work, deadline)
+        return result
 
     async def discover(
         self, olt_id: int, brand: str, model: str, target: Target, deadline: float
