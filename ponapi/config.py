@@ -41,6 +41,7 @@ class Settings(BaseSettings):
     registry_cache_seconds: float = Field(default=10.0, ge=0, le=3600)
     survey_timeout_seconds: float = Field(default=60.0, gt=0, le=600)
     survey_poll_seconds: float = Field(default=3.0, gt=0, le=60)
+    survey_cooldown_seconds: float = Field(default=120.0, ge=0, le=3600)
     job_budget_seconds: float = Field(default=120.0, gt=0, le=1800)
     login_max_failures: int = Field(default=10, ge=1, le=1000)
     login_failure_window_seconds: float = Field(default=300.0, gt=0, le=86400)

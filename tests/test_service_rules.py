@@ -200,3 +200,94 @@ async def test_discovery_has_a_per_user_rate_limit(make):
     assert codes[2].json()["code"] == "RATE_LIMITED" and "Retry-After" in codes[2].headers
     # Another user has their own allowance.
     assert (await env.client.post(url, headers=env.headers["admin"])).status_code == 200
+
+
+NOKIA = "ALCLFC265D6F"
+
+
+async def _audit(env, action):
+    await env.app.state.ctx.audit.flush()
+    r = await env.client.get(
+        "/api/audit", headers=env.headers["admin"], params={"action": action, "limit": 100}
+    )
+    return r.json()["data"]
+
+
+async def test_a_jobs_outcome_is_audited_when_it_ends(make):
+    env = await make("acs")
+    await env.client.post(
+        f"/api/olts/{env.olt_id}/onus", headers=env.headers["admin"], json={"serial": NOKIA}
+    )
+    env.acs.device_by_serial(NOKIA).online = False
+    r = await env.client.post(
+        f"/api/olts/{env.olt_id}/onus/{NOKIA}/wifi-survey", headers=env.headers["technician"]
+    )
+    job = await _wait_job(env, r.headers["Location"])
+    assert job["status"] == "failed" and job["error"]["code"] == "UPSTREAM_ERROR"
+    rows = await _audit(env, "wifi.survey")
+    assert sorted(row["result"] for row in rows) == ["UPSTREAM_ERROR", "accepted"]
+    assert "ok" not in [row["result"] for row in rows]
+    r = await env.client.post(
+        f"/api/olts/{env.olt_id}/onus/{V5}/tr069-stats/refresh", headers=env.headers["technician"]
+    )
+    assert (await _wait_job(env, r.headers["Location"]))["status"] == "done"
+    rows = await _audit(env, "stats.refresh")
+    assert sorted(row["result"] for row in rows) == ["accepted", "ok"]
+
+
+async def test_jobs_that_cannot_succeed_are_refused_up_front(make):
+    env = await make("cli")
+    tech = env.headers["technician"]
+    base = f"/api/olts/{env.olt_id}/onus"
+    r = await env.client.post(
+        f"{base}/{env.olt.onus[0].serial.canonical}/wifi-survey", headers=tech
+    )
+    assert (r.status_code, r.json()["code"]) == (422, "TR069_NOT_SUPPORTED")
+    acs_env = await make("acs")
+    unknown = "HWTC00000001"  # registered, but no ACS has it
+    await acs_env.client.post(
+        f"/api/olts/{acs_env.olt_id}/onus",
+        headers=acs_env.headers["admin"],
+        json={"serial": unknown},
+    )
+    base = f"/api/olts/{acs_env.olt_id}/onus/{unknown}"
+    for path in ("tr069-stats/refresh", "wifi-survey"):
+        r = await acs_env.client.post(f"{base}/{path}", headers=acs_env.headers["technician"])
+        assert (r.status_code, r.json()["code"]) == (422, "TR069_NOT_SUPPORTED"), path
+    assert not [row for row in await _audit(acs_env, "stats.refresh")]  # no job was started
+
+
+@pytest.mark.parametrize("cooldown", [120.0])
+async def test_wifi_scans_of_one_onu_have_a_cooldown(make, cooldown):
+    env = await make("acs", survey_cooldown_seconds=cooldown, rate_limit_survey_per_minute=100)
+    url = f"/api/olts/{env.olt_id}/onus/{V5}/wifi-survey"
+    first = await env.client.post(url, headers=env.headers["technician"])
+    assert first.status_code == 202
+    again = await env.client.post(url, headers=env.headers["admin"])  # another user, same ONU
+    assert (again.status_code, again.json()["code"]) == (429, "RATE_LIMITED")
+    assert 0 < int(again.headers["Retry-After"]) <= cooldown + 1
+    assert (await _wait_job(env, first.headers["Location"]))["status"] == "done"
+    x6 = await env.client.post(
+        f"/api/olts/{env.olt_id}/onus/{X6}/wifi-survey", headers=env.headers["technician"]
+    )
+    assert x6.status_code == 202  # the cooldown is per ONU
+
+
+async def test_concurrent_scans_in_a_process_share_one_scan(make):
+    env = await make("acs", survey_cooldown_seconds=0.0, rate_limit_survey_per_minute=100)
+    acs = env.app.state.ctx.stats.acs
+    started = []
+    set_values = acs.set_values
+
+    async def counted(device_id, values, **kw):
+        started.append(device_id)  # scans are started with setParameterValues
+        return await set_values(device_id, values, **kw)
+
+    acs.set_values = counted
+    url = f"/api/olts/{env.olt_id}/onus/{V5}/wifi-survey"
+    answers = await asyncio.gather(
+        *(env.client.post(url, headers=env.headers["technician"]) for _ in range(3))
+    )
+    jobs = [await _wait_job(env, r.headers["Location"]) for r in answers]
+    assert [j["status"] for j in jobs] == ["done"] * 3
+    assert len(started) == 1  # three jobs, one scan

@@ -38,7 +38,7 @@ from ponapi.stats.model import OltRef, StatsResult, StatsSource
 from ponapi.stats.render import render
 from ponapi.stats.sources import read_acs, read_cli
 from ponapi.stats.store import PayloadStore
-from ponapi.stats.survey import run_scan
+from ponapi.stats.survey import check_scan, claim_scan, run_scan, scan_document
 from ponapi.tr069.fields import SECTIONS
 
 log = logging.getLogger("ponapi.stats")
@@ -71,6 +71,7 @@ class StatsService:
         self.store = PayloadStore(cache, cipher, longest + settings.stats_stale_ttl_seconds)
         self._flights: SingleFlight[dict[str, Any]] = SingleFlight()
         self._discoveries: SingleFlight[Any] = SingleFlight()
+        self._scans: SingleFlight[None] = SingleFlight()
         self._lock = ReplicaLock(cache, self.store)
         self._olt_slots: dict[int, asyncio.Semaphore] = {}
         # Where an OLT's SSH host key, seen at its first login, is pinned for good (the
@@ -242,16 +243,15 @@ class StatsService:
     async def survey(
         self, olt: OltRef, serial: Serial, *, reveal_secrets: bool, deadline: float
     ) -> StatsResult:
-        """Run a Wi-Fi neighbour scan on the device now; return the stats with it."""
-        if self.acs is None or olt.stats_source == StatsSource.cli.value:
-            raise NotSupported(
-                "A Wi-Fi neighbour scan needs TR-069 through an ACS; the OLT CLI cannot run one."
-            )
-        doc = await self.acs.read_device(serial, {"wifiSurvey"})
-        if doc is None:
-            raise NotSupported(
-                f"No ACS has a device with serial {serial.canonical} ({serial.hex})."
-            )
+        """Run a Wi-Fi neighbour scan on the device now; return the stats with it. Callers
+        for one ONU share one running scan."""
+        key = self.cache_key(olt.id, serial)
+        await self._scans.run(f"scan:{key}", lambda: self._scan(olt, serial, deadline), deadline)
+        return await self.get(olt, serial, reveal_secrets=reveal_secrets, deadline=deadline)
+
+    async def _scan(self, olt: OltRef, serial: Serial, deadline: float) -> None:
+        doc = await scan_document(self.acs, olt.stats_source == StatsSource.cli.value, serial)
+        assert self.acs is not None
         outcome = await run_scan(
             self.acs,
             doc,
@@ -269,7 +269,51 @@ class StatsService:
         if outcome.state == "error":
             raise UpstreamError(f"The device reported {outcome.detail} for the scan.")
         await self.store.delete(self.cache_key(olt.id, serial))
-        return await self.get(olt, serial, reveal_secrets=reveal_secrets, deadline=deadline)
+
+    async def accept_scan(self, olt: OltRef, serial: Serial) -> None:
+        """Before a scan job starts: refuse a scan that cannot succeed (TR069_NOT_SUPPORTED)
+        and one within the ONU's scan cooldown (RATE_LIMITED with Retry-After)."""
+        await check_scan(self.acs, olt.stats_source == StatsSource.cli.value, serial)
+        await claim_scan(
+            self.cache, self.cache_key(olt.id, serial), self.settings.survey_cooldown_seconds
+        )
+
+    async def accept_refresh(self, olt: OltRef, serial: Serial) -> None:
+        """Before a refresh job starts: refuse one that cannot succeed, an ONU with no TR-069
+        data and no OLT CLI to read it (TR069_NOT_SUPPORTED). An ACS failing now is left to
+        the job (it may serve the cached values, marked stale)."""
+        source = StatsSource(olt.stats_source)
+        if olt.target is not None and source is not StatsSource.acs:
+            return  # the OLT CLI reads it live
+        if source is StatsSource.cli or self.acs is None:
+            await self._fetch_check(olt, serial)
+            return
+        cached = await self.store.get(self.cache_key(olt.id, serial))
+        if cached is not None and cached.get("source") == "genieacs":
+            return  # the ACS knew it a moment ago
+        try:
+            doc = await self.acs.read_device(serial, {"general"})
+        except ApiError as exc:
+            if is_upstream(exc):
+                return
+            raise
+        if doc is None:
+            raise NotSupported(
+                f"No ACS has a device with serial {serial.canonical} ({serial.hex}); the ONU "
+                "may not have TR-069 enabled or may not have informed the ACS yet."
+            )
+
+    async def _fetch_check(self, olt: OltRef, serial: Serial) -> None:
+        """The configuration errors _fetch would raise, raised now."""
+        if olt.credentials_unreadable:
+            raise CredentialsUnreadable(
+                f"The stored credentials of OLT {olt.id} cannot be decrypted (the credential "
+                "key changed?); an admin sets the OLT's password again."
+            )
+        raise NotConfigured(
+            f"OLT {olt.id} has no CLI access configured and no ACS is configured "
+            f"(GENIEACS_URL), so there is no TR-069 data for {serial.canonical}."
+        )
 
     async def discovery(
         self, olt_id: int, work: Callable[[], Coroutine[Any, Any, T]], deadline: float

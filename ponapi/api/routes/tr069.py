@@ -27,7 +27,7 @@ from ponapi.api.envelope import success_body
 from ponapi.api.errors import ApiError
 from ponapi.api.registry import lookup, remember_if_moved
 from ponapi.db.models import Role
-from ponapi.jobs import job_view
+from ponapi.jobs import job_view, outcome
 from ponapi.serials import Serial
 from ponapi.stats.entry import parse_sections, read_stats
 
@@ -117,6 +117,7 @@ async def refresh_stats(
         ctx.cache, f"refresh:{user.id}", ctx.settings.rate_limit_refresh_per_minute
     )
     ref, onu_id = await lookup(ctx, olt_id, serial)
+    await ctx.stats.accept_refresh(ref, serial)  # one that cannot succeed is refused now
 
     async def work() -> dict[str, Any]:
         # Kept whole (sealed): GET /api/jobs/{id} blanks secrets by the reader's role then.
@@ -146,6 +147,7 @@ async def wifi_survey(
     done its result is the stats response with the new ``wifiSurvey``."""
     await ratelimit.check(ctx.cache, f"survey:{user.id}", ctx.settings.rate_limit_survey_per_minute)
     ref, _ = await lookup(ctx, olt_id, serial)
+    await ctx.stats.accept_scan(ref, serial)  # refused now: no scan possible, or in cooldown
     budget = ctx.settings.survey_timeout_seconds + ctx.settings.request_budget_seconds
 
     async def work() -> dict[str, Any]:
@@ -169,9 +171,17 @@ async def start_job(
     work: Callable[[], Awaitable[dict[str, Any]]],
     message: str,
 ) -> Response:
-    """Audit, start a background job, answer 202 with it and its ``Location``."""
-    ctx.audit.record(audit_action, user=user, target=f"olt {olt_id} onu {serial.canonical}")
-    job = await ctx.jobs.start(kind, user.id, {"oltId": olt_id, "serial": serial.canonical}, work)
+    """Start a background job, answer 202 with it and its ``Location``. The audit log gets
+    the job when it is accepted and its outcome (``ok`` or the error code) when it ends."""
+    target = f"olt {olt_id} onu {serial.canonical}"
+
+    def ended(job: dict[str, Any]) -> None:
+        ctx.audit.record(audit_action, user=user, target=target, result=outcome(job), job=job["id"])
+
+    job = await ctx.jobs.start(
+        kind, user.id, {"oltId": olt_id, "serial": serial.canonical}, work, on_end=ended
+    )
+    ctx.audit.record(audit_action, user=user, target=target, result="accepted", job=job["id"])
     location = f"/api/jobs/{job['id']}"
     return Response(
         orjson.dumps(success_body(job_view(job), message, {"location": location})),
