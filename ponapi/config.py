@@ -59,6 +59,7 @@ class Settings(BaseSettings):
     olt_max_concurrent_reads: int = Field(default=4, ge=1, le=64)
     stats_cache_ttl_seconds: float = Field(default=60.0, ge=0, le=86400)
     stats_section_ttl_seconds: dict[str, float] = Field(default_factory=dict)
+    data_stale_after_seconds: float = Field(default=7 * 86400.0, ge=0, le=10 * 365 * 86400)
     stats_stale_ttl_seconds: float = Field(default=86400.0, ge=0, le=30 * 86400)
 
     # GenieACS northbound interface (NBI).

@@ -291,3 +291,95 @@ async def test_concurrent_scans_in_a_process_share_one_scan(make):
     jobs = [await _wait_job(env, r.headers["Location"]) for r in answers]
     assert [j["status"] for j in jobs] == ["done"] * 3
     assert len(started) == 1  # three jobs, one scan
+
+
+async def test_live_reads_have_one_role_rule(make):
+    env = await make("acs")
+    url = f"/api/olts/{env.olt_id}/onus/{V5}/tr069-stats"
+    viewer, tech = env.headers["viewer"], env.headers["technician"]
+    r = await env.client.get(url, params={"refresh": "true"}, headers=viewer)
+    assert (r.status_code, r.json()["code"]) == (403, "FORBIDDEN")
+    r = await env.client.post(f"{url}/refresh", headers=viewer)
+    assert (r.status_code, r.json()["code"]) == (403, "FORBIDDEN")
+    assert (await env.client.get(url, headers=viewer)).status_code == 200  # plain reads stay
+    r = await env.client.get(url, params={"refresh": "true"}, headers=tech)
+    assert r.status_code == 200 and r.json()["meta"]["refresh"]["status"] == "done"
+    assert (await env.client.post(f"{url}/refresh", headers=tech)).status_code == 202
+
+
+async def test_a_cli_live_read_says_how_it_went(make):
+    env = await make("cli")
+    serial = env.olt.onus[0].serial.canonical
+    r = await env.stats(serial, refresh="true")
+    assert r.json()["meta"]["refresh"] == {"requested": True, "status": "done", "reason": "ok"}
+    again = (await env.stats(serial, refresh="true")).json()["meta"]["refresh"]
+    assert again["status"] == "cooldown" and again["reason"].startswith("This ONU was read live")
+
+
+async def test_answers_from_the_cooldown_spend_no_refresh_limit(make):
+    env = await make("acs", rate_limit_refresh_per_minute=2)
+    first = await env.stats(V5, refresh="true")
+    assert first.json()["meta"]["refresh"]["status"] == "done"
+    for _ in range(4):
+        r = await env.stats(V5, refresh="true")
+        assert r.status_code == 200, r.text
+        assert r.json()["meta"]["refresh"]["status"] == "cooldown"
+    assert (await env.stats(X6, refresh="true")).status_code == 200  # the 2nd live read
+    r = await env.stats(env.olt.onus[0].serial.canonical, refresh="true")
+    assert (r.status_code, r.json()["code"]) == (429, "RATE_LIMITED")  # the 3rd
+
+
+async def test_the_cooldown_reason_does_not_claim_a_live_read_that_only_queued(make):
+    env = await make("acs")
+    await env.client.post(
+        f"/api/olts/{env.olt_id}/onus", headers=env.headers["admin"], json={"serial": NOKIA}
+    )
+    env.acs.device_by_serial(NOKIA).online = False
+    first = (await env.stats(NOKIA, refresh="true")).json()["meta"]["refresh"]
+    assert first["status"] == "queued"
+    again = (await env.stats(NOKIA, refresh="true")).json()["meta"]["refresh"]
+    assert again["status"] == "cooldown"
+    assert "read live" not in again["reason"] and "did not answer" in again["reason"]
+    assert "Device is offline" in again["reason"]
+
+
+async def test_an_onu_the_olt_reports_offline_is_said_to_be_offline(make):
+    env = await make("cli")
+    up, down = env.olt.onus[0], env.olt.onus[1]
+    env.olt.onus[1] = type(down)(**{**down.__dict__, "online": False})
+    assert (await env.stats(up.serial.canonical)).json()["meta"]["device"]["online"] is True
+    r = await env.stats(down.serial.canonical)
+    assert r.status_code == 200, r.text
+    meta = r.json()["meta"]
+    assert meta["device"]["online"] is False
+    empty = [name for name, value in r.json()["data"].items() if value is None]
+    assert empty  # an offline ONU's WAN and Wi-Fi cannot be read
+    for name in empty:
+        assert meta["sections"][name]["status"] == "unavailable", name
+        assert "offline" in meta["sections"][name]["reason"]
+    assert "absent" not in {s["status"] for s in meta["sections"].values()}
+
+
+@pytest.mark.parametrize("stale_after", [86400.0, 0.0])
+async def test_the_age_of_the_data_is_visible_and_old_data_is_flagged(make, stale_after):
+    env = await make("acs", data_stale_after_seconds=stale_after)
+    meta = (await env.stats(V5)).json()["meta"]
+    assert meta["device"]["lastInform"] == "2023-03-28T15:42:30Z"  # the real dump's inform
+    assert meta["device"]["lastInformAgeSeconds"] > 3 * 365 * 86400
+    assert meta["device"]["lastInformAgo"].endswith("ago")
+    general = meta["sections"]["general"]
+    if stale_after:
+        assert general["stale"] is True and "2023-03-28T15:42:30Z" in general["warning"]
+    else:
+        assert "stale" not in general  # 0 turns the warning off
+    cli = await make("cli", data_stale_after_seconds=stale_after)
+    fresh = (await cli.stats(cli.olt.onus[0].serial.canonical)).json()["meta"]
+    assert not any(s.get("stale") for s in fresh["sections"].values())  # read just now
+
+
+async def test_a_sections_filter_naming_nothing_is_an_error(make):
+    env = await make("acs")
+    for blank in (" , ", ",", " "):
+        r = await env.stats(V5, sections=blank)
+        assert (r.status_code, r.json()["code"]) == (400, "INVALID_REQUEST"), blank
+    assert env.acs.calls() == 0

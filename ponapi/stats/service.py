@@ -33,6 +33,7 @@ from ponapi.olt.platforms import Found, platform_for
 from ponapi.olt.pool import OltPool, OltPools
 from ponapi.olt.session import Target
 from ponapi.serials import Serial
+from ponapi.stats.annotate import annotate, mark_offline, now, refresh_meta
 from ponapi.stats.flight import ReplicaLock, SingleFlight
 from ponapi.stats.model import OltRef, StatsResult, StatsSource
 from ponapi.stats.render import render
@@ -105,6 +106,30 @@ class StatsService:
         deadline: float | None = None,
     ) -> StatsResult:
         """One ONU's statistics (data + meta)."""
+        result = await self._get(olt, serial, sections, refresh, reveal_secrets, deadline)
+        annotate(result.meta, sections, self.settings.data_stale_after_seconds, now())
+        if refresh and "refresh" not in result.meta:
+            result.meta["refresh"] = refresh_meta(result.meta)
+        return result
+
+    async def serves_cooldown(self, olt_id: int, serial: Serial, sections: frozenset[str]) -> bool:
+        """Whether a live read of these sections now would be answered from the ONU's
+        cooldown (the last values, no device traffic): such answers spend no refresh limit."""
+        key = self.cache_key(olt_id, serial)
+        if await self.store.cooldown_left(key) <= 0:
+            return False
+        cached = await self.store.get(key)
+        return cached is not None and set(sections) <= set(cached["fetchedSections"])
+
+    async def _get(
+        self,
+        olt: OltRef,
+        serial: Serial,
+        sections: frozenset[str],
+        refresh: bool,
+        reveal_secrets: bool,
+        deadline: float | None,
+    ) -> StatsResult:
         deadline = deadline or time.monotonic() + self.settings.request_budget_seconds
         key = self.cache_key(olt.id, serial)
         cached = await self.store.get(key)
@@ -118,8 +143,7 @@ class StatsService:
                     "requested": True,
                     "status": "cooldown",
                     "retryAfter": left,
-                    "reason": f"This ONU was read live less than "
-                    f"{self.settings.live_read_cooldown_seconds:g} s ago.",
+                    "reason": self._cooldown_reason(cached),
                 }
                 return result
         if cached and covered and not refresh and self._fresh(cached, sections):
@@ -141,6 +165,19 @@ class StatsService:
                 return render(stale, sections, reveal_secrets, cached=True)
             raise
         return render(stored, sections, reveal_secrets, cached=False)
+
+    def _cooldown_reason(self, cached: dict[str, Any]) -> str:
+        """Why the last values are served: a live read made, or only asked for (the device
+        did not answer and the ACS queued the request)."""
+        cooldown = f"{self.settings.live_read_cooldown_seconds:g} s"
+        last = cached.get("refresh") or {}
+        if cached.get("source") == "genieacs" and last.get("status") not in (None, "done"):
+            return (
+                f"A live read of this ONU was asked less than {cooldown} ago and the device did "
+                f"not answer it ({last.get('reason') or last.get('status')}); these are the "
+                "last values the ACS has."
+            )
+        return f"This ONU was read live less than {cooldown} ago."
 
     def _fresh(self, cached: dict[str, Any], sections: frozenset[str]) -> bool:
         """Every requested section is within its own TTL (STATS_SECTION_TTL_SECONDS)."""
@@ -238,7 +275,7 @@ class StatsService:
     async def _cli(self, olt: OltRef, serial: Serial, deadline: float) -> dict[str, Any]:
         assert olt.target is not None
         pool = self.pool(olt.id, olt.target)
-        return await read_cli(pool, olt, serial, deadline, self.settings.tz)
+        return mark_offline(await read_cli(pool, olt, serial, deadline, self.settings.tz))
 
     async def survey(
         self, olt: OltRef, serial: Serial, *, reveal_secrets: bool, deadline: float

@@ -24,12 +24,13 @@ from ponapi.api.deps import (
     serial_from_path,
 )
 from ponapi.api.envelope import success_body
-from ponapi.api.errors import ApiError
+from ponapi.api.errors import ApiError, ErrorCode
 from ponapi.api.registry import lookup, remember_if_moved
 from ponapi.db.models import Role
 from ponapi.jobs import job_view, outcome
 from ponapi.serials import Serial
 from ponapi.stats.entry import parse_sections, read_stats
+from ponapi.tr069.fields import SECTIONS
 
 router = APIRouter(prefix="/api/olts", tags=["tr069"])
 log = logging.getLogger("ponapi.api")
@@ -56,7 +57,9 @@ async def tr069_stats(
     onu_serial: Annotated[str, Path(description="GPON serial in any form")],
     user: CurrentUser,
     ctx: Ctx,
-    refresh: Annotated[bool, Query(description="Read live from the device")] = False,
+    refresh: Annotated[
+        bool, Query(description="Read live from the device (technician or higher)")
+    ] = False,
     sections: Annotated[
         str | None, Query(max_length=200, description="Comma-separated subset of sections")
     ] = None,
@@ -67,7 +70,7 @@ async def tr069_stats(
     limits = ctx.settings
     await ratelimit.check(ctx.cache, f"stats:{user.id}", limits.rate_limit_stats_per_minute)
     if refresh:
-        await ratelimit.check(ctx.cache, f"refresh:{user.id}", limits.rate_limit_refresh_per_minute)
+        await check_live_read(ctx, user, olt_id, serial, wanted)
     audit = ctx.audit
     target = f"olt {olt_id} onu {serial.canonical}"
     try:
@@ -113,9 +116,7 @@ async def refresh_stats(
     ctx: Ctx,
 ) -> Response:
     """Start a live read in the background: 202 with the job; poll ``GET /api/jobs/{id}``."""
-    await ratelimit.check(
-        ctx.cache, f"refresh:{user.id}", ctx.settings.rate_limit_refresh_per_minute
-    )
+    await check_live_read(ctx, user, olt_id, serial, frozenset(SECTIONS))
     ref, onu_id = await lookup(ctx, olt_id, serial)
     await ctx.stats.accept_refresh(ref, serial)  # one that cannot succeed is refused now
 
@@ -158,6 +159,25 @@ async def wifi_survey(
 
     return await start_job(
         ctx, "wifi.survey", "wifi-survey", user, olt_id, serial, work, "Wi-Fi scan started"
+    )
+
+
+async def check_live_read(
+    ctx: AppContext, user: AuthUser, olt_id: int, serial: Serial, sections: frozenset[str]
+) -> None:
+    """The one rule of live reads, ``GET ...?refresh=true`` and ``POST .../refresh`` alike:
+    the technician role or higher; the refresh rate limit counts only reads that may reach
+    the device (an answer from the ONU's cooldown spends none)."""
+    if ROLE_RANK[Role(user.role)] < ROLE_RANK[Role.technician]:
+        raise ApiError(
+            ErrorCode.FORBIDDEN,
+            "A live read (refresh) needs the technician role or higher; without refresh the "
+            "last known values are returned.",
+        )
+    if await ctx.stats.serves_cooldown(olt_id, serial, sections):
+        return
+    await ratelimit.check(
+        ctx.cache, f"refresh:{user.id}", ctx.settings.rate_limit_refresh_per_minute
     )
 
 
