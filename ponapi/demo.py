@@ -12,7 +12,9 @@ from __future__ import annotations
 import asyncio
 import shutil
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from ponapi.auth.passwords import hash_password
 from ponapi.config import Settings
@@ -36,6 +38,37 @@ ACS_ONUS = {
 NO_TR069 = "HWTC0BADF00D"
 
 
+_TIMES = ("_timestamp", "_lastInform", "_registered", "_lastBootstrap", "_lastBoot")
+
+
+def shift_to_now(doc: dict[str, Any], now: datetime | None = None) -> dict[str, Any]:
+    """The demo's dumps are real but years old: their ACS-side times (``_lastInform``, each
+    parameter's ``_timestamp``, ...) are moved forward together so the last inform is now,
+    and the demo shows current data rather than a stale warning on every section. The
+    devices' own reported values are left as they are. Tests use the dumps unshifted."""
+    informed = doc.get("_lastInform")
+    if not isinstance(informed, str):
+        return doc
+    delta = (now or datetime.now(UTC)) - datetime.fromisoformat(informed.replace("Z", "+00:00"))
+
+    def shift(node: Any) -> None:
+        if isinstance(node, dict):
+            for key, value in node.items():
+                if key in _TIMES and isinstance(value, str):
+                    moment = datetime.fromisoformat(value.replace("Z", "+00:00")) + delta
+                    node[key] = moment.strftime("%Y-%m-%dT%H:%M:%S.") + (
+                        f"{moment.microsecond // 1000:03d}Z"
+                    )
+                else:
+                    shift(value)
+        elif isinstance(node, list):
+            for item in node:
+                shift(item)
+
+    shift(doc)
+    return doc
+
+
 @dataclass
 class Demo:
     acs: GenieAcsSim
@@ -49,7 +82,7 @@ class Demo:
 async def start_simulators(host: str = "127.0.0.1") -> Demo:
     acs = GenieAcsSim(latency=0.02)
     for doc in bundled_documents():
-        device = acs.add(doc)
+        device = acs.add(shift_to_now(doc))
         if device.doc.get("_deviceId", {}).get("_SerialNumber") == "ALCLFC265D6F":
             device.online = False
     acs_url = await acs.start(host)

@@ -383,3 +383,33 @@ async def test_a_sections_filter_naming_nothing_is_an_error(make):
         r = await env.stats(V5, sections=blank)
         assert (r.status_code, r.json()["code"]) == (400, "INVALID_REQUEST"), blank
     assert env.acs.calls() == 0
+
+
+def _timestamps(node):
+    if not isinstance(node, dict):
+        return []
+    own = [v for k, v in node.items() if k == "_timestamp"]
+    return own + [t for v in node.values() for t in _timestamps(v)]
+
+
+async def test_the_demo_shows_its_old_dumps_as_current_and_says_so():
+    from datetime import UTC, datetime
+
+    from ponapi.demo import shift_to_now, start_simulators
+    from ponapi.sim.genieacs import bundled_documents
+
+    now = datetime(2026, 12, 1, 12, 0, tzinfo=UTC)
+    for doc in bundled_documents():
+        assert doc["_lastInform"] < "2026"  # the real dumps are old
+        shifted = shift_to_now(doc, now)
+        assert shifted["_lastInform"].startswith("2026-12-01T12:00:00")
+        stamps = _timestamps(shifted)
+        assert stamps and max(stamps) <= "2026-12-01T12:00:00.999Z"
+    demo = await start_simulators()
+    try:
+        informs = [d.doc["_lastInform"] for d in demo.acs.devices.values()]
+        assert min(informs) >= datetime.now(UTC).strftime("%Y-%m-%d")
+    finally:
+        await demo.acs.stop()
+        await demo.huawei.stop()
+        await demo.zte.stop()
