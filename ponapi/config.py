@@ -41,6 +41,7 @@ class Settings(BaseSettings):
     registry_cache_seconds: float = Field(default=10.0, ge=0, le=3600)
     survey_timeout_seconds: float = Field(default=60.0, gt=0, le=600)
     survey_poll_seconds: float = Field(default=3.0, gt=0, le=60)
+    survey_cooldown_seconds: float = Field(default=120.0, ge=0, le=3600)
     job_budget_seconds: float = Field(default=120.0, gt=0, le=1800)
     login_max_failures: int = Field(default=10, ge=1, le=1000)
     login_failure_window_seconds: float = Field(default=300.0, gt=0, le=86400)
@@ -52,6 +53,7 @@ class Settings(BaseSettings):
     rate_limit_stats_per_minute: int = Field(default=120, ge=1, le=100_000)
     rate_limit_refresh_per_minute: int = Field(default=10, ge=1, le=10_000)
     rate_limit_survey_per_minute: int = Field(default=4, ge=1, le=10_000)
+    rate_limit_discover_per_minute: int = Field(default=4, ge=1, le=10_000)
     discover_budget_seconds: float = Field(default=120.0, gt=0, le=1800)
     olt_sessions_per_olt: int = Field(default=1, ge=1, le=8)
     olt_login_timeout_seconds: float = Field(default=20.0, gt=0, le=120)
@@ -62,6 +64,7 @@ class Settings(BaseSettings):
     olt_max_concurrent_reads: int = Field(default=4, ge=1, le=64)
     stats_cache_ttl_seconds: float = Field(default=60.0, ge=0, le=86400)
     stats_section_ttl_seconds: dict[str, float] = Field(default_factory=dict)
+    data_stale_after_seconds: float = Field(default=7 * 86400.0, ge=0, le=10 * 365 * 86400)
     stats_stale_ttl_seconds: float = Field(default=86400.0, ge=0, le=30 * 86400)
 
     # GenieACS northbound interface (NBI).

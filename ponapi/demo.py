@@ -55,6 +55,37 @@ def acs_description(doc: dict[str, Any]) -> str:
     return text + ")"
 
 
+_TIMES = ("_timestamp", "_lastInform", "_registered", "_lastBootstrap", "_lastBoot")
+
+
+def shift_to_now(doc: dict[str, Any], now: datetime | None = None) -> dict[str, Any]:
+    """The demo's dumps are real but years old: their ACS-side times (``_lastInform``, each
+    parameter's ``_timestamp``, ...) are moved forward together so the last inform is now,
+    and the demo shows current data rather than a stale warning on every section. The
+    devices' own reported values are left as they are. Tests use the dumps unshifted."""
+    informed = doc.get("_lastInform")
+    if not isinstance(informed, str):
+        return doc
+    delta = (now or datetime.now(UTC)) - datetime.fromisoformat(informed.replace("Z", "+00:00"))
+
+    def shift(node: Any) -> None:
+        if isinstance(node, dict):
+            for key, value in node.items():
+                if key in _TIMES and isinstance(value, str):
+                    moment = datetime.fromisoformat(value.replace("Z", "+00:00")) + delta
+                    node[key] = moment.strftime("%Y-%m-%dT%H:%M:%S.") + (
+                        f"{moment.microsecond // 1000:03d}Z"
+                    )
+                else:
+                    shift(value)
+        elif isinstance(node, list):
+            for item in node:
+                shift(item)
+
+    shift(doc)
+    return doc
+
+
 @dataclass
 class Demo:
     acs: GenieAcsSim
@@ -77,7 +108,7 @@ async def start_simulators(host: str = "127.0.0.1") -> Demo:
     acs = GenieAcsSim(latency=0.02)
     descriptions = {}
     for doc in bundled_documents():
-        device = acs.add(doc)
+        device = acs.add(shift_to_now(doc))
         serial = device.doc.get("_deviceId", {}).get("_SerialNumber", "")
         if serial == OFFLINE_IN_ACS:
             device.online = False

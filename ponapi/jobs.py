@@ -93,7 +93,10 @@ class Jobs:
         owner: int,
         target: dict[str, Any],
         work: Callable[[], Awaitable[dict[str, Any]]],
+        on_end: Callable[[dict[str, Any]], None] | None = None,
     ) -> dict[str, Any]:
+        """Start ``work`` as a job; ``on_end`` is told its final state (done or failed, with
+        the error) when it ends, e.g. to audit the outcome rather than the start."""
         job: dict[str, Any] = {
             "id": uuid.uuid4().hex,
             "kind": kind,
@@ -107,12 +110,27 @@ class Jobs:
             "error": None,
         }
         await self._save(job)
-        task = asyncio.create_task(self._run(job, work))
+        task = asyncio.create_task(self._run(job, work, on_end))
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
         return job
 
     async def _run(
+        self,
+        job: dict[str, Any],
+        work: Callable[[], Awaitable[dict[str, Any]]],
+        on_end: Callable[[dict[str, Any]], None] | None = None,
+    ) -> None:
+        try:
+            await self._work(job, work)
+        finally:
+            if on_end is not None:
+                try:
+                    on_end(job)
+                except Exception:
+                    log.exception("job %s: its end could not be recorded", job["id"])
+
+    async def _work(
         self, job: dict[str, Any], work: Callable[[], Awaitable[dict[str, Any]]]
     ) -> None:
         job.update(status="running", progress=10)
@@ -164,6 +182,45 @@ class Jobs:
                 await task
 
 
-def job_view(job: dict[str, Any]) -> dict[str, Any]:
-    """What a client sees of a job (not its owner nor its internal deadline)."""
-    return {k: v for k, v in job.items() if k not in ("owner", "deadline")}
+# Where a job's result (a stats response) can hold a device secret. A job keeps it (sealed);
+# whether a reader sees it is decided by the reader's role when the result is read, never by
+# the role its starter had (a technician demoted to viewer reads their old jobs as a viewer).
+SECRET_FIELDS = (("wirelessLan", "password"),)
+
+
+def job_view(job: dict[str, Any], *, reveal_secrets: bool = False) -> dict[str, Any]:
+    """What a client sees of a job (not its owner nor its internal deadline); its result's
+    secrets blanked unless ``reveal_secrets``."""
+    view = {k: v for k, v in job.items() if k not in ("owner", "deadline")}
+    result = view.get("result")
+    if reveal_secrets or not isinstance(result, dict) or not isinstance(result.get("data"), dict):
+        return view
+    data = dict(result["data"])
+    for section, field in SECRET_FIELDS:
+        block = data.get(section)
+        if isinstance(block, dict) and block.get(field):
+            data[section] = {**block, field: ""}
+    view["result"] = {**result, "data": data}
+    return view
+
+
+def outcome(job: dict[str, Any]) -> str:
+    """A finished job's outcome as the audit log records it: ``ok`` or its error code."""
+    if job.get("status") == "done":
+        return "ok"
+    error = job.get("error")
+    code = error.get("code") if isinstance(error, dict) else None
+    return str(code or "failed")
+
+
+def revealed_secrets(job: dict[str, Any]) -> list[str]:
+    """The secret fields a job's result holds (``section.field``), for the audit log."""
+    result = job.get("result")
+    data = result.get("data") if isinstance(result, dict) else None
+    if not isinstance(data, dict):
+        return []
+    return [
+        f"{section}.{field}"
+        for section, field in SECRET_FIELDS
+        if isinstance(data.get(section), dict) and data[section].get(field)
+    ]

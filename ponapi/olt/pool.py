@@ -14,7 +14,7 @@ import contextlib
 import copy
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
 from ponapi.errors import ApiError, AuthFailed, LoginLimit, OltUnreachable
 from ponapi.metrics import OLT_LOGINS
@@ -195,6 +195,12 @@ class OltPool:
                 await asyncio.wait_for(session.quit(), 2)
 
 
+# The OLT registry fields a CLI session depends on.
+CONNECTION_FIELDS = frozenset(
+    {"host", "port", "protocol", "username", "password", "brand", "model", "ssh_host_key"}
+)
+
+
 class OltPools:
     """One pool per OLT; rebuilt when the OLT's connection settings change."""
 
@@ -249,6 +255,13 @@ class OltPools:
         hit = self._pools.pop(olt_id, None)
         if hit:
             self._close_later(hit[1])
+
+    def settings_changed(self, olt_id: int, fields: Iterable[str]) -> None:
+        """An OLT's registry row changed: when a field its sessions were opened with is among
+        ``fields`` (host, port, protocol, credentials, brand, pinned key), its sessions are
+        closed now rather than kept logged in until a next read (maybe never) replaces them."""
+        if CONNECTION_FIELDS & set(fields):
+            self.forget(olt_id)
 
     def logins(self, olt_id: int) -> int:
         hit = self._pools.get(olt_id)

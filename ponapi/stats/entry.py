@@ -14,9 +14,16 @@ from ponapi.tr069.fields import SECTIONS
 
 
 def parse_sections(value: str | None) -> frozenset[str]:
-    if value is None or not value.strip():
+    """``None`` (not given): every section. Given, it must name at least one section
+    (``sections=%20,%20`` is an error, not a request for nothing)."""
+    if value is None:
         return frozenset(SECTIONS)
     names = {part.strip() for part in value.split(",") if part.strip()}
+    if not names:
+        raise InvalidRequest(
+            f"sections names no section; choose from {', '.join(SECTIONS)}, comma separated, "
+            "or leave it out for all."
+        )
     unknown = sorted(names - set(SECTIONS))
     if unknown:
         raise InvalidRequest(

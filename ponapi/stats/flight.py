@@ -8,7 +8,7 @@ import logging
 import time
 import uuid
 from collections.abc import Callable, Coroutine
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from ponapi.cache import Cache
 from ponapi.errors import UpstreamTimeout
@@ -18,15 +18,16 @@ from ponapi.stats.store import PayloadStore
 log = logging.getLogger("ponapi.stats")
 
 Work = Callable[[], Coroutine[Any, Any, dict[str, Any]]]
+T = TypeVar("T")
 
 
-class SingleFlight:
-    """Callers of the same key share one running read and its result."""
+class SingleFlight(Generic[T]):
+    """Callers of the same key share one running read (or discovery) and its result."""
 
     def __init__(self) -> None:
-        self._inflight: dict[str, asyncio.Task[dict[str, Any]]] = {}
+        self._inflight: dict[str, asyncio.Task[T]] = {}
 
-    async def run(self, key: str, work: Work, deadline: float) -> dict[str, Any]:
+    async def run(self, key: str, work: Callable[[], Coroutine[Any, Any, T]], deadline: float) -> T:
         """The read runs as its own task, so a caller that goes away (client disconnected)
         neither cancels it for the others nor loses the result for the cache; it runs under
         the deadline of the request that started it, so a stuck upstream call ends with it
@@ -38,7 +39,7 @@ class SingleFlight:
             task = asyncio.create_task(_bounded(work, deadline))
             self._inflight[key] = task
 
-            def done(t: asyncio.Task[dict[str, Any]]) -> None:
+            def done(t: asyncio.Task[T]) -> None:
                 if self._inflight.get(key) is t:
                     del self._inflight[key]
                 if not t.cancelled():
@@ -48,7 +49,7 @@ class SingleFlight:
         return await asyncio.shield(task)
 
 
-async def _bounded(work: Work, deadline: float) -> dict[str, Any]:
+async def _bounded(work: Callable[[], Coroutine[Any, Any, T]], deadline: float) -> T:
     try:
         async with asyncio.timeout(max(0.0, deadline - time.monotonic())):
             return await work()

@@ -13,7 +13,7 @@ import logging
 import time
 from collections.abc import Callable, Coroutine
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from ponapi.acs.genieacs import GenieAcsClient
 from ponapi.cache import Cache
@@ -33,15 +33,17 @@ from ponapi.olt.platforms import Found, platform_for
 from ponapi.olt.pool import OltPool, OltPools
 from ponapi.olt.session import Target
 from ponapi.serials import Serial
+from ponapi.stats.annotate import annotate, mark_offline, now, refresh_meta
 from ponapi.stats.flight import ReplicaLock, SingleFlight
 from ponapi.stats.model import OltRef, StatsResult, StatsSource
 from ponapi.stats.render import render
 from ponapi.stats.sources import read_acs, read_cli
 from ponapi.stats.store import PayloadStore
-from ponapi.stats.survey import run_scan
+from ponapi.stats.survey import check_scan, claim_scan, run_scan, scan_document
 from ponapi.tr069.fields import SECTIONS
 
 log = logging.getLogger("ponapi.stats")
+T = TypeVar("T")
 
 
 class StatsService:
@@ -68,7 +70,9 @@ class StatsService:
             [settings.stats_cache_ttl_seconds, *settings.stats_section_ttl_seconds.values()]
         )
         self.store = PayloadStore(cache, cipher, longest + settings.stats_stale_ttl_seconds)
-        self._flights = SingleFlight()
+        self._flights: SingleFlight[dict[str, Any]] = SingleFlight()
+        self._discoveries: SingleFlight[Any] = SingleFlight()
+        self._scans: SingleFlight[None] = SingleFlight()
         self._lock = ReplicaLock(cache, self.store)
         self._olt_slots: dict[int, asyncio.Semaphore] = {}
         # Where an OLT's SSH host key, seen at its first login, is pinned for good (the
@@ -102,6 +106,30 @@ class StatsService:
         deadline: float | None = None,
     ) -> StatsResult:
         """One ONU's statistics (data + meta)."""
+        result = await self._get(olt, serial, sections, refresh, reveal_secrets, deadline)
+        annotate(result.meta, sections, self.settings.data_stale_after_seconds, now())
+        if refresh and "refresh" not in result.meta:
+            result.meta["refresh"] = refresh_meta(result.meta)
+        return result
+
+    async def serves_cooldown(self, olt_id: int, serial: Serial, sections: frozenset[str]) -> bool:
+        """Whether a live read of these sections now would be answered from the ONU's
+        cooldown (the last values, no device traffic): such answers spend no refresh limit."""
+        key = self.cache_key(olt_id, serial)
+        if await self.store.cooldown_left(key) <= 0:
+            return False
+        cached = await self.store.get(key)
+        return cached is not None and set(sections) <= set(cached["fetchedSections"])
+
+    async def _get(
+        self,
+        olt: OltRef,
+        serial: Serial,
+        sections: frozenset[str],
+        refresh: bool,
+        reveal_secrets: bool,
+        deadline: float | None,
+    ) -> StatsResult:
         deadline = deadline or time.monotonic() + self.settings.request_budget_seconds
         key = self.cache_key(olt.id, serial)
         cached = await self.store.get(key)
@@ -115,8 +143,7 @@ class StatsService:
                     "requested": True,
                     "status": "cooldown",
                     "retryAfter": left,
-                    "reason": f"This ONU was read live less than "
-                    f"{self.settings.live_read_cooldown_seconds:g} s ago.",
+                    "reason": self._cooldown_reason(cached),
                 }
                 return result
         if cached and covered and not refresh and self._fresh(cached, sections):
@@ -138,6 +165,19 @@ class StatsService:
                 return render(stale, sections, reveal_secrets, cached=True)
             raise
         return render(stored, sections, reveal_secrets, cached=False)
+
+    def _cooldown_reason(self, cached: dict[str, Any]) -> str:
+        """Why the last values are served: a live read made, or only asked for (the device
+        did not answer and the ACS queued the request)."""
+        cooldown = f"{self.settings.live_read_cooldown_seconds:g} s"
+        last = cached.get("refresh") or {}
+        if cached.get("source") == "genieacs" and last.get("status") not in (None, "done"):
+            return (
+                f"A live read of this ONU was asked less than {cooldown} ago and the device did "
+                f"not answer it ({last.get('reason') or last.get('status')}); these are the "
+                "last values the ACS has."
+            )
+        return f"This ONU was read live less than {cooldown} ago."
 
     def _fresh(self, cached: dict[str, Any], sections: frozenset[str]) -> bool:
         """Every requested section is within its own TTL (STATS_SECTION_TTL_SECONDS)."""
@@ -205,7 +245,7 @@ class StatsService:
             if not use_cli or not is_upstream(exc):
                 raise
             log.warning("ACS failed (%s); reading %s over the OLT CLI", exc.code, serial)
-            return await self._cli(olt, serial, deadline)
+            return await self._fallback(olt, serial, deadline, exc)
         if doc is None:
             if use_cli:
                 return await self._cli(olt, serial, deadline)
@@ -217,24 +257,38 @@ class StatsService:
             self.acs, doc, serial, sections, refresh=refresh, deadline=deadline, tz=self.settings.tz
         )
 
+    async def _fallback(
+        self, olt: OltRef, serial: Serial, deadline: float, acs_error: ApiError
+    ) -> dict[str, Any]:
+        """The OLT CLI after an ACS failure. If it fails too, whatever it says (even that it
+        has no such ONU), the ACS's error stands: it is the upstream failure the caller sees,
+        and the one the stale-on-error path serves cached data for."""
+        try:
+            return await self._cli(olt, serial, deadline)
+        except ApiError as cli_error:
+            acs_error.details = (
+                f"{acs_error.details} (the OLT CLI fallback: {cli_error.code.value}: "
+                f"{cli_error.details})"
+            )
+            raise acs_error from cli_error
+
     async def _cli(self, olt: OltRef, serial: Serial, deadline: float) -> dict[str, Any]:
         assert olt.target is not None
         pool = self.pool(olt.id, olt.target)
-        return await read_cli(pool, olt, serial, deadline, self.settings.tz)
+        return mark_offline(await read_cli(pool, olt, serial, deadline, self.settings.tz))
 
     async def survey(
         self, olt: OltRef, serial: Serial, *, reveal_secrets: bool, deadline: float
     ) -> StatsResult:
-        """Run a Wi-Fi neighbour scan on the device now; return the stats with it."""
-        if self.acs is None or olt.stats_source == StatsSource.cli.value:
-            raise NotSupported(
-                "A Wi-Fi neighbour scan needs TR-069 through an ACS; the OLT CLI cannot run one."
-            )
-        doc = await self.acs.read_device(serial, {"wifiSurvey"})
-        if doc is None:
-            raise NotSupported(
-                f"No ACS has a device with serial {serial.canonical} ({serial.hex})."
-            )
+        """Run a Wi-Fi neighbour scan on the device now; return the stats with it. Callers
+        for one ONU share one running scan."""
+        key = self.cache_key(olt.id, serial)
+        await self._scans.run(f"scan:{key}", lambda: self._scan(olt, serial, deadline), deadline)
+        return await self.get(olt, serial, reveal_secrets=reveal_secrets, deadline=deadline)
+
+    async def _scan(self, olt: OltRef, serial: Serial, deadline: float) -> None:
+        doc = await scan_document(self.acs, olt.stats_source == StatsSource.cli.value, serial)
+        assert self.acs is not None
         outcome = await run_scan(
             self.acs,
             doc,
@@ -252,7 +306,59 @@ class StatsService:
         if outcome.state == "error":
             raise UpstreamError(f"The device reported {outcome.detail} for the scan.")
         await self.store.delete(self.cache_key(olt.id, serial))
-        return await self.get(olt, serial, reveal_secrets=reveal_secrets, deadline=deadline)
+
+    async def accept_scan(self, olt: OltRef, serial: Serial) -> None:
+        """Before a scan job starts: refuse a scan that cannot succeed (TR069_NOT_SUPPORTED)
+        and one within the ONU's scan cooldown (RATE_LIMITED with Retry-After)."""
+        await check_scan(self.acs, olt.stats_source == StatsSource.cli.value, serial)
+        await claim_scan(
+            self.cache, self.cache_key(olt.id, serial), self.settings.survey_cooldown_seconds
+        )
+
+    async def accept_refresh(self, olt: OltRef, serial: Serial) -> None:
+        """Before a refresh job starts: refuse one that cannot succeed, an ONU with no TR-069
+        data and no OLT CLI to read it (TR069_NOT_SUPPORTED). An ACS failing now is left to
+        the job (it may serve the cached values, marked stale)."""
+        source = StatsSource(olt.stats_source)
+        if olt.target is not None and source is not StatsSource.acs:
+            return  # the OLT CLI reads it live
+        if source is StatsSource.cli or self.acs is None:
+            await self._fetch_check(olt, serial)
+            return
+        cached = await self.store.get(self.cache_key(olt.id, serial))
+        if cached is not None and cached.get("source") == "genieacs":
+            return  # the ACS knew it a moment ago
+        try:
+            doc = await self.acs.read_device(serial, {"general"})
+        except ApiError as exc:
+            if is_upstream(exc):
+                return
+            raise
+        if doc is None:
+            raise NotSupported(
+                f"No ACS has a device with serial {serial.canonical} ({serial.hex}); the ONU "
+                "may not have TR-069 enabled or may not have informed the ACS yet."
+            )
+
+    async def _fetch_check(self, olt: OltRef, serial: Serial) -> None:
+        """The configuration errors _fetch would raise, raised now."""
+        if olt.credentials_unreadable:
+            raise CredentialsUnreadable(
+                f"The stored credentials of OLT {olt.id} cannot be decrypted (the credential "
+                "key changed?); an admin sets the OLT's password again."
+            )
+        raise NotConfigured(
+            f"OLT {olt.id} has no CLI access configured and no ACS is configured "
+            f"(GENIEACS_URL), so there is no TR-069 data for {serial.canonical}."
+        )
+
+    async def discovery(
+        self, olt_id: int, work: Callable[[], Coroutine[Any, Any, T]], deadline: float
+    ) -> T:
+        """One discovery per OLT at a time in this process: a call while one runs joins it
+        and gets its result (a discovery lists every ONU: dozens of commands to the OLT)."""
+        result: T = await self._discoveries.run(f"discover:{olt_id}", work, deadline)
+        return result
 
     async def discover(
         self, olt_id: int, brand: str, model: str, target: Target, deadline: float

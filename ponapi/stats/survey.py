@@ -9,13 +9,18 @@ re-reads the results, and the next stats response carries them with their scan t
 from __future__ import annotations
 
 import asyncio
+import logging
 import time
 from dataclasses import dataclass
 from typing import Any
 
 from ponapi.acs.genieacs import GenieAcsClient
-from ponapi.errors import ApiError, ErrorCode
+from ponapi.cache import Cache
+from ponapi.errors import ApiError, ErrorCode, NotSupported, is_upstream
+from ponapi.serials import Serial
 from ponapi.tr069.document import DeviceDocument
+
+log = logging.getLogger("ponapi.stats")
 
 # Where each vendor keeps its scan (DiagnosticsState + results), in the order tried.
 SCAN_ROOTS = (
@@ -80,3 +85,51 @@ async def run_scan(
         if state.startswith("Error") or state == "Canceled":
             return ScanOutcome("error", state, root)
     return ScanOutcome("timeout", f"The device did not finish the scan within {limit:g} s.", root)
+
+
+async def scan_document(
+    acs: GenieAcsClient | None, cli_only: bool, serial: Serial
+) -> dict[str, Any]:
+    """The device document a scan needs, or TR069_NOT_SUPPORTED when no scan can run (a
+    CLI-only OLT, no ACS, a device the ACS does not know or whose model has no scan)."""
+    if acs is None or cli_only:
+        raise NotSupported(
+            "A Wi-Fi neighbour scan needs TR-069 through an ACS; the OLT CLI cannot run one."
+        )
+    doc = await acs.read_device(serial, {"wifiSurvey"})
+    if doc is None:
+        raise NotSupported(f"No ACS has a device with serial {serial.canonical} ({serial.hex}).")
+    if scan_root(doc) is None:
+        raise NotSupported("This device's data model has no Wi-Fi neighbour scan.")
+    return doc
+
+
+async def check_scan(acs: GenieAcsClient | None, cli_only: bool, serial: Serial) -> None:
+    """Refuse up front a scan that cannot succeed; an ACS failing now is left to the job."""
+    try:
+        await scan_document(acs, cli_only, serial)
+    except ApiError as exc:
+        if not is_upstream(exc):
+            raise
+
+
+async def claim_scan(cache: Cache, key: str, seconds: float) -> None:
+    """A scan of this ONU starts the ONU's scan cooldown; within it, another is refused with
+    RATE_LIMITED and Retry-After (a scan takes the radio off its channel for seconds, and
+    every replica sees the claim). A cache that fails never blocks a scan."""
+    if seconds <= 0:
+        return
+    try:
+        claimed = await cache.acquire(f"scan-cooldown:{key}", seconds)
+        left = None if claimed is not None else await cache.ttl(f"scan-cooldown:{key}")
+    except Exception:
+        log.warning("scan cooldown unavailable", exc_info=True)
+        return
+    if claimed is None:
+        wait = max(1, int(left or seconds) + (0 if left is None else 1))
+        raise ApiError(
+            ErrorCode.RATE_LIMITED,
+            f"A Wi-Fi scan of this ONU started less than {seconds:g} s ago; its results show "
+            f"in the stats response (wifiSurvey) when done. Retry in {wait} s.",
+            headers={"Retry-After": str(wait)},
+        )

@@ -10,8 +10,9 @@ from sqlalchemy import func, select
 from ponapi import ratelimit
 from ponapi.api.deps import AppContext, Ctx, CurrentUser
 from ponapi.api.errors import ApiError, ErrorCode
+from ponapi.api.passwords import hashing_busy, password_workers
 from ponapi.api.schemas import Envelope, LoginRequest, TokenResponse, UserOut
-from ponapi.auth.passwords import PasswordWorkers, PasswordWorkersBusy
+from ponapi.auth.passwords import PasswordWorkersBusy
 from ponapi.auth.tokens import create_token
 from ponapi.db.models import User
 
@@ -52,26 +53,6 @@ async def _read_credentials(request: Request) -> LoginRequest:
             ErrorCode.INVALID_REQUEST,
             'Send JSON {"username": ..., "password": ...} or an OAuth2 password form.',
         ) from exc
-
-
-def password_workers(ctx: AppContext) -> PasswordWorkers:
-    """This process's password hashing threads (made at first use)."""
-    workers: PasswordWorkers | None = ctx.passwords
-    if workers is None:
-        s = ctx.settings
-        workers = PasswordWorkers(
-            s.password_hash_threads, s.password_hash_queue, s.password_hash_wait_seconds
-        )
-        ctx.passwords = workers
-    return workers
-
-
-def hashing_busy() -> ApiError:
-    return ApiError(
-        ErrorCode.RATE_LIMITED,
-        "Too many logins are being checked right now; retry in 1 s.",
-        headers={"Retry-After": "1"},
-    )
 
 
 async def _find_user(ctx: AppContext, account: str) -> User | None:

@@ -10,6 +10,7 @@ from pydantic import Field
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from ponapi import ratelimit
 from ponapi.api.deps import Ctx, Db, TechnicianUser, get_olt
 from ponapi.api.errors import ApiError, ErrorCode
 from ponapi.api.registry import olt_ref
@@ -45,8 +46,12 @@ async def discover_onus(
     olt: Annotated[Olt, Depends(get_olt)], user: TechnicianUser, db: Db, ctx: Ctx
 ) -> Envelope[DiscoveryResult]:
     """List every ONU the OLT has over its CLI (location, serial, state) and register them;
-    ONUs already registered get their location updated when the OLT says it changed."""
+    ONUs already registered get their location updated when the OLT says it changed. One
+    discovery per OLT runs at a time: a call while one runs joins it and gets its result."""
     started = time.monotonic()
+    await ratelimit.check(
+        ctx.cache, f"discover:{user.id}", ctx.settings.rate_limit_discover_per_minute
+    )
     stub = Onu(id=0, olt_id=olt.id, serial="", frame=None, slot=None, port=None, ont_id=None)
     ref = olt_ref(ctx, olt, stub)
     olt_id, brand, model = olt.id, olt.brand, olt.model
@@ -56,26 +61,32 @@ async def discover_onus(
             f"The stored credentials of OLT {olt_id} cannot be decrypted (the credential key "
             "changed?); an admin sets the OLT's password again."
         )
-    if ref.target is None:
+    target = ref.target
+    if target is None:
         raise ApiError(ErrorCode.INVALID_REQUEST, f"OLT {olt_id} has no CLI access configured.")
-    found = await ctx.stats.discover(
-        olt_id, brand, model, ref.target, started + ctx.settings.discover_budget_seconds
-    )
-    out, counts = await register_found(db, olt_id, found)
-    await db.commit()
-    ctx.registry.clear()
+    deadline = started + ctx.settings.discover_budget_seconds
+
+    async def work() -> DiscoveryResult:
+        found = await ctx.stats.discover(olt_id, brand, model, target, deadline)
+        # Its own session: the result is shared with the calls that joined this one.
+        async with ctx.sessions() as session:
+            out, counts = await register_found(session, olt_id, found)
+            await session.commit()
+        ctx.registry.clear()
+        return DiscoveryResult(
+            onus=out, registered=counts["new"], moved=counts["moved"], known=counts["known"]
+        )
+
+    result = await ctx.stats.discovery(olt_id, work, deadline)
     ctx.audit.record(
         "onu.discover",
         user=user,
         target=f"olt {olt_id}",
-        found=len(out),
-        registered=counts["new"],
-        moved=counts["moved"],
+        found=len(result.onus),
+        registered=result.registered,
+        moved=result.moved,
     )
-    result = DiscoveryResult(
-        onus=out, registered=counts["new"], moved=counts["moved"], known=counts["known"]
-    )
-    return Envelope(data=result, message=f"{len(out)} ONUs found on OLT {olt_id}")
+    return Envelope(data=result, message=f"{len(result.onus)} ONUs found on OLT {olt_id}")
 
 
 async def register_found(

@@ -102,8 +102,7 @@ async def update_olt(
         _apply_update(olt, body, changes, ctx)
         await _commit(db, f"An OLT named {olt.name!r}")
     registry_changed(ctx)
-    if "ssh_host_key" in changes:  # a new pin (or none) applies from the next login
-        ctx.stats.pools.forget(olt.id)
+    ctx.stats.pools.settings_changed(olt.id, body.model_fields_set)  # its sessions end
     await db.refresh(olt)
     return Envelope(data=OltOut.model_validate(olt), message="OLT updated")
 
@@ -133,6 +132,7 @@ async def delete_olt(olt: OltDep, user: AdminUser, db: Db, ctx: Ctx) -> Response
         await db.delete(olt)
         await db.commit()
     registry_changed(ctx)
+    ctx.stats.pools.forget(olt.id)  # its logged-in CLI sessions end with it
     return Response(status_code=204)
 
 

@@ -24,12 +24,13 @@ from ponapi.api.deps import (
     serial_from_path,
 )
 from ponapi.api.envelope import success_body
-from ponapi.api.errors import ApiError
+from ponapi.api.errors import ApiError, ErrorCode
 from ponapi.api.registry import lookup, remember_if_moved
 from ponapi.db.models import Role
-from ponapi.jobs import job_view
+from ponapi.jobs import job_view, outcome
 from ponapi.serials import Serial
 from ponapi.stats.entry import parse_sections, read_stats
+from ponapi.tr069.fields import SECTIONS
 
 router = APIRouter(prefix="/api/olts", tags=["tr069"])
 log = logging.getLogger("ponapi.api")
@@ -56,7 +57,9 @@ async def tr069_stats(
     onu_serial: Annotated[str, Path(description="GPON serial in any form")],
     user: CurrentUser,
     ctx: Ctx,
-    refresh: Annotated[bool, Query(description="Read live from the device")] = False,
+    refresh: Annotated[
+        bool, Query(description="Read live from the device (technician or higher)")
+    ] = False,
     sections: Annotated[
         str | None, Query(max_length=200, description="Comma-separated subset of sections")
     ] = None,
@@ -67,7 +70,7 @@ async def tr069_stats(
     limits = ctx.settings
     await ratelimit.check(ctx.cache, f"stats:{user.id}", limits.rate_limit_stats_per_minute)
     if refresh:
-        await ratelimit.check(ctx.cache, f"refresh:{user.id}", limits.rate_limit_refresh_per_minute)
+        await check_live_read(ctx, user, olt_id, serial, wanted)
     audit = ctx.audit
     target = f"olt {olt_id} onu {serial.canonical}"
     try:
@@ -113,18 +116,17 @@ async def refresh_stats(
     ctx: Ctx,
 ) -> Response:
     """Start a live read in the background: 202 with the job; poll ``GET /api/jobs/{id}``."""
-    await ratelimit.check(
-        ctx.cache, f"refresh:{user.id}", ctx.settings.rate_limit_refresh_per_minute
-    )
+    await check_live_read(ctx, user, olt_id, serial, frozenset(SECTIONS))
     ref, onu_id = await lookup(ctx, olt_id, serial)
-    reveal = ROLE_RANK[Role(user.role)] >= ROLE_RANK[Role.technician]
+    await ctx.stats.accept_refresh(ref, serial)  # one that cannot succeed is refused now
 
     async def work() -> dict[str, Any]:
+        # Kept whole (sealed): GET /api/jobs/{id} blanks secrets by the reader's role then.
         result = await ctx.stats.get(
             ref,
             serial,
             refresh=True,
-            reveal_secrets=reveal,
+            reveal_secrets=True,
             deadline=time.monotonic() + ctx.settings.job_budget_seconds,
         )
         await remember_if_moved(ctx, result, ref, onu_id)
@@ -146,6 +148,7 @@ async def wifi_survey(
     done its result is the stats response with the new ``wifiSurvey``."""
     await ratelimit.check(ctx.cache, f"survey:{user.id}", ctx.settings.rate_limit_survey_per_minute)
     ref, _ = await lookup(ctx, olt_id, serial)
+    await ctx.stats.accept_scan(ref, serial)  # refused now: no scan possible, or in cooldown
     budget = ctx.settings.survey_timeout_seconds + ctx.settings.request_budget_seconds
 
     async def work() -> dict[str, Any]:
@@ -159,6 +162,25 @@ async def wifi_survey(
     )
 
 
+async def check_live_read(
+    ctx: AppContext, user: AuthUser, olt_id: int, serial: Serial, sections: frozenset[str]
+) -> None:
+    """The one rule of live reads, ``GET ...?refresh=true`` and ``POST .../refresh`` alike:
+    the technician role or higher; the refresh rate limit counts only reads that may reach
+    the device (an answer from the ONU's cooldown spends none)."""
+    if ROLE_RANK[Role(user.role)] < ROLE_RANK[Role.technician]:
+        raise ApiError(
+            ErrorCode.FORBIDDEN,
+            "A live read (refresh) needs the technician role or higher; without refresh the "
+            "last known values are returned.",
+        )
+    if await ctx.stats.serves_cooldown(olt_id, serial, sections):
+        return
+    await ratelimit.check(
+        ctx.cache, f"refresh:{user.id}", ctx.settings.rate_limit_refresh_per_minute
+    )
+
+
 async def start_job(
     ctx: AppContext,
     audit_action: str,
@@ -169,9 +191,17 @@ async def start_job(
     work: Callable[[], Awaitable[dict[str, Any]]],
     message: str,
 ) -> Response:
-    """Audit, start a background job, answer 202 with it and its ``Location``."""
-    ctx.audit.record(audit_action, user=user, target=f"olt {olt_id} onu {serial.canonical}")
-    job = await ctx.jobs.start(kind, user.id, {"oltId": olt_id, "serial": serial.canonical}, work)
+    """Start a background job, answer 202 with it and its ``Location``. The audit log gets
+    the job when it is accepted and its outcome (``ok`` or the error code) when it ends."""
+    target = f"olt {olt_id} onu {serial.canonical}"
+
+    def ended(job: dict[str, Any]) -> None:
+        ctx.audit.record(audit_action, user=user, target=target, result=outcome(job), job=job["id"])
+
+    job = await ctx.jobs.start(
+        kind, user.id, {"oltId": olt_id, "serial": serial.canonical}, work, on_end=ended
+    )
+    ctx.audit.record(audit_action, user=user, target=target, result="accepted", job=job["id"])
     location = f"/api/jobs/{job['id']}"
     return Response(
         orjson.dumps(success_body(job_view(job), message, {"location": location})),

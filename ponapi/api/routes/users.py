@@ -13,7 +13,7 @@ from sqlalchemy.exc import IntegrityError
 from ponapi.api.audited import audited
 from ponapi.api.deps import MAX_DB_ID, AdminUser, Ctx, Db
 from ponapi.api.errors import ApiError, ErrorCode
-from ponapi.api.routes.auth import hashing_busy, password_workers
+from ponapi.api.passwords import hashing_busy, password_workers
 from ponapi.api.schemas import CamelModel, Envelope, UserOut
 from ponapi.auth.passwords import MIN_PASSWORD_LENGTH, PasswordWorkersBusy
 from ponapi.db.models import Role, User
