@@ -37,3 +37,21 @@ def test_every_brand_has_its_dialect():
     assert BRANDS == ("huawei", "zte")
     assert isinstance(platform_for("huawei", "MA5800-X7"), HuaweiPlatform)
     assert {platform_for(b).dialect.name for b in BRANDS} == {"huawei", "zte"}
+
+
+async def test_a_stored_username_ssh_cannot_send_is_an_olt_auth_failure():
+    """A username saved before credentials were validated (U+2028 here) makes asyncssh raise
+    SASLPrepError at login: that is the OLT's credentials, not a crash (500)."""
+    from ponapi.errors import AuthFailed
+    from ponapi.olt.transport import SshTransport
+    from ponapi.sim.olt import OltSim
+
+    olt = OltSim()
+    port = await olt.start_ssh()
+    try:
+        with pytest.raises(AuthFailed) as caught:
+            await SshTransport.open("127.0.0.1", port, "noc\u2028x", "olt-pass", 5.0)
+        assert "SASLprep" in str(caught.value) and "olt-pass" not in str(caught.value)
+        assert olt.password_attempts == 0  # refused before any password left
+    finally:
+        await olt.stop()

@@ -8,6 +8,7 @@ import contextlib
 from typing import Any, Protocol
 
 import asyncssh
+from asyncssh.saslprep import SASLPrepError
 import telnetlib3
 
 from ponapi.olt.errors import auth_failed, unreachable
@@ -155,6 +156,13 @@ def _open_error(exc: BaseException, host: str, port: int, time_limit: float) -> 
             "(a replaced OLT, or someone in between). Nothing was sent. If the OLT was "
             "replaced, an admin clears the pinned key: PATCH /api/olts/{id} with "
             '{"sshHostKey": ""}.'
+        )
+    if isinstance(exc, SASLPrepError):
+        # A stored username or password SSH cannot send (e.g. a U+2028 saved before the
+        # registry validated credentials): a credentials problem, never a crash.
+        return auth_failed(
+            "The stored OLT username or password contains characters SSH cannot send "
+            "(SASLprep); an admin re-enters them with PATCH /api/olts/{id}."
         )
     if isinstance(exc, TimeoutError):
         return unreachable(f"No SSH answer from {host}:{port} within {time_limit:g} s.")
