@@ -8,8 +8,8 @@ import contextlib
 from typing import Any, Protocol
 
 import asyncssh
-from asyncssh.saslprep import SASLPrepError
 import telnetlib3
+from asyncssh.saslprep import SASLPrepError
 
 from ponapi.olt.errors import auth_failed, unreachable
 
