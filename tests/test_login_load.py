@@ -152,7 +152,7 @@ async def test_an_exhausted_connection_pool_is_503_with_the_envelope(app, client
     held = await _exhaust(engine)
     engine.pool._timeout = 0.3
     try:
-        app.state.ctx.extras["registry"].clear()
+        app.state.ctx.registry.clear()
         r = await client.get("/api/olts", headers=users["admin"])
     finally:
         for conn in held:
