@@ -134,8 +134,8 @@ class WirelessLanRequest(_Body):
 
     @_model_validator(mode="after")
     def _whole(self) -> WirelessLanRequest:
-        if self.channel and self.country_domain:
-            v.channel(self.channel, self.band, self.country_domain)
+        if self.channel:  # the device's country is checked by the planner when none is given
+            v.channel(self.channel, self.band, self.country_domain or "*")
         settings = self.model_dump(exclude={"band"}, exclude_none=True)
         if not settings:
             raise ActionValidationError("ssid", "nothing to change: give at least one setting")
@@ -310,7 +310,7 @@ def _first_error(model: type[BaseModel], exc: ValidationError) -> ActionValidati
     if isinstance(original, ActionValidationError):
         return original
     loc = err.get("loc") or ()
-    name = str(loc[0]) if loc else "body"
+    name = str(loc[0]) if loc and str(loc[0]) else "body"
     for field_name, info in model.model_fields.items():
         if name in (info.alias, field_name):
             name = field_name

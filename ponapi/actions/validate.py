@@ -47,8 +47,13 @@ _CH_5 = {
 
 
 def channels_for(band: str, country: str | None) -> frozenset[int]:
-    """The channels ``country`` (ISO alpha-2, or None when unknown) allows on ``band``."""
+    """The channels ``country`` (ISO alpha-2; None when unknown: the common set; ``*``: any
+    country) allows on ``band``."""
     code = (country or "").upper()
+    if code == "*":  # any country: the union (a first check before the device's is known)
+        if band == "2.4GHz":
+            return _CH_24_JP
+        return _CH_5_ETSI.union(*_CH_5.values())
     if band == "2.4GHz":
         if code == "JP":
             return _CH_24_JP
@@ -73,7 +78,7 @@ def channel(value: Any, band_name: str, country: str | None, field: str = "chann
         return 0
     allowed = channels_for(band_name, country)
     if n not in allowed:
-        where = f" in {country}" if country else ""
+        where = f" in {country}" if country and country != "*" else ""
         raise ActionValidationError(
             field,
             f"channel {n} is not allowed on {band_name}{where}; allowed: 0 (auto), "
