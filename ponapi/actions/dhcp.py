@@ -51,7 +51,7 @@ def plan_dhcp(req: LanDhcpRequest, raw: dict[str, Any]) -> t.Plan:
         if req.lease_time is not None:
             w.add("lease_time", f"{where.pool}.{lease_name}", req.lease_time, "xsd:int")
     for path in enable_paths:  # enable last: the range must be valid before the server starts
-        if dev.doc.get(path) is not None:
+        if dev.doc.node(path) is not None:
             w.add("dhcp_server_enable", path, req.dhcp_server_enable, "xsd:boolean")
     if not w.items:
         raise NotSupportedError("lanDhcpServer", "; ".join(w.skipped.values()) or "nothing to set")

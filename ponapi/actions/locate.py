@@ -36,8 +36,12 @@ class Device:
             raise NotSupportedError("device", "the ACS holds no TR-098 or TR-181 tree for it")
 
     def writable(self, path: str) -> bool:
+        """A parameter (not an object) the ACS knows as writable: GenieACS sends an SPV only for
+        those (``canWrite`` needs the cached ``_writable``), fetched value or not."""
         node = self.doc.node(path)
-        return node is not None and "_value" in node and node.get("_writable") is True
+        return (
+            node is not None and node.get("_object") is not True and node.get("_writable") is True
+        )
 
     def xsd(self, path: str, default: str = "xsd:string") -> str:
         p = self.doc.get(path)

@@ -30,7 +30,7 @@ class Writes:
 
     def add(self, field: str, path: str, value: Any, xsd: str, *, secret: bool = False) -> bool:
         if not self.dev.writable(path):
-            why = "is read-only" if self.dev.doc.get(path) is not None else "does not exist"
+            why = "is read-only" if self.dev.doc.node(path) is not None else "does not exist"
             self.skipped.setdefault(field, f"{path} {why} on this device")
             return False
         self.skipped.pop(field, None)
