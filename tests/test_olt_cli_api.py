@@ -9,8 +9,9 @@ import httpx
 import pytest
 
 from ponapi.main import create_app
-from ponapi.olt.drivers import Location
-from ponapi.olt.session import ZTE, CliSession, Target
+from ponapi.olt.location import Location
+from ponapi.olt.platforms.zte import DIALECT as ZTE
+from ponapi.olt.session import CliSession, Target
 from ponapi.sim.olt import OltSim, demo_onus
 from tests.conftest import add_user, make_settings, token_for
 from tests.fixtures import validate_stats
@@ -341,8 +342,9 @@ async def test_pager_hint_prompts_and_alarms_are_handled_when_left_on(brand, pro
     import dataclasses
 
     from ponapi.olt import parsers as p
-    from ponapi.olt.drivers import driver_for
-    from ponapi.olt.session import DIALECTS, CliSession
+    from ponapi.olt.platforms import dialect_for
+    from ponapi.olt.platforms import platform_for as driver_for
+    from ponapi.olt.session import CliSession
 
     sim = OltSim(
         brand=brand,
@@ -353,7 +355,9 @@ async def test_pager_hint_prompts_and_alarms_are_handled_when_left_on(brand, pro
     u = sim.onus[1]
     u.description = "Cliente con una descripcion muy larga que el OLT parte en dos lineas " * 2
     port = await (sim.start_ssh() if protocol == "ssh" else sim.start_telnet())
-    dialect = dataclasses.replace(DIALECTS[brand], on_open=("enable",) if brand == "huawei" else ())
+    dialect = dataclasses.replace(
+        dialect_for(brand), on_open=("enable",) if brand == "huawei" else ()
+    )
     session = CliSession(
         Target("127.0.0.1", port, protocol, "noc", "pw", brand),
         dialect,
