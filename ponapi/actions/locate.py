@@ -1,9 +1,10 @@
 """Where a device keeps what an action changes: the WLAN of a band, the internet WAN, the LAN.
 
-All choices are the stats mapper's own (``ponapi.tr069.mapper.Mapper``: the root, the vendor
-profile, the band of a TR-098 WLANConfiguration, the TR-181 SSID -> Radio / AccessPoint links,
-and the internet WAN by role), called rather than re-implemented, so a device's "2.4 GHz Wi-Fi"
-and "internet WAN" are the same objects in ``tr069-stats`` and in the actions.
+All choices are the stats section areas' own (``ponapi.tr069.areas``: the root and vendor
+profile of ``DeviceView``, the band of a TR-098 WLANConfiguration, the TR-181 SSID -> Radio /
+AccessPoint links, and the internet WAN by role), called rather than re-implemented, so a
+device's "2.4 GHz Wi-Fi" and "internet WAN" are the same objects in ``tr069-stats`` and in the
+actions.
 """
 
 from __future__ import annotations
@@ -16,18 +17,19 @@ from zoneinfo import ZoneInfo
 
 from ponapi.actions.errors import NotSupportedError
 from ponapi.stats import format as fmt
+from ponapi.tr069.areas import wan, wan_tr181, wifi
+from ponapi.tr069.areas.base import DeviceView
 from ponapi.tr069.document import DeviceDocument
-from ponapi.tr069.mapper import Mapper
 from ponapi.tr069.profiles import Profile
 
 _UTC = ZoneInfo("UTC")
 
 
 class Device:
-    """A device document plus the mapper's view of it."""
+    """A device document plus the section areas' view of it."""
 
     def __init__(self, raw: dict[str, Any]) -> None:
-        self.mapper = Mapper(raw, now=datetime.now(UTC), tz=_UTC)
+        self.mapper = DeviceView(raw, now=datetime.now(UTC), tz=_UTC)
         self.doc: DeviceDocument = self.mapper.doc
         self.root: str = self.mapper.root
         self.tr181: bool = self.mapper.tr181
@@ -69,16 +71,20 @@ def wlan(dev: Device, band: str) -> Wlan:
     if dev.tr181:
         for s in dev.doc.instances("Device.WiFi.SSID"):
             ssid = f"Device.WiFi.SSID.{s}"
-            radio = next((x for x in dev.mapper._chain(ssid, 2) if "WiFi.Radio." in x), None)
+            radio = next(
+                (x for x in wan_tr181.layer_chain(dev.mapper, ssid, 2) if "WiFi.Radio." in x), None
+            )
             got = dev.value(f"{radio}.OperatingFrequencyBand") if radio else None
             if radio and got is not None and str(got).strip() == band:
-                aps = dev.mapper._referring("Device.WiFi.AccessPoint", "SSIDReference", ssid)
+                aps = wan_tr181.referring(
+                    dev.mapper, "Device.WiFi.AccessPoint", "SSIDReference", ssid
+                )
                 return Wlan(band, ssid, radio, aps[0] if aps else "")
         raise NotSupportedError("band", f"this device reports no {band} Wi-Fi")
     for lan in dev.doc.instances(f"{dev.root}.LANDevice"):
         base = f"{dev.root}.LANDevice.{lan}.WLANConfiguration"
         insts = [f"{base}.{n}" for n in dev.doc.instances(base)]
-        on_band = [w for w in insts if dev.mapper._band_tr098(w) == band]
+        on_band = [w for w in insts if wifi.band_tr098(dev.mapper, w) == band]
         enabled = [w for w in on_band if fmt.to_bool(dev.value(f"{w}.Enable"))]
         pick = (enabled or on_band)[:1]
         if pick:
@@ -94,7 +100,7 @@ def internet_interface(dev: Device) -> str:
     ``...WANConnectionDevice.i.WANIPConnection.j`` (no trailing dot, as TR-098's examples),
     TR-181 ``Device.IP.Interface.k.`` (with the dot, as the TR-181 devices here write it).
     ``""`` (the routing table decides) when the mapper finds no WAN with the internet role."""
-    _mgmt, inet = dev.mapper.wans()
+    _mgmt, inet = wan.select(dev.mapper)
     data = inet.data or {}
     if data.get("role") != "internet":
         return ""
