@@ -93,7 +93,9 @@ class Jobs:
         owner: int,
         target: dict[str, Any],
         work: Callable[[], Awaitable[dict[str, Any]]],
+        budget: float | None = None,
     ) -> dict[str, Any]:
+        budget = budget or self.budget
         job: dict[str, Any] = {
             "id": uuid.uuid4().hex,
             "kind": kind,
@@ -102,23 +104,27 @@ class Jobs:
             "owner": owner,
             "target": target,
             "createdAt": _now(),
-            "deadline": time.time() + self.budget + GRACE,
+            "deadline": time.time() + budget + GRACE,
             "result": None,
             "error": None,
         }
         await self._save(job)
-        task = asyncio.create_task(self._run(job, work))
+        task = asyncio.create_task(self._run(job, work, budget), name=f"job:{job['id']}")
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
         return job
 
     async def _run(
-        self, job: dict[str, Any], work: Callable[[], Awaitable[dict[str, Any]]]
+        self,
+        job: dict[str, Any],
+        work: Callable[[], Awaitable[dict[str, Any]]],
+        budget: float | None = None,
     ) -> None:
+        budget = budget or self.budget
         job.update(status="running", progress=10)
         await self._save(job)
         try:
-            async with asyncio.timeout(self.budget):
+            async with asyncio.timeout(budget):
                 job["result"] = await work()
             job.update(status="done", progress=100)
         except ApiError as exc:
@@ -130,7 +136,7 @@ class Jobs:
                 status="failed",
                 progress=100,
                 error=error_body(
-                    ErrorCode.UPSTREAM_TIMEOUT, f"The job did not finish within {self.budget:g} s."
+                    ErrorCode.UPSTREAM_TIMEOUT, f"The job did not finish within {budget:g} s."
                 ),
             )
         except asyncio.CancelledError:
@@ -155,6 +161,14 @@ class Jobs:
                 ),
             )
         await self._save(job)
+
+    async def wait(self, job_id: str, seconds: float) -> dict[str, Any] | None:
+        """The job once it ends or after ``seconds``, whichever first (a job running in
+        this process is awaited, not polled; one elsewhere is read as it stands)."""
+        task = next((t for t in self._tasks if t.get_name() == f"job:{job_id}"), None)
+        if task is not None and seconds > 0:
+            await asyncio.wait({task}, timeout=seconds)
+        return await self.get(job_id)
 
     async def close(self) -> None:
         for task in list(self._tasks):

@@ -22,6 +22,7 @@ from ponapi.ttlcache import TtlMap
 
 if TYPE_CHECKING:
     from ponapi.acs.genieacs import GenieAcsClient
+    from ponapi.actions.service import DeviceActions
     from ponapi.audit import AuditLog
     from ponapi.jobs import Jobs
     from ponapi.stats.model import OltRef
@@ -46,6 +47,7 @@ class AppContext:
     stats: StatsService
     jobs: Jobs
     audit: AuditLog
+    actions: DeviceActions
 
     @property
     def extras(self) -> Mapping[str, Any]:
