@@ -230,6 +230,9 @@ async def run_demo(host: str, port: int, data_dir: Path) -> None:
             data_dir=data_dir,
             genieacs_url=demo.acs_url,
             redis_url="",
+            # The simulated CPEs report a result without fetching anything.
+            speedtest_download_url="http://127.0.0.1:9/speedtest/25MB.bin",
+            speedtest_upload_url="http://127.0.0.1:9/speedtest/upload",
         )
         await asyncio.to_thread(upgrade, settings.database_url)
         olts = await seed(settings, demo)
