@@ -207,3 +207,62 @@ async def test_resync_and_dhcp(env):  # noqa: F811
         "192.168.18.150",
         3600,
     )
+
+
+async def test_audit_records_who_what_which_onu_and_masked_values(env):  # noqa: F811
+    r = await post(env, "wireless-lan", {"ssid": "Audited", "password": "hidden-pass-77"})
+    assert r.status_code == 200, r.text
+    await env.app.state.ctx.audit.flush()
+    r = await env.client.get(
+        "/api/audit", headers=env.headers["admin"], params={"action": "action.wireless-lan"}
+    )
+    entries = r.json()["data"]
+    assert "hidden-pass-77" not in r.text
+    started = next(e for e in entries if e["result"] == "started")
+    ended = next(e for e in entries if e["result"] == "applied")
+    for e in (started, ended):
+        assert (e["username"], e["target"]) == ("technician", f"olt {env.olt_id} onu {V5}")
+    assert started["details"]["request"] == {"ssid": "Audited", "password": "********"}
+    changes = {c["parameter"].rsplit(".", 1)[-1]: c for c in ended["details"]["changes"]}
+    assert (changes["SSID"]["old"], changes["SSID"]["new"]) == ("Anlix-EG8145", "Audited")
+    assert changes["PreSharedKey"]["old"] == changes["PreSharedKey"]["new"] == "********"
+
+
+async def test_the_onu_lock_holds_across_replicas_sharing_the_cache():
+    """Two services (two replicas) over one cache: the second action on the ONU gets 409."""
+    from ponapi.actions.service import ActionService
+    from ponapi.cache import MemoryCache
+    from ponapi.config import Settings
+    from ponapi.errors import ApiError
+    from ponapi.jobs import Jobs
+    from ponapi.serials import parse_serial
+
+    class Audit:
+        def record(self, *a, **k):
+            pass
+
+    async def nothing(olt_id, serial):
+        pass
+
+    cache = MemoryCache()
+    settings = Settings(_env_file=None, secret_key="x" * 40)
+    a, b = (ActionService(settings, cache, Jobs(cache, 60), Audit(), nothing) for _ in range(2))
+    gate = asyncio.Event()
+
+    async def slow(deadline):
+        await gate.wait()
+        return {"status": "applied"}
+
+    class User:
+        id, username = 1, "tech"
+
+    serial = parse_serial(V5)
+    first = await a.submit("reboot", User(), 1, serial, {}, slow, wait=0)
+    assert not first.done
+    with pytest.raises(ApiError) as err:
+        await b.submit("ping", User(), 1, serial, {}, slow, wait=0)
+    assert err.value.status == 409 and first.job["id"] in err.value.details
+    gate.set()
+    assert (await a.jobs.wait(first.job["id"], 5))["status"] == "done"
+    again = await b.submit("ping", User(), 1, serial, {}, slow, wait=5)
+    assert again.done
