@@ -384,3 +384,32 @@ def test_reboot_reset_and_resync_tasks(name):
 def test_a_document_without_a_tree_is_not_supported():
     with pytest.raises(NotSupportedError):
         dv.plan_reboot({"_id": "x"})
+
+
+def _plan_or_refusal(planner, doc):
+    try:
+        plan = planner(doc)
+    except (NotSupportedError, NotConfiguredError) as exc:
+        return type(exc).__name__
+    return plan.tasks, plan.skipped
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_actions_plan_the_same_from_their_projected_read_as_from_the_whole_tree(name):
+    # An action reads only part of the device (ponapi.actions.work.READS); planned from that
+    # part, every action must send exactly what it would from the whole document.
+    from ponapi.actions.work import READS
+    from ponapi.sim.genieacs import project
+
+    full = raw(name)
+    wifi_req = m.parse(m.WirelessLanRequest, WIFI_BODY)
+    dhcp_req = m.parse(m.LanDhcpRequest, {"dhcp_server_enable": False})
+    ping_req = m.parse(m.PingRequest, {"host": "192.0.2.1"})
+    cases = {
+        "wifi": lambda doc: wifi.plan_wifi(wifi_req, doc),
+        "dhcp": lambda doc: dhcp.plan_dhcp(dhcp_req, doc),
+        "diagnostics": lambda doc: d.plan_ping(ping_req, doc),
+    }
+    for read, planner in cases.items():
+        part = project(full, ["_id", *READS[read]])
+        assert _plan_or_refusal(planner, part) == _plan_or_refusal(planner, full), read

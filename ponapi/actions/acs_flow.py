@@ -96,7 +96,7 @@ class AcsRun:
             raise UpstreamError("The ACS no longer has this device.")
         return doc
 
-    async def read_back(self, plan: t.Plan) -> dict[str, Any]:
+    async def read_back(self, plan: t.Plan, reads: Sequence[str] = ()) -> dict[str, Any]:
         """Ask the device for the written parameters again, then compare (a 200 proves no
         write: GenieACS skips equal, read-only and unknown parameters silently)."""
         if plan.readback:
@@ -106,7 +106,7 @@ class AcsRun:
                     f"The change was sent but the device did not answer the read-back "
                     f"({out.reason}); read the ONU's stats again to see what it holds."
                 )
-        doc = await self.read()
+        doc = await self.read([*reads, *plan.readback] if reads else ())
         t.verify(plan, DeviceDocument(doc))
         return doc
 

@@ -8,6 +8,7 @@ from collections.abc import Awaitable, Callable
 from datetime import datetime
 from typing import Any, Protocol
 
+from ponapi.acs.genieacs import PROJECTIONS
 from ponapi.actions import device as dev_actions
 from ponapi.actions import diagnostics as diag
 from ponapi.actions import tasks as t
@@ -28,6 +29,29 @@ from ponapi.errors import NotSupported
 from ponapi.serials import Serial
 
 Work = Callable[[float], Awaitable[dict[str, Any]]]
+
+# What each action reads of the device document: the stats projections (device identity and
+# profile, Wi-Fi, WANs) plus the objects the action changes, not the whole 100-400 kB tree.
+_DIAG_ROOTS = tuple(
+    f"{root}.{name}"
+    for root, names in (
+        ("InternetGatewayDevice", ("IPPingDiagnostics", "TraceRouteDiagnostics")),
+        ("InternetGatewayDevice", ("DownloadDiagnostics", "UploadDiagnostics")),
+        ("Device.IP.Diagnostics", ("IPPing", "TraceRoute")),
+        ("Device.IP.Diagnostics", ("DownloadDiagnostics", "UploadDiagnostics")),
+    )
+    for name in names
+)
+READS: dict[str, tuple[str, ...]] = {
+    "wifi": (*PROJECTIONS["general"], *PROJECTIONS["wirelessLan"]),
+    "dhcp": (
+        *PROJECTIONS["general"],
+        "InternetGatewayDevice.LANDevice.1.LANHostConfigManagement",
+        "Device.DHCPv4.Server",
+        "Device.IP.Interface",
+    ),
+    "diagnostics": (*PROJECTIONS["general"], *PROJECTIONS["wan"], *_DIAG_ROOTS),
+}
 
 
 class DeviceFinder(ActionNbi, Protocol):
@@ -82,18 +106,19 @@ class AcsWork:
     def wireless_lan(self, serial: Serial, req: WirelessLanRequest) -> Work:
         async def work(deadline: float) -> dict[str, Any]:
             run = await self._run(serial, deadline)
-            before = await run.read()
+            before = await run.read(READS["wifi"])
             plan = plan_wifi(req, before)
-            return await self._change(run, plan, before, lambda doc: wlan_section(doc, req.band))
+            section = lambda doc: wlan_section(doc, req.band)  # noqa: E731
+            return await self._change(run, plan, before, section, READS["wifi"])
 
         return work
 
     def lan_dhcp(self, serial: Serial, req: LanDhcpRequest) -> Work:
         async def work(deadline: float) -> dict[str, Any]:
             run = await self._run(serial, deadline)
-            before = await run.read()
+            before = await run.read(READS["dhcp"])
             plan = plan_dhcp(req, before)
-            return await self._change(run, plan, before, dhcp_section)
+            return await self._change(run, plan, before, dhcp_section, READS["dhcp"])
 
         return work
 
@@ -103,6 +128,7 @@ class AcsWork:
         plan: t.Plan,
         before: dict[str, Any],
         section: Callable[[dict[str, Any]], dict[str, Any]],
+        reads: tuple[str, ...],
     ) -> dict[str, Any]:
         old = Device(before)
         audit = [
@@ -118,7 +144,7 @@ class AcsWork:
         waiting = await run.run_plan(plan)
         if waiting is not None:
             return {**waiting, "skipped": plan.skipped, "_audit": audit}
-        doc = await run.read_back(plan)
+        doc = await run.read_back(plan, reads)
         return {
             "status": "applied",
             **_section_of(section, doc),
@@ -162,7 +188,7 @@ class AcsWork:
     ) -> Work:
         async def work(deadline: float) -> dict[str, Any]:
             run = await self._run(serial, deadline)
-            raw = await run.read()
+            raw = await run.read(READS["diagnostics"])
             plan = planner(raw)
             root = diag.root_of(Device(raw), kind)
             since = now_floor()
