@@ -263,12 +263,16 @@ async def reboot(
     async def sent() -> None:
         await acts.guards.start_cooldown(olt_id, serial)
 
-    via_acs = await acts.acs.device_id(serial) is not None
-
     def build(ref: OltRef) -> Work:
-        if via_acs:
-            return acts.acs.reboot(serial, sent)
-        return acts.cli.reboot(ref.id, ref.target, ref.brand, ref.model, ref.location, sent)
+        by_acs = acts.acs.reboot(serial, sent)
+        by_olt = acts.cli.reboot(ref.id, ref.target, ref.brand, ref.model, ref.location, sent)
+
+        async def work(deadline: float) -> dict[str, Any]:
+            # Through the ACS when it knows the ONU (it sees the device come back), else the OLT.
+            known = await acts.acs.device_id(serial) is not None
+            return await (by_acs if known else by_olt)(deadline)
+
+        return work
 
     return await _submit(
         ctx, "reboot", user, olt_id, serial, body or {}, build, wait, key, "Reboot"
