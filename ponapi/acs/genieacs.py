@@ -412,11 +412,18 @@ class GenieAcsClient:
         return True
 
     async def device(self, device_id: str, projection: Sequence[str]) -> dict[str, Any] | None:
-        """The device document by GenieACS id, projected on ``projection`` (all when empty)."""
-        params: dict[str, str] = {"query": json.dumps({"_id": device_id}, separators=(",", ":"))}
+        """The device document by GenieACS id, projected on ``projection`` (all when empty).
+        The query string is percent-encoded here once (as ``read_device`` does): httpx checks
+        a long projection character by character on every request otherwise."""
+        query = json.dumps({"_id": device_id}, separators=(",", ":"))
+        target = b"/devices/?query=" + quote(query, safe="").encode()
         if projection:
-            params["projection"] = ",".join(dict.fromkeys(["_id", *projection]))
-        resp, body = await self._request("GET", "/devices/", params=params)
+            paths = ",".join(dict.fromkeys(["_id", *projection]))
+            target += b"&projection=" + quote(paths, safe="").encode()
+        base = self._client.base_url
+        resp, body = await self._request(
+            "GET", base.copy_with(raw_path=base.raw_path.rstrip(b"/") + target)
+        )
         devices = self._devices(resp, body)
         return devices[0] if devices else None
 
