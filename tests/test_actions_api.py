@@ -266,3 +266,15 @@ async def test_the_onu_lock_holds_across_replicas_sharing_the_cache():
     assert (await a.jobs.wait(first.job["id"], 5))["status"] == "done"
     again = await b.submit("ping", User(), 1, serial, {}, slow, wait=5)
     assert again.done
+
+
+async def test_device_ids_with_percent_escapes_reach_the_device(env):  # noqa: F811
+    # The Nokia's GenieACS id is 9075BC-G%2D1425G%2DA-ALCLFC265D6F: encoded once more in paths.
+    nokia = next(d for i, d in env.sim.devices.items() if "%2D" in i)
+    nokia.online = False
+    r = await post(
+        env, "wireless-lan", {"ssid": "Nokia-New", "password": "12345678abc"}, serial=NOKIA
+    )
+    assert r.status_code == 200, r.text
+    assert r.json()["data"]["status"] == "queued"
+    assert env.sim.tasks[-1]["device"] == nokia.id
