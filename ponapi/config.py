@@ -73,6 +73,16 @@ class Settings(BaseSettings):
     genieacs_timeout_seconds: float = Field(default=10.0, gt=0, le=120)
     genieacs_connection_request_timeout_ms: int = Field(default=3000, ge=500, le=60000)
 
+    # Device actions (Wi-Fi/DHCP settings, diagnostics, reboot, factory reset, disable).
+    action_wait_seconds: float = Field(default=60.0, ge=0, le=600)
+    action_budget_seconds: float = Field(default=180.0, gt=0, le=1800)
+    action_poll_seconds: float = Field(default=2.0, gt=0, le=60)
+    action_reboot_cooldown_seconds: float = Field(default=300.0, ge=0, le=86400)
+    action_idempotency_seconds: float = Field(default=86400.0, gt=0, le=7 * 86400)
+    speedtest_download_url: str = ""
+    speedtest_upload_url: str = ""
+    speedtest_upload_bytes: int = Field(default=10_000_000, ge=1, le=1_000_000_000)
+
     @field_validator("stats_section_ttl_seconds")
     @classmethod
     def _known_sections(cls, value: dict[str, float]) -> dict[str, float]:

@@ -94,9 +94,12 @@ class Jobs:
         target: dict[str, Any],
         work: Callable[[], Awaitable[dict[str, Any]]],
         on_end: Callable[[dict[str, Any]], None] | None = None,
+        budget: float | None = None,
     ) -> dict[str, Any]:
         """Start ``work`` as a job; ``on_end`` is told its final state (done or failed, with
-        the error) when it ends, e.g. to audit the outcome rather than the start."""
+        the error) when it ends, e.g. to audit the outcome rather than the start; ``budget``
+        overrides the default job budget (device actions wait longer than reads)."""
+        budget = budget or self.budget
         job: dict[str, Any] = {
             "id": uuid.uuid4().hex,
             "kind": kind,
@@ -105,12 +108,12 @@ class Jobs:
             "owner": owner,
             "target": target,
             "createdAt": _now(),
-            "deadline": time.time() + self.budget + GRACE,
+            "deadline": time.time() + budget + GRACE,
             "result": None,
             "error": None,
         }
         await self._save(job)
-        task = asyncio.create_task(self._run(job, work, on_end))
+        task = asyncio.create_task(self._run(job, work, on_end, budget), name=f"job:{job['id']}")
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
         return job
@@ -120,9 +123,10 @@ class Jobs:
         job: dict[str, Any],
         work: Callable[[], Awaitable[dict[str, Any]]],
         on_end: Callable[[dict[str, Any]], None] | None = None,
+        budget: float | None = None,
     ) -> None:
         try:
-            await self._work(job, work)
+            await self._work(job, work, budget)
         finally:
             if on_end is not None:
                 try:
@@ -131,12 +135,16 @@ class Jobs:
                     log.exception("job %s: its end could not be recorded", job["id"])
 
     async def _work(
-        self, job: dict[str, Any], work: Callable[[], Awaitable[dict[str, Any]]]
+        self,
+        job: dict[str, Any],
+        work: Callable[[], Awaitable[dict[str, Any]]],
+        budget: float | None = None,
     ) -> None:
+        budget = budget or self.budget
         job.update(status="running", progress=10)
         await self._save(job)
         try:
-            async with asyncio.timeout(self.budget):
+            async with asyncio.timeout(budget):
                 job["result"] = await work()
             job.update(status="done", progress=100)
         except ApiError as exc:
@@ -148,7 +156,7 @@ class Jobs:
                 status="failed",
                 progress=100,
                 error=error_body(
-                    ErrorCode.UPSTREAM_TIMEOUT, f"The job did not finish within {self.budget:g} s."
+                    ErrorCode.UPSTREAM_TIMEOUT, f"The job did not finish within {budget:g} s."
                 ),
             )
         except asyncio.CancelledError:
@@ -173,6 +181,14 @@ class Jobs:
                 ),
             )
         await self._save(job)
+
+    async def wait(self, job_id: str, seconds: float) -> dict[str, Any] | None:
+        """The job once it ends or after ``seconds``, whichever first (a job running in
+        this process is awaited, not polled; one elsewhere is read as it stands)."""
+        task = next((t for t in self._tasks if t.get_name() == f"job:{job_id}"), None)
+        if task is not None and seconds > 0:
+            await asyncio.wait({task}, timeout=seconds)
+        return await self.get(job_id)
 
     async def close(self) -> None:
         for task in list(self._tasks):

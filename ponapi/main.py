@@ -11,18 +11,22 @@ from fastapi import FastAPI
 
 from ponapi import __version__
 from ponapi.acs.genieacs import GenieAcsClient
+from ponapi.actions.cli_flow import CliWork
+from ponapi.actions.service import ActionService, DeviceActions
+from ponapi.actions.work import AcsWork
 from ponapi.api.deps import AppContext
 from ponapi.api.errors import install_error_handlers
 from ponapi.api.guard import RequestGuard
 from ponapi.api.openapi import install_openapi
-from ponapi.api.routes import audit, auth, discover, health, jobs, olts, tr069, users
+from ponapi.api.routes import actions, audit, auth, discover, health, jobs, olts, tr069, users
 from ponapi.audit import AuditLog
-from ponapi.cache import make_cache
+from ponapi.cache import Cache, make_cache
 from ponapi.config import Settings, get_settings
 from ponapi.crypto import CredentialCipher
 from ponapi.db.session import make_engine, make_sessionmaker
 from ponapi.jobs import Jobs
 from ponapi.requestid import RequestIdMiddleware
+from ponapi.serials import Serial
 from ponapi.stats.service import StatsService
 from ponapi.ttlcache import TtlMap
 
@@ -35,6 +39,9 @@ def build_context(settings: Settings) -> AppContext:
     acs = GenieAcsClient.from_settings(settings)
     sessions = make_sessionmaker(engine)
     cipher = CredentialCipher(settings.credentials_key or settings.secret_key)
+    stats = StatsService(settings, cache, acs, cipher=cipher)
+    job_runner = Jobs(cache, settings.job_budget_seconds, cipher)
+    audit_log = AuditLog(sessions)
     ctx = AppContext(
         settings=settings,
         engine=engine,
@@ -44,12 +51,33 @@ def build_context(settings: Settings) -> AppContext:
         acs=acs,
         users=TtlMap(settings.auth_cache_seconds),
         registry=TtlMap(settings.registry_cache_seconds),
-        stats=StatsService(settings, cache, acs, cipher=cipher),
-        jobs=Jobs(cache, settings.job_budget_seconds, cipher),
-        audit=AuditLog(sessions),
+        stats=stats,
+        jobs=job_runner,
+        audit=audit_log,
+        actions=build_actions(settings, cache, acs, stats, job_runner, audit_log),
     )
     ctx.stats.on_host_key = lambda olt_id, key: pin_host_key(ctx, olt_id, key)
     return ctx
+
+
+def build_actions(
+    settings: Settings,
+    cache: Cache,
+    acs: GenieAcsClient | None,
+    stats: StatsService,
+    job_runner: Jobs,
+    audit_log: AuditLog,
+) -> DeviceActions:
+    """The device actions over the same ACS client, session pools, jobs and audit."""
+
+    async def invalidate(olt_id: int, serial: Serial) -> None:
+        await stats.store.delete(stats.cache_key(olt_id, serial))
+
+    return DeviceActions(
+        ActionService(settings, cache, job_runner, audit_log, invalidate),
+        AcsWork(acs, settings),
+        CliWork(stats.pool),
+    )
 
 
 async def pin_host_key(ctx: AppContext, olt_id: int, key: str) -> None:
@@ -115,6 +143,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(discover.router)  # before olts: /onus/discover is not an ONU serial
     app.include_router(olts.router)
     app.include_router(jobs.router)
+    app.include_router(actions.router)
     app.include_router(users.router)
     app.include_router(audit.router)
     install_openapi(app)

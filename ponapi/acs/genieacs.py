@@ -12,6 +12,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -21,8 +22,16 @@ import httpx
 import orjson
 from cachetools import TTLCache
 
+from ponapi.actions.tasks import TaskAnswer
 from ponapi.config import Settings
-from ponapi.errors import AcsAuthRejected, AcsOverloaded, AcsRejected, ApiError, ErrorCode
+from ponapi.errors import (
+    AcsAuthRejected,
+    AcsOverloaded,
+    AcsRejected,
+    ApiError,
+    ErrorCode,
+    OnuNotFound,
+)
 from ponapi.logs import register_secret
 from ponapi.metrics import UPSTREAM_REQUESTS
 from ponapi.serials import Serial
@@ -361,6 +370,91 @@ class GenieAcsClient:
         if resp.status_code == 404:
             return RefreshResult(False, 404, "The ACS no longer has this device")
         raise rejected(resp.status_code, "a refresh task")
+
+    # --- device actions (ponapi.actions.tasks.Nbi) ------------------------------------------
+
+    async def post_task(
+        self, device_id: str, task: dict[str, Any], *, connection_request: bool, timeout_ms: int
+    ) -> TaskAnswer:
+        """Post one task; 200 = the session ran, 202 = queued with GenieACS's reason (the HTTP
+        reason phrase), 404 = the ACS has no such device. Bounded by the connection request
+        wait, GenieACS's own 120 s session wait being cut by the client's timeout plus it."""
+        path = f"/devices/{quote(device_id, safe='')}/tasks"
+        params = (
+            {"connection_request": "", "timeout": str(timeout_ms)} if connection_request else {}
+        )
+        limit = self._client.timeout.read or 10.0
+        resp, body = await self._request(
+            "POST",
+            path,
+            params=params,
+            content=orjson.dumps(task),
+            time_limit=limit + timeout_ms / 1000,
+        )
+        if resp.status_code == 404:
+            raise OnuNotFound("The ACS no longer has this device.")
+        if resp.status_code not in (200, 202):
+            raise rejected(resp.status_code, f"a {task.get('name', 'device')} task")
+        try:
+            echoed = orjson.loads(body) if body else {}
+        except orjson.JSONDecodeError:
+            echoed = {}
+        reason = resp.reason_phrase or ("OK" if resp.status_code == 200 else "Accepted")
+        return TaskAnswer(resp.status_code, reason, echoed if isinstance(echoed, dict) else {})
+
+    async def delete_task(self, task_id: str) -> bool:
+        """Cancel a queued task (and its fault); False when GenieACS has no such task."""
+        resp, _ = await self._request("DELETE", f"/tasks/{quote(task_id, safe='')}")
+        if resp.status_code == 404:
+            return False
+        if resp.status_code != 200:
+            raise rejected(resp.status_code, "a task cancellation")
+        return True
+
+    async def device(self, device_id: str, projection: Sequence[str]) -> dict[str, Any] | None:
+        """The device document by GenieACS id, projected on ``projection`` (all when empty).
+        The query string is percent-encoded here once (as ``read_device`` does): httpx checks
+        a long projection character by character on every request otherwise."""
+        query = json.dumps({"_id": device_id}, separators=(",", ":"))
+        target = b"/devices/?query=" + quote(query, safe="").encode()
+        if projection:
+            paths = ",".join(dict.fromkeys(["_id", *projection]))
+            target += b"&projection=" + quote(paths, safe="").encode()
+        base = self._client.base_url
+        resp, body = await self._request(
+            "GET", base.copy_with(raw_path=base.raw_path.rstrip(b"/") + target)
+        )
+        devices = self._devices(resp, body)
+        return devices[0] if devices else None
+
+    async def device_tasks(self, device_id: str) -> list[dict[str, Any]]:
+        """The tasks GenieACS still holds for the device (queued, or faulted)."""
+        params = {"query": json.dumps({"device": device_id}, separators=(",", ":"))}
+        resp, body = await self._request("GET", "/tasks/", params=params)
+        if resp.status_code != 200:
+            raise rejected(resp.status_code, "a task list")
+        try:
+            found = orjson.loads(body)
+        except orjson.JSONDecodeError as exc:
+            raise ApiError(ErrorCode.UPSTREAM_ERROR, "The ACS sent an invalid task list.") from exc
+        return [x for x in found if isinstance(x, dict)] if isinstance(found, list) else []
+
+    async def task_fault(self, device_id: str, task_id: str) -> dict[str, Any] | None:
+        """The fault GenieACS recorded for a task (``<device>:task_<id>``), if any."""
+        query = {"_id": f"{device_id}:task_{task_id}"}
+        params = {"query": json.dumps(query, separators=(",", ":"))}
+        resp, body = await self._request("GET", "/faults/", params=params)
+        if resp.status_code != 200:
+            return None
+        try:
+            faults = orjson.loads(body)
+        except orjson.JSONDecodeError:
+            return None
+        return (
+            faults[0]
+            if isinstance(faults, list) and faults and isinstance(faults[0], dict)
+            else None
+        )
 
 
 def rejected(status: int, what: str) -> ApiError:

@@ -22,6 +22,7 @@ from ponapi.ttlcache import TtlMap
 
 if TYPE_CHECKING:
     from ponapi.acs.genieacs import GenieAcsClient
+    from ponapi.actions.service import DeviceActions
     from ponapi.audit import AuditLog
     from ponapi.auth.passwords import PasswordWorkers
     from ponapi.jobs import Jobs
@@ -47,6 +48,7 @@ class AppContext:
     stats: StatsService
     jobs: Jobs
     audit: AuditLog
+    actions: DeviceActions
     # Made at first use by the routes that need them (login, readiness).
     passwords: PasswordWorkers | None = None
     probe_engine: AsyncEngine | None = None

@@ -14,7 +14,7 @@ import contextlib
 import copy
 import logging
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import AsyncIterator, Callable, Iterable
 
 from ponapi.errors import ApiError, AuthFailed, LoginLimit, OltUnreachable
 from ponapi.metrics import OLT_LOGINS
@@ -131,6 +131,35 @@ class OltPool:
             except CommandFailed as exc:
                 out.append(exc)
         return out
+
+    @contextlib.asynccontextmanager
+    async def session(self, deadline: float) -> AsyncIterator[CliSession]:
+        """One logged-in session held for a whole conversation (a device action reads, acts
+        and reads again on the same session); back to the pool after, closed on any failure."""
+        if time.monotonic() < self._blocked_until and self._blocked is not None:
+            raise _again(self._blocked, int(self._blocked_until - time.monotonic()) + 1)
+        try:
+            async with asyncio.timeout(max(0.0, deadline - time.monotonic())):
+                await self._slots.acquire()
+        except TimeoutError as exc:
+            raise timed_out("All sessions to this OLT stayed busy for the whole budget.") from exc
+        session: CliSession | None = None
+        try:
+            session = self._take_idle() or await self._login(deadline)
+            self._busy.add(session)
+            yield session
+        except BaseException:
+            if session is not None:
+                session.close()
+            raise
+        finally:
+            if session is not None:
+                self._busy.discard(session)
+                if session.alive and not self._closed:
+                    self._idle.append(session)
+                else:
+                    session.close()
+            self._slots.release()
 
     def _take_idle(self) -> CliSession | None:
         while self._idle:

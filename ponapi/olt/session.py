@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import re
 import time
 from dataclasses import dataclass, field
 
@@ -137,9 +138,16 @@ class CliSession:
             raise unreachable(f"The OLT closed the session while {doing}.")
         return data
 
-    async def run(self, command: str, time_limit: float | None = None) -> str:
+    async def run(
+        self,
+        command: str,
+        time_limit: float | None = None,
+        confirm: tuple[re.Pattern[str], str] | None = None,
+    ) -> str:
         """Send one command and return its output (echo and prompt removed, noise kept for the
-        parsers' cleaner). Raises CommandFailed when the OLT reports a failure."""
+        parsers' cleaner). Raises CommandFailed when the OLT reports a failure. ``confirm``:
+        the question this command may ask (``(y/n)``, ``[yes/no]``) and the answer to send,
+        once; checked before the dialect's hint prompts, which are answered with Enter."""
         if "\n" in command or "\r" in command or any(ord(c) < 32 for c in command):
             raise ValueError("a command must be a single line")  # defence in depth
         if self.transport is None:
@@ -160,6 +168,10 @@ class CliSession:
             if d.pager.search(tail):
                 buf = d.pager.sub("", buf)
                 await self._send(" ")
+                continue
+            if confirm is not None and confirm[0].search(tail):
+                await self._send(confirm[1] + "\n")
+                confirm, scanned = None, len(buf)
                 continue
             if d.hint.search(tail):
                 await self._send("\n")

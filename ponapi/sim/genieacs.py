@@ -35,12 +35,14 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
+from ponapi.sim import tasks as sim_tasks
 from ponapi.sim.http import HttpServer, Request, Response
 from ponapi.tr069.document import document_from_csv, parse_time
 
 VERSION = "1.2.16"
 _TASKS_PATH = re.compile(r"^/devices/([a-zA-Z0-9\-_%]+)/tasks/?$")
 SESSION_END_WAIT = 120.0  # lib/nbi.ts: awaitSessionEnd(deviceId, 120000)
+_TASK_PATH = re.compile(r"^/tasks/([0-9a-fA-F]{24})/?$")
 _COLLECTION = re.compile(r"^/([a-zA-Z0-9_]+)/?$")
 _COLLECTIONS = {
     "devices",
@@ -71,6 +73,11 @@ class SimDevice:
     scan_never_completes: bool = False
     scan_ready_at: float | None = None  # CPE side: when the requested scan finishes
     scan_root: str = ""
+    ignore_writes: bool = False  # accepts SPV but keeps reporting the old values
+    initial: dict[str, Any] = field(default_factory=dict)  # what a factory reset restores
+
+    def __post_init__(self) -> None:
+        self.initial = self.initial or copy.deepcopy(self.doc)
 
     @property
     def id(self) -> str:
@@ -162,12 +169,24 @@ class GenieAcsSim:
             if req.method != "POST":
                 return Response(405, b"", "Method Not Allowed", {"Allow": "POST"})
             return await self._post_task(unquote(m.group(1)), params, req.body)
+        m = _TASK_PATH.match(url.path)
+        if m and req.method == "DELETE":
+            return self._delete_task(unquote(m.group(1)))
         m = _COLLECTION.match(url.path)
         if m and m.group(1) in _COLLECTIONS:
             if req.method not in ("GET", "HEAD"):
                 return Response(405, b"", "Method Not Allowed", {"Allow": "GET, HEAD"})
             return self._get_collection(m.group(1), params)
         return Response(404, b"404 Not Found", "Not Found")
+
+    def _delete_task(self, task_id: str) -> Response:
+        """``DELETE /tasks/{id}``: the task and its fault go; ``404 Task not found``."""
+        kept = [t for t in self.tasks if t.get("_id") != task_id]
+        if len(kept) == len(self.tasks):
+            return Response(404, b"Task not found", "Task not found")
+        self.tasks[:] = kept
+        self.faults[:] = [f for f in self.faults if f.get("channel") != f"task_{task_id}"]
+        return Response(200, b"", "OK")
 
     def _get_collection(self, name: str, params: dict[str, str]) -> Response:
         try:
@@ -252,11 +271,14 @@ class GenieAcsSim:
                 }
             )
             return Response(202, body_out, "Task faulted", headers)
+        before = copy.deepcopy(device.doc) if device.ignore_writes else None
         if task and task["name"] == "setParameterValues":
             _set_values(device, task["parameterValues"])
         if task and task["name"] == "getParameterValues":
             _complete_scan(device, self.scan_results)
             _refresh(device.doc, task["parameterNames"])
+        if task:
+            sim_tasks.apply(device, task, before)
         return Response(200, body_out, "OK", headers)
 
 

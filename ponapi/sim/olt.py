@@ -69,6 +69,8 @@ class SimOnu:
     ssids: list[tuple[int, str, str, int]] = field(default_factory=list)  # idx, ssid, std, assoc
     pppoe_user: str = "cliente@isp"
     pppoe_password: str = "ppp-secret-123"
+    admin: bool = True  # the OLT's admin state (Huawei control flag, ZTE admin state)
+    reboots: int = 0
 
 
 @dataclass
@@ -351,13 +353,16 @@ class _HuaweiShell(_Shell):
             return True
         if command == "quit":
             if self.mode:
-                self.mode = ""
+                self.mode = "config" if self.mode.startswith("config-if") else ""
                 return True
             self.io.write(
                 "  Check whether system data has been changed. Please save data "
                 "before logout.\nAre you sure to log out? (y/n)[n]:"
             )
             return (await self.io.char()) not in "yY"
+        if self.mode and self.privileged and words[0] in ("interface", "ont"):
+            self.io.write(await hw_action(self, words))
+            return True
         if command == "exit" or not self.privileged or words[0] != "display":
             self.io.write("                  ^\n  % Unknown command, the error locates at '^'\n")
             return True
@@ -409,6 +414,8 @@ class _HuaweiShell(_Shell):
 
 
 class _ZteShell(_Shell):
+    port: tuple[int, ...] = ()
+    onu: SimOnu | None = None
     bad_login = "%Error 20209: Bad password or username."
     limit_text = "%Error 20211: Too many users, login refused."
 
@@ -420,13 +427,15 @@ class _ZteShell(_Shell):
         self.io.write(f"\nWelcome to ZXAN product {self.sim.model} of ZTE Corporation\n\n")
 
     def prompt(self) -> str:
-        return f"{self.sim.hostname}#"
+        return f"{self.sim.hostname}({self.mode})#" if self.mode else f"{self.sim.hostname}#"
 
     async def handle(self, command: str) -> bool:
         w = command.split()
         if command == "terminal length 0":
             self.paging = False
             return True
+        if self.mode or command == "configure terminal":
+            return await zte_action(self, w)
         if command in ("exit", "end"):
             return False
         onu_re = (
@@ -476,6 +485,105 @@ class _ZteShell(_Shell):
 
 NO_INFO = "%Code 32310-GPONSRV : No related information to show."
 
+
+# --- ONU actions (config mode) ----------------------------------------------------------------
+# Huawei: ``config`` -> ``interface gpon F/S`` -> ``ont activate|deactivate|reset P ID`` ->
+# ``quit`` x2; ``ont reset`` asks ``(y/n)[n]:``. ZTE C300/C320: ``configure terminal`` ->
+# ``interface gpon-olt_R/S/P`` -> ``onu ID state enable|disable``, or ``pon-onu-mng
+# gpon-onu_R/S/P:ID`` -> ``reboot`` (asks ``[yes/no]:``) -> ``end``. C600 names the ONU
+# ``gpon_onu-R/S/P:ID``.
+
+_HW_FAIL_NO_ONT = "  Failure: The ONT does not exist\n"
+
+
+async def hw_action(shell: _HuaweiShell, w: list[str]) -> str:
+    sim = shell.sim
+    if w[0] == "interface" and shell.mode == "config" and w[1:2] == ["gpon"] and len(w) == 3:
+        m = re.fullmatch(r"(\d+)/(\d+)", w[2])
+        if m is None:
+            return "  % Parameter error, the error locates at '^'\n"
+        shell.mode = f"config-if-gpon-{w[2]}"
+        return ""
+    m = re.fullmatch(r"config-if-gpon-(\d+)/(\d+)", shell.mode)
+    verb = w[1] if len(w) == 4 else ""
+    if (
+        m is None
+        or verb not in ("activate", "deactivate", "reset")
+        or not all(x.isdigit() for x in w[2:])
+    ):
+        return "                  ^\n  % Unknown command, the error locates at '^'\n"
+    onu = sim.onu_at(int(m.group(1)), int(m.group(2)), int(w[2]), int(w[3]))
+    if onu is None:
+        return _HW_FAIL_NO_ONT
+    if verb == "reset":
+        shell.io.write("  Are you sure to reset the ONT(s)? (y/n)[n]:")
+        if (await shell.io.line()).strip().lower() != "y":
+            return "\n"
+        if not onu.online:
+            return "\n  Failure: The ONT is not online\n"
+        onu.reboots += 1
+        return "\n"
+    onu.admin = verb == "activate"
+    return ""
+
+
+async def zte_action(shell: _ZteShell, w: list[str]) -> bool:
+    sim, io = shell.sim, shell.io
+    onu_re = (
+        r"gpon_onu-(\d+)/(\d+)/(\d+):(\d+)" if shell.titan else r"gpon-onu_(\d+)/(\d+)/(\d+):(\d+)"
+    )
+    olt_re = r"gpon_olt-(\d+)/(\d+)/(\d+)" if shell.titan else r"gpon-olt_(\d+)/(\d+)/(\d+)"
+    if w == ["configure", "terminal"] and not shell.mode:
+        shell.mode = "config"
+    elif w == ["end"]:
+        shell.mode = ""
+    elif w == ["exit"]:
+        shell.mode = "config" if shell.mode != "config" else ""
+    elif (
+        shell.mode == "config"
+        and len(w) == 2
+        and w[0] == "interface"
+        and re.fullmatch(olt_re, w[1])
+    ):
+        shell.mode = "config-if"
+        shell.port = tuple(int(x) for x in re.findall(r"\d+", w[1]))
+    elif (
+        shell.mode == "config"
+        and len(w) == 2
+        and w[0] == "pon-onu-mng"
+        and (m := re.fullmatch(onu_re, w[1]))
+    ):
+        shell.onu = sim.onu_at(*(int(x) for x in m.groups()))
+        if shell.onu is None:
+            io.write(NO_INFO + "\n")
+        else:
+            shell.mode = "gpon-onu-mng"
+    elif (
+        shell.mode == "config-if"
+        and len(w) == 4
+        and w[0] == "onu"
+        and w[2] == "state"
+        and (w[1].isdigit() and w[3] in ("enable", "disable"))
+    ):
+        frame, slot, port = shell.port
+        onu = sim.onu_at(frame, slot, port, int(w[1]))
+        if onu is None:
+            io.write(NO_INFO + "\n")
+        else:
+            onu.admin = w[3] == "enable"
+    elif shell.mode == "gpon-onu-mng" and w == ["reboot"] and shell.onu is not None:
+        io.write("Confirm to reboot the ONU? [yes/no]:")
+        if (await io.line()).strip().lower() == "yes":
+            if not shell.onu.online:
+                io.write("\n%Code 62311-GPONSRV : The ONU is offline.\n")
+            else:
+                shell.onu.reboots += 1
+                io.write("\n")
+    else:
+        io.write("%Error 20200: Invalid command\n")
+    return True
+
+
 ALARM = """  ! 1 [01/01/2000 00:00:00-00:00]:
 
   ALARM 11111 FAULT WARNING 0x2e112007 SERVICE QUALITY 17/01/2025
@@ -508,7 +616,7 @@ def hw_info(u: SimOnu) -> str:
         RULE,
         _wrap("F/S/P", f"{u.frame}/{u.slot}/{u.port}"),
         _wrap("ONT-ID", str(u.ont_id)),
-        _wrap("Control flag", "active"),
+        _wrap("Control flag", "active" if u.admin else "deactive"),
         _wrap("Run state", "online" if u.online else "offline"),
         _wrap("Config state", "normal" if u.online else "initial"),
         _wrap("Match state", "match" if u.online else "initial"),
@@ -699,7 +807,7 @@ def zte_detail(u: SimOnu, iface: str) -> str:
         f"  Name:                {u.pppoe_user}",
         "  Type:                ZTE-F660",
         "  State:               ready",
-        "  Admin state:         enable",
+        f"  Admin state:         {'enable' if u.admin else 'disable'}",
         f"  Phase state:         {'working' if u.online else 'LOS'}",
         "  Config state:        success",
         "  Authentication mode: sn",

@@ -173,3 +173,7 @@ def radio_band(m: DeviceView, ref: object) -> str | None:
 
 def build(m: DeviceView) -> dict[str, Section]:
     return {"wirelessLan": wireless(m)}
+
+
+# The band a TR-098 WLANConfiguration serves, for the device actions (same choice as the section).
+band_tr098 = _band_tr098

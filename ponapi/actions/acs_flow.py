@@ -1,0 +1,153 @@
+"""Running a plan through GenieACS: post its tasks (connection request), tell applied from
+queued and faulted, read the changed parameters back, wait for a diagnostic's result or for a
+rebooted device to come back. Every call bounded by the action's deadline.
+
+A ``202`` is never reported as applied: the answer is ``status: "queued"`` with GenieACS's
+reason and the task id (``DELETE .../tr069/tasks/{id}`` cancels it). A faulted task is deleted
+at once (GenieACS would otherwise retry it by itself 5, 10, 20... minutes later, when nobody
+expects the change any more) and reported with the device's CWMP fault.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any, Protocol, TypeVar
+
+from ponapi.actions import device as dev_actions
+from ponapi.actions import tasks as t
+from ponapi.actions.diagnostics import DiagResult
+from ponapi.errors import UpstreamError, UpstreamTimeout
+from ponapi.tr069.document import DeviceDocument
+
+T = TypeVar("T")
+
+
+class ActionNbi(t.Nbi, Protocol):
+    async def task_fault(self, device_id: str, task_id: str) -> dict[str, Any] | None: ...
+
+
+def _stamp(at: datetime) -> str:
+    return at.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def now_floor() -> datetime:
+    """Now, to the second: device timestamps newer than this are the action's results."""
+    return datetime.now(UTC).replace(microsecond=0)
+
+
+@dataclass
+class AcsRun:
+    nbi: ActionNbi
+    device_id: str
+    deadline: float  # time.monotonic()
+    cr_timeout_ms: int
+    poll: float
+
+    def left(self) -> float:
+        return self.deadline - time.monotonic()
+
+    async def bounded(self, call: Awaitable[T]) -> T:
+        if self.left() <= 0:
+            raise UpstreamTimeout("The action's time budget ran out.")
+        try:
+            async with asyncio.timeout(self.left()):
+                return await call
+        except TimeoutError as exc:
+            raise UpstreamTimeout("The action's time budget ran out waiting for the ACS.") from exc
+
+    async def post(self, task: t.Task) -> t.TaskOutcome:
+        wait = max(500, min(self.cr_timeout_ms, int(self.left() * 1000) - 500))
+        answer = await self.bounded(
+            self.nbi.post_task(self.device_id, task, connection_request=True, timeout_ms=wait)
+        )
+        out = t.outcome(answer)
+        if out.state == "faulted":
+            await self._fault(task, out)
+        return out
+
+    async def _fault(self, task: t.Task, out: t.TaskOutcome) -> None:
+        fault = None
+        if out.task_id:
+            fault = await self.bounded(self.nbi.task_fault(self.device_id, out.task_id))
+            await self.bounded(self.nbi.delete_task(out.task_id))
+        code = str((fault or {}).get("code") or "unknown")
+        message = str((fault or {}).get("message") or "no fault detail recorded")
+        raise UpstreamError(
+            f"The device refused the {task.get('name')} task: {code} {message}. Nothing was "
+            "changed and the task was withdrawn."
+        )
+
+    async def run_plan(self, plan: t.Plan) -> dict[str, Any] | None:
+        """Post the plan's tasks in order; a queued one stops there (the rest would run before
+        it). None when every task ran, else the queued answer."""
+        for task in plan.tasks:
+            out = await self.post(task)
+            if out.state == "queued":
+                return queued(out)
+        return None
+
+    async def read(self, projection: Sequence[str] = ()) -> dict[str, Any]:
+        doc = await self.bounded(self.nbi.device(self.device_id, projection))
+        if doc is None:
+            raise UpstreamError("The ACS no longer has this device.")
+        return doc
+
+    async def read_back(self, plan: t.Plan, reads: Sequence[str] = ()) -> dict[str, Any]:
+        """Ask the device for the written parameters again, then compare (a 200 proves no
+        write: GenieACS skips equal, read-only and unknown parameters silently)."""
+        if plan.readback:
+            out = await self.post(t.get_values(plan.readback))
+            if out.state == "queued":
+                raise UpstreamError(
+                    f"The change was sent but the device did not answer the read-back "
+                    f"({out.reason}); read the ONU's stats again to see what it holds."
+                )
+        doc = await self.read([*reads, *plan.readback] if reads else ())
+        t.verify(plan, DeviceDocument(doc))
+        return doc
+
+    async def diagnostic(
+        self, root: str, reader: Callable[[dict[str, Any], datetime], DiagResult], since: datetime
+    ) -> DiagResult:
+        """Ask for the diagnostics object until its state is final or the budget ends."""
+        while True:
+            out = await self.post(t.get_values([root]))
+            if out.state == "applied":
+                result = reader(await self.read([root]), since)
+                if result.status != "pending":
+                    return result
+            if self.left() <= self.poll:
+                raise UpstreamTimeout(
+                    f"The device had not finished the diagnostic within the budget ({root})."
+                )
+            await asyncio.sleep(self.poll)
+
+    async def came_back(self, since: datetime, *, bootstrap: bool, root: str) -> dict[str, Any]:
+        """Wait for the device's ``1 BOOT`` (``0 BOOTSTRAP``) inform after ``since``."""
+        paths = ["_lastBoot", "_lastBootstrap", "_lastInform", f"{root}.DeviceInfo.UpTime"]
+        while True:
+            raw = await self.read(paths)
+            back = dev_actions.came_back(raw, since, bootstrap=bootstrap)
+            if back.back and back.at is not None:
+                return {"cameBack": True, "cameBackAt": _stamp(back.at)}
+            if self.left() <= self.poll + 1:
+                return {"cameBack": False, "cameBackAt": None}
+            await asyncio.sleep(self.poll)
+
+
+def queued(out: t.TaskOutcome) -> dict[str, Any]:
+    return {
+        "status": "queued",
+        "reason": out.reason,
+        "taskId": out.task_id,
+        "note": "GenieACS keeps the task and the device applies it at its next session; "
+        "cancel it with DELETE .../tr069/tasks/{taskId}.",
+    }
+
+
+def stamp(at: datetime) -> str:
+    return _stamp(at)

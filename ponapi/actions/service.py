@@ -1,0 +1,283 @@
+"""Device actions as the API runs them: guards, job, audit, and the answer.
+
+One call per endpoint (``ActionService.submit`` with the action's work from ``ponapi.actions.
+work``). Before anything is sent: the request was validated by the caller (``models.parse``);
+an ``Idempotency-Key`` seen before returns that first job; one action per ONU at a time (a lock
+in the cache, shared by replicas through Redis: ``409 CONFLICT`` naming the running job);
+reboot and factory reset are refused during their cooldown (``429`` with ``Retry-After``).
+The action then runs as a job (``ponapi.jobs``); the caller gets it back after at most ``wait``
+seconds, done or still running. The audit gets the request (secrets masked) when it starts and
+the outcome, with old and new values masked, when it ends.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+import orjson
+
+from ponapi.actions.cli_flow import CliWork
+from ponapi.actions.errors import (
+    MASK,
+    ActionValidationError,
+    NotConfiguredError,
+    NotSupportedError,
+    ReadbackMismatch,
+)
+from ponapi.actions.work import AcsWork
+from ponapi.cache import Cache
+from ponapi.config import Settings
+from ponapi.errors import ApiError, ErrorCode, InvalidRequest, NotSupported, UpstreamError
+from ponapi.jobs import GRACE, Jobs
+from ponapi.serials import Serial
+
+log = logging.getLogger("ponapi.actions")
+
+COOLDOWN_KINDS = frozenset({"reboot", "factory-reset"})
+SECRET_KEYS = frozenset({"password", "passphrase", "keyPassphrase", "preSharedKey"})
+
+
+class Auditor(Protocol):
+    def record(self, action: str, *, user: Any = None, target: str = "", **kw: Any) -> None: ...
+
+
+class Actor(Protocol):
+    @property
+    def id(self) -> int: ...
+
+    @property
+    def username(self) -> str: ...
+
+
+@dataclass(frozen=True)
+class Submitted:
+    """What the POST answers: ``done`` (200 with ``result``) or not yet (202 with ``job``)."""
+
+    job: dict[str, Any]
+    done: bool
+
+    @property
+    def result(self) -> dict[str, Any]:
+        return dict(self.job.get("result") or {})
+
+
+def masked(values: dict[str, Any]) -> dict[str, Any]:
+    return {k: (MASK if k in SECRET_KEYS and v not in (None, "") else v) for k, v in values.items()}
+
+
+def as_api_error(exc: Exception) -> ApiError:
+    """The domain's action errors as the product's typed errors."""
+    if isinstance(exc, ApiError):
+        return exc
+    if isinstance(exc, ActionValidationError):
+        return InvalidRequest(f"{exc.field}: {exc.reason}")
+    if isinstance(exc, NotConfiguredError):
+        return ApiError(
+            ErrorCode.TR069_NOT_SUPPORTED,
+            f"{exc.setting}: {exc.reason}; operators: set it in the settings.",
+            message="Not configured",
+        )
+    if isinstance(exc, NotSupportedError):
+        return NotSupported(f"{exc.feature}: {exc.reason}")
+    if isinstance(exc, ReadbackMismatch):
+        shown = "; ".join(
+            f"{m.field} ({m.path}): sent {m.expected!r}, the device reports {m.actual!r}"
+            for m in exc.mismatches
+        )
+        return UpstreamError(
+            f"The device accepted the change but reports other values: {shown}",
+            message="Read-back mismatch",
+        )
+    raise exc
+
+
+class ActionService:
+    def __init__(
+        self,
+        settings: Settings,
+        cache: Cache,
+        jobs: Jobs,
+        audit: Auditor,
+        invalidate: Callable[[int, Serial], Awaitable[None]],
+    ) -> None:
+        self.settings = settings
+        self.cache = cache
+        self.jobs = jobs
+        self.audit = audit
+        self.invalidate = invalidate  # drops the ONU's cached stats after a change
+
+    @property
+    def budget(self) -> float:
+        return self.settings.action_budget_seconds
+
+    def wait_for(self, wait: float | None) -> float:
+        wanted = self.settings.action_wait_seconds if wait is None else wait
+        return max(0.0, min(wanted, self.budget))
+
+    @staticmethod
+    def _onu(olt_id: int, serial: Serial) -> str:
+        return f"{olt_id}:{serial.canonical}"
+
+    async def submit(
+        self,
+        kind: str,
+        user: Actor,
+        olt_id: int,
+        serial: Serial,
+        request: dict[str, Any],
+        work: Callable[[float], Awaitable[dict[str, Any]]],
+        *,
+        wait: float | None,
+        idempotency_key: str | None = None,
+    ) -> Submitted:
+        """Run ``work(deadline)`` as a job under the guards; answer within ``wait`` s."""
+        seconds = self.wait_for(wait)
+        onu = self._onu(olt_id, serial)
+        idem = f"action-idem:{user.id}:{idempotency_key}" if idempotency_key else None
+        if idem is not None:
+            first = await self._replay(idem, kind, onu, seconds)
+            if first is not None:
+                return first
+        if kind in COOLDOWN_KINDS:
+            await self._cooldown_check(onu, kind)
+        token = await self.cache.acquire(f"action-lock:{onu}", self.budget + GRACE)
+        if token is None:
+            running = await self.cache.get(f"action-job:{onu}")
+            name = f" (job {running.decode()})" if running else ""
+            raise ApiError(
+                ErrorCode.CONFLICT,
+                f"Another action is running on ONU {serial.canonical}{name}; wait for it to end "
+                "(GET /api/jobs/{id}).",
+                message="An action is already running on this ONU",
+            )
+        target = f"olt {olt_id} onu {serial.canonical}"
+        self.audit.record(
+            f"action.{kind}", user=user, target=target, result="started", request=masked(request)
+        )
+        try:
+            job = await self.jobs.start(
+                f"action.{kind}",
+                user.id,
+                {"oltId": olt_id, "serial": serial.canonical, "action": kind},
+                self._guarded(kind, user, olt_id, serial, onu, token, work),
+                budget=self.budget,
+            )
+        except BaseException:
+            await self.cache.release(f"action-lock:{onu}", token)
+            raise
+        await self.cache.set(f"action-job:{onu}", job["id"].encode(), self.budget + GRACE)
+        if idem is not None:
+            remembered = orjson.dumps({"job": job["id"], "kind": kind, "onu": onu})
+            await self.cache.set(idem, remembered, self.settings.action_idempotency_seconds)
+        return await self._settle(job, seconds)
+
+    async def _replay(self, idem: str, kind: str, onu: str, seconds: float) -> Submitted | None:
+        raw = await self.cache.get(idem)
+        if raw is None:
+            return None
+        first = orjson.loads(raw)
+        if first.get("kind") != kind or first.get("onu") != onu:
+            raise InvalidRequest(
+                "Idempotency-Key: already used for another action or ONU; send a new key."
+            )
+        job = await self.jobs.get(str(first.get("job")))
+        return None if job is None else await self._settle(job, seconds)
+
+    async def _settle(self, job: dict[str, Any], seconds: float) -> Submitted:
+        current = await self.jobs.wait(job["id"], seconds) or job
+        if current.get("status") == "failed":
+            error = current.get("error") or {}
+            try:
+                code = ErrorCode(str(error.get("code")))
+            except ValueError:
+                code = ErrorCode.INTERNAL_ERROR
+            raise ApiError(code, str(error.get("details", "")), message=error.get("error"))
+        return Submitted(current, current.get("status") == "done")
+
+    async def _cooldown_check(self, onu: str, kind: str) -> None:
+        left = await self.cache.ttl(f"action-cooldown:{onu}")
+        if left is not None and left > 0:
+            wait = int(left) + 1
+            raise ApiError(
+                ErrorCode.RATE_LIMITED,
+                f"This ONU was rebooted or reset less than "
+                f"{self.settings.action_reboot_cooldown_seconds:g} s ago; a {kind} is possible "
+                f"again in {wait} s.",
+                headers={"Retry-After": str(wait)},
+            )
+
+    async def start_cooldown(self, olt_id: int, serial: Serial) -> None:
+        seconds = self.settings.action_reboot_cooldown_seconds
+        if seconds > 0:
+            await self.cache.set(f"action-cooldown:{self._onu(olt_id, serial)}", b"1", seconds)
+
+    def _guarded(
+        self,
+        kind: str,
+        user: Actor,
+        olt_id: int,
+        serial: Serial,
+        onu: str,
+        token: str,
+        work: Callable[[float], Awaitable[dict[str, Any]]],
+    ) -> Callable[[], Awaitable[dict[str, Any]]]:
+        target = f"olt {olt_id} onu {serial.canonical}"
+
+        async def run() -> dict[str, Any]:
+            outcome = "failed"
+            result: dict[str, Any] = {}
+            try:
+                try:
+                    result = await work(time.monotonic() + self.budget - 1.0)
+                except Exception as exc:
+                    mapped = as_api_error(exc)
+                    outcome = mapped.code.value
+                    raise mapped from exc
+                outcome = str(result.get("status", "done"))
+                return result
+            finally:
+                await self._finish(kind, user, target, olt_id, serial, onu, token, outcome, result)
+
+        return run
+
+    async def _finish(
+        self,
+        kind: str,
+        user: Actor,
+        target: str,
+        olt_id: int,
+        serial: Serial,
+        onu: str,
+        token: str,
+        outcome: str,
+        result: dict[str, Any],
+    ) -> None:
+        changes = result.pop("_audit", None)
+        self.audit.record(
+            f"action.{kind}",
+            user=user,
+            target=target,
+            result=outcome[:32],
+            **({"changes": changes} if changes else {}),
+        )
+        try:
+            async with asyncio.timeout(5.0):
+                await self.invalidate(olt_id, serial)
+                await self.cache.delete(f"action-job:{onu}")
+                await self.cache.release(f"action-lock:{onu}", token)
+        except Exception:
+            log.warning("releasing the action lock of %s failed", onu, exc_info=True)
+
+
+@dataclass
+class DeviceActions:
+    """The typed service the API uses: the guards plus the ACS and OLT halves."""
+
+    guards: ActionService
+    acs: AcsWork
+    cli: CliWork

@@ -1,0 +1,174 @@
+"""GenieACS task bodies, the plan a planner returns, the read-back comparison, and the small
+Protocol the service layer implements to talk to GenieACS's NBI.
+
+Task shapes are the ones GenieACS 1.2 ``sanitizeTask`` accepts (``lib/api-functions.ts``):
+one task object per ``POST /devices/{id}/tasks``. A ``202`` answer means queued (the reason is
+the HTTP reason phrase: ``Task queued but not processed``, ``Device is offline``, ``Task
+faulted``...), a ``200`` means the session ran; neither proves a write, hence the read-back.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Literal, Protocol
+
+from ponapi.actions.errors import MASK, Mismatch, ReadbackMismatch
+from ponapi.tr069.document import DeviceDocument
+
+Task = dict[str, Any]
+
+
+def set_values(values: Sequence[tuple[str, Any, str]]) -> Task:
+    return {"name": "setParameterValues", "parameterValues": [list(v) for v in values]}
+
+
+def refresh(object_name: str) -> Task:
+    return {"name": "refreshObject", "objectName": object_name}
+
+
+def get_values(names: Sequence[str]) -> Task:
+    return {"name": "getParameterValues", "parameterNames": list(names)}
+
+
+def reboot() -> Task:
+    return {"name": "reboot"}
+
+
+def factory_reset() -> Task:
+    return {"name": "factoryReset"}
+
+
+@dataclass(frozen=True)
+class Write:
+    """One parameter to set: ``field`` is the request field it comes from."""
+
+    field: str
+    path: str
+    value: Any
+    xsd: str
+    secret: bool = False
+
+    def masked(self) -> Any:
+        return MASK if self.secret else self.value
+
+
+@dataclass
+class Plan:
+    """What to send, in order, and what to read back afterwards.
+
+    ``tasks``: task bodies to post one after the other (each with a connection request).
+    ``writes``: the values the ``setParameterValues`` task carries, for the read-back and the
+    audit (use :meth:`audit_values`: secrets masked). ``readback``: parameter or object paths
+    to re-read (``getParameterValues``) before comparing. ``skipped``: request fields the
+    device has no writable parameter for (left unchanged), with the reason.
+    """
+
+    tasks: list[Task]
+    writes: list[Write] = field(default_factory=list)
+    readback: list[str] = field(default_factory=list)
+    skipped: dict[str, str] = field(default_factory=dict)
+    target: dict[str, str] = field(default_factory=dict)
+
+    def audit_values(self) -> dict[str, Any]:
+        return {w.path: w.masked() for w in self.writes}
+
+
+# --- read-back ----------------------------------------------------------------------------
+
+
+def _same(expected: Any, actual: Any, xsd: str, path: str) -> bool:
+    if xsd == "xsd:boolean":
+        return _as_bool(expected) == _as_bool(actual)
+    if xsd in ("xsd:int", "xsd:unsignedInt", "xsd:long", "xsd:unsignedLong"):
+        try:
+            return int(expected) == int(actual)
+        except (TypeError, ValueError):
+            return False
+    text_e, text_a = str(expected), str(actual)
+    if path.endswith("RegulatoryDomain"):  # "BR " and "BR" are the same domain
+        return text_e.rstrip()[:2].upper() == text_a.rstrip()[:2].upper()
+    if path.endswith(("DNSServers", "ModesSupported")):
+        return [x.strip() for x in text_e.split(",")] == [x.strip() for x in text_a.split(",")]
+    return text_e == text_a
+
+
+def _as_bool(value: Any) -> bool | None:
+    if isinstance(value, bool):
+        return value
+    text = str(value).strip().lower()
+    return True if text in ("true", "1") else False if text in ("false", "0") else None
+
+
+def compare(plan: Plan, doc: DeviceDocument) -> list[Mismatch]:
+    """The writes the device reports differently. Hidden secrets (read back ``""``, as TR-098
+    requires for passphrases) cannot be verified and are not mismatches; a secret read back
+    with another non-empty value is, shown masked. A parameter that vanished is a mismatch."""
+    out: list[Mismatch] = []
+    for w in plan.writes:
+        p = doc.get(w.path)
+        actual = p.value if p is not None else None
+        if w.secret:
+            if actual in ("", None) and p is not None:
+                continue
+            if actual == w.value:
+                continue
+            shown = MASK if actual not in ("", None) else actual
+            out.append(Mismatch(w.field, w.path, MASK, shown))
+            continue
+        if p is None or not _same(w.value, actual, w.xsd, w.path):
+            out.append(Mismatch(w.field, w.path, w.value, actual))
+    return out
+
+
+def verify(plan: Plan, doc: DeviceDocument) -> None:
+    """Raise :class:`ReadbackMismatch` if the device reports other values than written."""
+    mismatches = compare(plan, doc)
+    if mismatches:
+        raise ReadbackMismatch(mismatches)
+
+
+# --- the NBI, as the service layer provides it --------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TaskAnswer:
+    """What ``POST /devices/{id}/tasks?connection_request`` answered."""
+
+    status: int
+    reason: str
+    task: Mapping[str, Any]
+
+
+@dataclass(frozen=True)
+class TaskOutcome:
+    state: Literal["applied", "queued", "faulted"]
+    task_id: str | None
+    reason: str
+
+
+def outcome(answer: TaskAnswer) -> TaskOutcome:
+    """Applied vs queued: 200 = the session ran (read back before calling it applied); 202 =
+    queued until the device's next session, with GenieACS's reason (``Task faulted`` means the
+    CPE refused it: a fault record holds the CWMP fault)."""
+    task_id = answer.task.get("_id")
+    tid = str(task_id) if task_id is not None else None
+    if answer.status == 200:
+        return TaskOutcome("applied", tid, "")
+    if answer.status == 202 and answer.reason.strip().lower() == "task faulted":
+        return TaskOutcome("faulted", tid, answer.reason)
+    if answer.status == 202:
+        return TaskOutcome("queued", tid, answer.reason or "Task queued")
+    raise ValueError(f"unexpected NBI answer {answer.status} {answer.reason}")
+
+
+class Nbi(Protocol):
+    """The calls the actions need from GenieACS's NBI (every call bounded by the caller)."""
+
+    async def post_task(
+        self, device_id: str, task: Task, *, connection_request: bool, timeout_ms: int
+    ) -> TaskAnswer: ...
+
+    async def device(self, device_id: str, projection: Sequence[str]) -> dict[str, Any] | None: ...
+
+    async def delete_task(self, task_id: str) -> bool: ...

@@ -1,0 +1,215 @@
+"""Wi-Fi settings: a validated ``WirelessLanRequest`` + the device document -> the GenieACS
+tasks, with the data model's own paths per vendor; and the read-back section.
+
+TR-098 (``WLANConfiguration``): ``BeaconType`` with ``WPAAuthenticationMode`` /
+``IEEE11iAuthenticationMode`` (and Huawei's ``X_HW_WPAand11i*`` twins), the passphrase in the
+parameter the vendor profile names first among those the device has writable (Huawei
+``PreSharedKey.1.PreSharedKey``, ZTE/Nokia ``PreSharedKey.1.KeyPassphrase``, TP-Link
+``X_TP_PreSharedKey``, others ``KeyPassphrase``: Flashman's per-model files, research notes
+§2.2), never two passphrase parameters at once (TR-098 calls that undefined). TR-181: SSID /
+Radio / AccessPoint.Security.ModeEnabled (checked against ``ModesSupported``). Only parameters
+present and writable in the document are written; each value carries the document's xsd type.
+"""
+
+from __future__ import annotations
+
+import string
+from typing import Any
+
+from ponapi.actions import tasks as t
+from ponapi.actions import validate as v
+from ponapi.actions.errors import ActionValidationError, NotSupportedError
+from ponapi.actions.locate import Device, Wlan, wlan
+from ponapi.actions.models import AuthMode, WirelessLanRequest
+from ponapi.actions.writes import Writes
+from ponapi.stats import format as fmt
+
+# TR-098 BeaconType and the modes each auth choice writes (TR-098 has no WPA3).
+_TR098_AUTH: dict[AuthMode, tuple[str, dict[str, str]]] = {
+    AuthMode.OPEN: ("Basic", {"BasicAuthenticationMode": "None", "BasicEncryptionModes": "None"}),
+    AuthMode.WPA: (
+        "WPA",
+        {"WPAAuthenticationMode": "PSKAuthentication", "WPAEncryptionModes": "AESEncryption"},
+    ),
+    AuthMode.WPA2: (
+        "11i",
+        {
+            "IEEE11iAuthenticationMode": "PSKAuthentication",
+            "IEEE11iEncryptionModes": "AESEncryption",
+        },
+    ),
+    AuthMode.WPA_WPA2: (
+        "WPAand11i",
+        {
+            "WPAAuthenticationMode": "PSKAuthentication",
+            "WPAEncryptionModes": "TKIPandAESEncryption",
+            "IEEE11iAuthenticationMode": "PSKAuthentication",
+            "IEEE11iEncryptionModes": "TKIPandAESEncryption",
+            "X_HW_WPAand11iAuthenticationMode": "PSKAuthentication",
+            "X_HW_WPAand11iEncryptionModes": "TKIPandAESEncryption",
+        },
+    ),
+}
+# TR-181 ModeEnabled names, first the standard one, then names firmwares use instead.
+_TR181_MODES: dict[AuthMode, tuple[str, ...]] = {
+    AuthMode.OPEN: ("None",),
+    AuthMode.WPA: ("WPA-Personal",),
+    AuthMode.WPA2: ("WPA2-Personal",),
+    AuthMode.WPA_WPA2: ("WPA-WPA2-Personal",),
+    AuthMode.WPA3: ("WPA3-Personal",),
+    AuthMode.WPA2_WPA3: ("WPA3-Personal-Transition", "WPA2-WPA3-Personal", "WPA2-PSK-WPA3-SAE"),
+}
+
+
+def _supported_powers(dev: Device, path: str) -> list[int]:
+    raw = dev.value(path)
+    out = []
+    for part in str(raw or "").split(","):
+        part = part.strip()
+        if part.lstrip("-").isdigit():
+            out.append(int(part))
+    return out
+
+
+def _country_of(dev: Device, path: str) -> str | None:
+    raw = str(dev.value(path) or "").strip()[:2].upper()
+    try:
+        return v.country(raw)
+    except ActionValidationError:
+        return None  # "00" (world), "" or garbage: channels checked against the common set
+
+
+def _domain(current: Any, code: str) -> str:
+    """Write the country the way the device reports it: three characters when it uses the
+    third (``BRI``, ``"BR "``), else two."""
+    text = str(current or "")
+    return code + text[2] if len(text) == 3 else code
+
+
+def _pick_psk(dev: Device, base: str, password: str) -> str | None:
+    hex_psk = len(password) == 64 and all(c in string.hexdigits for c in password)
+    names = dev.profile.psk
+    if hex_psk:  # a raw PSK goes where TR-098 keeps the literal key
+        names = ("PreSharedKey.1.PreSharedKey",)
+    for rel in names:
+        if dev.writable(f"{base}.{rel}"):
+            return f"{base}.{rel}"
+    return None
+
+
+def plan_wifi(req: WirelessLanRequest, raw: dict[str, Any]) -> t.Plan:
+    dev = Device(raw)
+    target = wlan(dev, req.band)
+    w = Writes(dev)
+    radio_base = target.radio
+    country = req.country_domain or _country_of(dev, f"{radio_base}.RegulatoryDomain")
+    if req.channel is not None:
+        v.channel(req.channel, req.band, country)
+    if req.ssid is not None and req.password is None and dev.profile.name == "nokia":
+        # Nokia resets the passphrase on an SSID-only change (Flashman, research notes §2.5).
+        raise ActionValidationError(
+            "password", "this Nokia ONT resets its password when only the SSID changes: send both"
+        )
+    if req.ssid is not None:
+        w.add("ssid", f"{target.wlc}.SSID", req.ssid, "xsd:string")
+    if req.enable is not None:
+        w.add("enable", f"{target.wlc}.Enable", req.enable, "xsd:boolean")
+    if req.ssid_advertisement_enabled is not None:
+        w.add(
+            "ssid_advertisement_enabled",
+            f"{target.ap}.SSIDAdvertisementEnabled",
+            req.ssid_advertisement_enabled,
+            "xsd:boolean",
+        )
+    if req.channel is not None:
+        auto = f"{radio_base}.AutoChannelEnable"
+        if req.channel == 0:
+            w.add("channel", auto, True, "xsd:boolean")
+        else:
+            if dev.writable(auto):  # Flashman's order: auto off first, then the channel
+                w.add("channel", auto, False, "xsd:boolean")
+            w.add("channel", f"{radio_base}.Channel", req.channel, "xsd:unsignedInt")
+    if req.tx_power is not None:
+        v.tx_power(req.tx_power, _supported_powers(dev, f"{radio_base}.TransmitPowerSupported"))
+        w.add("tx_power", f"{radio_base}.TransmitPower", req.tx_power, "xsd:unsignedInt")
+    if req.country_domain is not None:
+        path = f"{radio_base}.RegulatoryDomain"
+        w.add("country_domain", path, _domain(dev.value(path), req.country_domain), "xsd:string")
+    _security(req, dev, target, w)
+    if not w.items:
+        raise NotSupportedError("wirelessLan", "; ".join(w.skipped.values()) or "nothing to set")
+    return t.Plan(
+        tasks=[t.set_values([(x.path, x.value, x.xsd) for x in w.items])],
+        writes=w.items,
+        readback=list(dict.fromkeys(x.path for x in w.items)),
+        skipped=w.skipped,
+        target={"band": req.band, "wlan": target.wlc},
+    )
+
+
+def _security(req: WirelessLanRequest, dev: Device, target: Wlan, w: Writes) -> None:
+    mode = req.auth_mode
+    if mode is not None:
+        if dev.tr181:
+            sec = f"{target.ap}.Security"
+            supported = [
+                x.strip() for x in str(dev.value(f"{sec}.ModesSupported") or "").split(",")
+            ]
+            names = _TR181_MODES[mode]
+            name = next((n for n in names if n in supported), None) if supported != [""] else None
+            if name is None and supported != [""]:
+                raise NotSupportedError(
+                    "auth_mode", f"this device supports only: {', '.join(supported)}"
+                )
+            w.add("auth_mode", f"{sec}.ModeEnabled", name or names[0], "xsd:string")
+        else:
+            if mode not in _TR098_AUTH:
+                raise NotSupportedError("auth_mode", "TR-098 devices have no WPA3 setting")
+            beacon, extra = _TR098_AUTH[mode]
+            w.add("auth_mode", f"{target.wlc}.BeaconType", beacon, "xsd:string")
+            for rel, value in extra.items():
+                if dev.writable(f"{target.wlc}.{rel}"):
+                    w.add("auth_mode", f"{target.wlc}.{rel}", value, "xsd:string")
+    if req.password is None:
+        return
+    if mode is AuthMode.OPEN:
+        w.skipped["password"] = "not used on an open network"  # noqa: S105 (a reason)
+        return
+    if dev.tr181:
+        sec = f"{target.ap}.Security"
+        hex_psk = len(req.password) == 64
+        path = f"{sec}.PreSharedKey" if hex_psk else f"{sec}.KeyPassphrase"
+        w.add("password", path, req.password, "xsd:string", secret=True)
+        return
+    psk = _pick_psk(dev, target.wlc, req.password)
+    if psk is None:
+        w.skipped["password"] = "no writable passphrase parameter on this device"  # noqa: S105
+        return
+    w.add("password", psk, req.password, "xsd:string", secret=True)
+
+
+def wlan_section(raw: dict[str, Any], band: str) -> dict[str, Any]:
+    """The WLAN of ``band`` as read back, camelCase like ``tr069-stats``' ``wirelessLan``
+    (display formats from ``ponapi.stats.format``); never the passphrase."""
+    dev = Device(raw)
+    target = wlan(dev, band)
+    tr181 = dev.tr181
+
+    def val(path: str) -> Any:
+        return dev.value(path)
+
+    if tr181:
+        auth = fmt.auth_mode_tr181(val(f"{target.ap}.Security.ModeEnabled"))
+    else:
+        auth = fmt.auth_mode_tr098(val(f"{target.wlc}.BeaconType"), None, False)
+    return {
+        "band": band,
+        "ssid": fmt.to_str(val(f"{target.wlc}.SSID")) or "",
+        "enable": fmt.yes_no(val(f"{target.wlc}.Enable")) or "",
+        "ssidAdvertisementEnabled": fmt.yes_no(val(f"{target.ap}.SSIDAdvertisementEnabled")) or "",
+        "authMode": auth or "",
+        "autoChannel": fmt.on_off(val(f"{target.radio}.AutoChannelEnable")) or "",
+        "channel": fmt.to_str(val(f"{target.radio}.Channel")) or "",
+        "txPower": fmt.to_str(val(f"{target.radio}.TransmitPower")) or "",
+        "countryDomain": fmt.country(val(f"{target.radio}.RegulatoryDomain")) or "",
+    }

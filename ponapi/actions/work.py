@@ -1,0 +1,283 @@
+"""What each action does once its guards passed (``service``): plan from the device's own
+document, send through GenieACS (``acs_flow``) or the OLT CLI (``cli_flow``), read back, and
+build the camelCase result. Each builder returns ``work(deadline)`` for the job."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from datetime import datetime
+from typing import Any, Protocol
+
+from ponapi.acs.genieacs import PROJECTIONS
+from ponapi.actions import device as dev_actions
+from ponapi.actions import diagnostics as diag
+from ponapi.actions import tasks as t
+from ponapi.actions.acs_flow import AcsRun, ActionNbi, now_floor, queued, stamp
+from ponapi.actions.dhcp import dhcp_section, plan_dhcp
+from ponapi.actions.errors import MASK
+from ponapi.actions.locate import Device
+from ponapi.actions.models import (
+    LanDhcpRequest,
+    PingRequest,
+    SpeedtestRequest,
+    TracerouteRequest,
+    WirelessLanRequest,
+)
+from ponapi.actions.wifi import plan_wifi, wlan_section
+from ponapi.config import Settings
+from ponapi.errors import NotSupported
+from ponapi.serials import Serial
+
+Work = Callable[[float], Awaitable[dict[str, Any]]]
+
+# What each action reads of the device document: the stats projections (device identity and
+# profile, Wi-Fi, WANs) plus the objects the action changes, not the whole 100-400 kB tree.
+_DIAG_ROOTS = tuple(
+    f"{root}.{name}"
+    for root, names in (
+        ("InternetGatewayDevice", ("IPPingDiagnostics", "TraceRouteDiagnostics")),
+        ("InternetGatewayDevice", ("DownloadDiagnostics", "UploadDiagnostics")),
+        ("Device.IP.Diagnostics", ("IPPing", "TraceRoute")),
+        ("Device.IP.Diagnostics", ("DownloadDiagnostics", "UploadDiagnostics")),
+    )
+    for name in names
+)
+READS: dict[str, tuple[str, ...]] = {
+    "wifi": (*PROJECTIONS["general"], *PROJECTIONS["wirelessLan"]),
+    "dhcp": (
+        *PROJECTIONS["general"],
+        "InternetGatewayDevice.LANDevice.1.LANHostConfigManagement",
+        "Device.DHCPv4.Server",
+        "Device.IP.Interface",
+    ),
+    "diagnostics": (*PROJECTIONS["general"], *PROJECTIONS["wan"], *_DIAG_ROOTS),
+}
+
+
+class DeviceFinder(ActionNbi, Protocol):
+    cr_timeout_ms: int
+
+    async def read_device(self, serial: Serial, sections: set[str]) -> dict[str, Any] | None: ...
+
+    async def device_tasks(self, device_id: str) -> list[dict[str, Any]]: ...
+
+
+class AcsWork:
+    """The ACS half of the actions, over one NBI client."""
+
+    def __init__(self, nbi: DeviceFinder | None, settings: Settings) -> None:
+        self.nbi = nbi
+        self.settings = settings
+
+    async def device_id(self, serial: Serial) -> str | None:
+        """The device's GenieACS id, or None when no ACS knows it."""
+        if self.nbi is None:
+            return None
+        doc = await self.nbi.read_device(serial, {"general"})
+        return str(doc["_id"]) if doc and isinstance(doc.get("_id"), str) else None
+
+    async def _run(self, serial: Serial, deadline: float) -> AcsRun:
+        device_id = await self.device_id(serial)
+        if device_id is None or self.nbi is None:
+            raise NotSupported(
+                f"No ACS has a device with serial {serial.canonical} ({serial.hex}); TR-069 "
+                "actions need the device in GenieACS."
+            )
+        return AcsRun(
+            self.nbi,
+            device_id,
+            deadline,
+            self.nbi.cr_timeout_ms,
+            self.settings.action_poll_seconds,
+        )
+
+    async def cancel(self, serial: Serial, task_id: str) -> bool:
+        """Delete a task GenieACS holds for this device (only one of its own tasks)."""
+        device_id = await self.device_id(serial)
+        if device_id is None or self.nbi is None:
+            return False
+        pending = await self.nbi.device_tasks(device_id)
+        if not any(str(x.get("_id")) == task_id for x in pending):
+            return False
+        return await self.nbi.delete_task(task_id)
+
+    # --- settings changes -----------------------------------------------------------------
+
+    def wireless_lan(self, serial: Serial, req: WirelessLanRequest) -> Work:
+        async def work(deadline: float) -> dict[str, Any]:
+            run = await self._run(serial, deadline)
+            before = await run.read(READS["wifi"])
+            plan = plan_wifi(req, before)
+            section = lambda doc: wlan_section(doc, req.band)  # noqa: E731
+            return await self._change(run, plan, before, section, READS["wifi"])
+
+        return work
+
+    def lan_dhcp(self, serial: Serial, req: LanDhcpRequest) -> Work:
+        async def work(deadline: float) -> dict[str, Any]:
+            run = await self._run(serial, deadline)
+            before = await run.read(READS["dhcp"])
+            plan = plan_dhcp(req, before)
+            return await self._change(run, plan, before, dhcp_section, READS["dhcp"])
+
+        return work
+
+    async def _change(
+        self,
+        run: AcsRun,
+        plan: t.Plan,
+        before: dict[str, Any],
+        section: Callable[[dict[str, Any]], dict[str, Any]],
+        reads: tuple[str, ...],
+    ) -> dict[str, Any]:
+        old = Device(before)
+        audit = [
+            {
+                "parameter": w.path,
+                "old": MASK if w.secret else old.value(w.path),
+                "new": w.masked(),
+            }
+            for w in plan.writes
+        ]
+        if not plan.writes:
+            return {"status": "unchanged", "skipped": plan.skipped, "_audit": audit}
+        waiting = await run.run_plan(plan)
+        if waiting is not None:
+            return {**waiting, "skipped": plan.skipped, "_audit": audit}
+        doc = await run.read_back(plan, reads)
+        return {
+            "status": "applied",
+            **_section_of(section, doc),
+            "skipped": plan.skipped,
+            "_audit": audit,
+        }
+
+    # --- diagnostics ----------------------------------------------------------------------
+
+    def ping(self, serial: Serial, req: PingRequest) -> Work:
+        return self._diagnostic(
+            serial, "ping", lambda raw: diag.plan_ping(req, raw), diag.read_ping
+        )
+
+    def traceroute(self, serial: Serial, req: TracerouteRequest) -> Work:
+        return self._diagnostic(
+            serial, "traceroute", lambda raw: diag.plan_traceroute(req, raw), diag.read_traceroute
+        )
+
+    def speedtest(self, serial: Serial, req: SpeedtestRequest) -> Work:
+        s = self.settings
+        return self._diagnostic(
+            serial,
+            req.direction,
+            lambda raw: diag.plan_speedtest(
+                req,
+                raw,
+                download_url=s.speedtest_download_url or None,
+                upload_url=s.speedtest_upload_url or None,
+                upload_bytes=s.speedtest_upload_bytes,
+            ),
+            lambda raw, since: diag.read_speedtest(raw, req.direction, since),
+        )
+
+    def _diagnostic(
+        self,
+        serial: Serial,
+        kind: diag.Kind,
+        planner: Callable[[dict[str, Any]], t.Plan],
+        reader: Callable[[dict[str, Any], datetime], diag.DiagResult],
+    ) -> Work:
+        async def work(deadline: float) -> dict[str, Any]:
+            run = await self._run(serial, deadline)
+            raw = await run.read(READS["diagnostics"])
+            plan = planner(raw)
+            root = diag.root_of(Device(raw), kind)
+            since = now_floor()
+            waiting = await run.run_plan(plan)
+            if waiting is not None:
+                return waiting
+            result = await run.diagnostic(root, reader, since)
+            if result.status == "error":
+                return {"status": "error", "diagnosticsState": result.state, **result.result}
+            return {"status": "complete", "requestedAt": stamp(since), **result.result}
+
+        return work
+
+    # --- whole device ---------------------------------------------------------------------
+
+    def reboot(self, serial: Serial, on_sent: Callable[[], Awaitable[None]]) -> Work:
+        return self._restart(serial, dev_actions.plan_reboot, bootstrap=False, on_sent=on_sent)
+
+    def factory_reset(self, serial: Serial, on_sent: Callable[[], Awaitable[None]]) -> Work:
+        return self._restart(
+            serial, dev_actions.plan_factory_reset, bootstrap=True, on_sent=on_sent
+        )
+
+    def _restart(
+        self,
+        serial: Serial,
+        planner: Callable[[dict[str, Any]], t.Plan],
+        *,
+        bootstrap: bool,
+        on_sent: Callable[[], Awaitable[None]],
+    ) -> Work:
+        async def work(deadline: float) -> dict[str, Any]:
+            run = await self._run(serial, deadline)
+            raw = await run.read(
+                [
+                    "_id",
+                    "InternetGatewayDevice.DeviceInfo.UpTime",
+                    "Device.DeviceInfo.UpTime",
+                    "_lastBoot",
+                ]
+            )
+            root = Device(raw).root
+            plan = planner(raw)
+            since = now_floor()
+            waiting = await run.run_plan(plan)
+            await on_sent()
+            if waiting is not None:
+                return waiting
+            went_down = now_floor()
+            back = await run.came_back(since, bootstrap=bootstrap, root=root)
+            return {
+                "status": "applied" if back["cameBack"] else "sent",
+                "via": "acs",
+                "requestedAt": stamp(since),
+                "wentDownAt": stamp(went_down),
+                **back,
+                **({"bootstrapped": back["cameBack"]} if bootstrap else {}),
+            }
+
+        return work
+
+    def resync(self, serial: Serial) -> Work:
+        async def work(deadline: float) -> dict[str, Any]:
+            run = await self._run(serial, deadline)
+            raw = await run.read(
+                ["_id", "InternetGatewayDevice.DeviceInfo.UpTime", "Device.DeviceInfo.UpTime"]
+            )
+            plan = dev_actions.plan_resync(raw)
+            since = now_floor()
+            waiting = await run.run_plan(plan)
+            if waiting is not None:
+                return waiting
+            return {
+                "status": "applied",
+                "requestedAt": stamp(since),
+                "completedAt": stamp(now_floor()),
+                "reread": plan.target.get("object", ""),
+                "provisionsReapplied": True,
+            }
+
+        return work
+
+
+def _section_of(
+    section: Callable[[dict[str, Any]], dict[str, Any]], doc: dict[str, Any]
+) -> dict[str, Any]:
+    data = section(doc)
+    name = "wirelessLan" if "ssid" in data else "lanDhcpServer"
+    return {name: data}
+
+
+__all__ = ["AcsWork", "queued"]
