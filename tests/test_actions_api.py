@@ -81,9 +81,10 @@ async def test_offline_device_change_is_queued_and_can_be_cancelled(env):  # noq
 
 async def test_faulted_spv_is_an_error_with_the_cwmp_fault(env):  # noqa: F811
     device(env).fault = True
+    device(env).fault_code = "cwmp.9007"  # Invalid parameter value, as a CPE refuses an SPV
     r = await post(env, "wireless-lan", {"ssid": "Refused"})
     assert r.status_code == 502
-    assert "cwmp.9005" in r.json()["details"]
+    assert "cwmp.9007" in r.json()["details"]
 
 
 async def test_readback_mismatch_shows_both_values_secrets_masked(env):  # noqa: F811
