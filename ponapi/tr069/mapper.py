@@ -153,6 +153,11 @@ def _service_tokens(text: str) -> set[str]:
 
 
 class Mapper:
+    # The radio band the Wi-Fi and survey sections read; a subclass reads the other band
+    # (ponapi.tr069.beyond: wirelessLan5, wifiSurvey5).
+    band = "2.4GHz"
+    zte_survey_radio = "1"  # ZTE scans per radio: radio 1 is 2.4 GHz, radio 2 is 5 GHz
+
     def __init__(self, raw: dict[str, Any], *, now: datetime, tz: ZoneInfo) -> None:
         self.doc = DeviceDocument(raw)
         self.now = now
@@ -626,7 +631,7 @@ class Mapper:
         for lan in self.doc.instances(f"{self.root}.LANDevice"):
             base = f"{self.root}.LANDevice.{lan}.WLANConfiguration"
             insts = [f"{base}.{n}" for n in self.doc.instances(base)]
-            two_four = [w for w in insts if self._band_tr098(w) == "2.4GHz"]
+            two_four = [w for w in insts if self._band_tr098(w) == self.band]
             enabled = [
                 w
                 for w in two_four
@@ -675,7 +680,7 @@ class Mapper:
         status = f.read(f"{w}.Status")
         f.put_from("status", status, lambda v: (fmt.to_str(v) or "").capitalize() or None)
         f.put_from("enable", f.read(f"{w}.Enable"), fmt.yes_no)
-        f.put("rfBand", "2.4GHz")
+        f.put("rfBand", self.band)
         f.put_from(
             "standard",
             f.first(w, ("Standard", "X_HW_Standard", "X_ZTE-COM_WlanStandard")),
@@ -707,7 +712,7 @@ class Mapper:
             ssid = f"Device.WiFi.SSID.{s}"
             radio = next((x for x in self._chain(ssid, 2) if "WiFi.Radio." in x), None)
             band = self.doc.get(f"{radio}.OperatingFrequencyBand") if radio else None
-            if band is not None and str(band.value).startswith("2.4"):
+            if band is not None and str(band.value).startswith(self.band.removesuffix("GHz")):
                 chosen = (ssid, radio)
                 break
         if chosen is None:
@@ -731,7 +736,7 @@ class Mapper:
             )
         f.put_from("status", f.read(f"{ssid}.Status"), fmt.to_str)
         f.put_from("enable", f.read(f"{ssid}.Enable"), fmt.yes_no)
-        f.put("rfBand", "2.4GHz")
+        f.put("rfBand", self.band)
         f.put_from("standard", f.read(f"{radio}.OperatingStandards"), fmt.wifi_standard)
         f.put_from("radioEnabled", f.read(f"{radio}.Enable"), fmt.yes_no)
         width = f.first(radio, ("CurrentOperatingChannelBandwidth", "OperatingChannelBandwidth"))
@@ -762,9 +767,9 @@ class Mapper:
         for root in self.SURVEY_ROOTS:
             if self.doc.node(root) is not None:
                 return self._survey(root, f"{root}.Result", "SignalStrength", "Radio")
-        zte = f"{self.root}.LANDevice.1.WIFI.Radio.1"
+        zte = f"{self.root}.LANDevice.1.WIFI.Radio.{self.zte_survey_radio}"
         if self.doc.node(zte) is not None:  # ZTE: per radio, radio 1 is 2.4 GHz
-            return self._survey(zte, f"{zte}.X_ZTE-COM_NeighborAP", "RSSI", None, band="2.4GHz")
+            return self._survey(zte, f"{zte}.X_ZTE-COM_NeighborAP", "RSSI", None, band=self.band)
         return Section(None, "absent")
 
     def _survey(
@@ -795,7 +800,7 @@ class Mapper:
             channel = fmt.to_int(p_channel.value) if p_channel else None
             if net_band is None and channel:
                 net_band = "2.4GHz" if channel <= 14 else "5GHz"
-            if net_band != "2.4GHz":
+            if net_band != self.band:
                 continue
             p_ssid = f.seen(leaf(result, "SSID"))
             p_bssid = leaf(result, "BSSID")
@@ -809,7 +814,7 @@ class Mapper:
                 "signalStrength": (fmt.dbm(p_signal.value) if p_signal else None) or "",
                 "security": (fmt.security(p_sec.value) if p_sec else None) or "",
                 "bssid": (fmt.mac(p_bssid.value) if p_bssid else None) or "",
-                "band": "2.4GHz",
+                "band": self.band,
             }
             seen = p_ssid or p_bssid
             stamp = seen.timestamp if seen is not None else None
