@@ -187,7 +187,7 @@ def _speed(value: object) -> str | None:
 def _speed_mode(value: object) -> str | None:
     n = fmt.to_int(value)
     if n is not None:
-        return "Auto" if n == -1 else f"{n} Mbps"
+        return "Auto" if n == -1 else (f"{n} Mbps" if n > 0 else str(n))
     return fmt.to_str(value)
 
 

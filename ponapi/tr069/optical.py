@@ -121,7 +121,7 @@ _UNITS = {
     "opticalPowerRx": ("dBm", 2),
     "opticalPowerTx": ("dBm", 2),
     "temperature": ("°C", 1),
-    "voltage": ("V", 2),
+    "voltage": ("V", 3),
     "biasCurrent": ("mA", 2),
 }
 

@@ -55,6 +55,10 @@ def _lines(doc: DeviceDocument, tree: str) -> list[tuple[str, str, str]]:
     return found
 
 
+def _has_state(doc: DeviceDocument, line: str) -> bool:
+    return doc.get(f"{line}.Status") is not None or doc.get(f"{line}.Enable") is not None
+
+
 def voice_lines(doc: DeviceDocument) -> kit.Rows:
     root = kit.root_of(doc)
     if not root:
@@ -62,7 +66,13 @@ def voice_lines(doc: DeviceDocument) -> kit.Rows:
     trees = [f"{root}.{t}" for t in TREES if doc.node(f"{root}.{t}") is not None]
     if not trees:
         return kit.absent_rows()  # no VoiceService: a model without VoIP
-    lines = next((found for found in (_lines(doc, t) for t in trees) if found), [])
+    # TP-Link's standard tree lists a line with only its calling features; the tree whose
+    # lines report a state wins, else the first with lines.
+    candidates = [found for found in (_lines(doc, t) for t in trees) if found]
+    lines = next(
+        (c for c in candidates if any(_has_state(doc, line) for _, _, line in c)),
+        candidates[0] if candidates else [],
+    )
     items: list[tuple[str, Section]] = []
     for p, profile, line in lines:
         items.append((f"{p}.{line.rsplit('.', 1)[-1]}", _line(doc, p, profile, line)))
