@@ -33,7 +33,10 @@ PROJECTION_SURVEY = (
     "Device.WiFi.Radio",
 )
 PROJECTION_WANS = (
-    "InternetGatewayDevice.WANDevice",
+    # Connections only (the interface configs and counters beside them are not read);
+    # WANDevice 2 is where ZTE routers keep their 3G/LTE WAN.
+    "InternetGatewayDevice.WANDevice.1.WANConnectionDevice",
+    "InternetGatewayDevice.WANDevice.2.WANConnectionDevice",
     "InternetGatewayDevice.ManagementServer.ConnectionRequestURL",
     "Device.IP.Interface",
     "Device.PPP.Interface",

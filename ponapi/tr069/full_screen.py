@@ -63,9 +63,20 @@ SECTION_PROJECTIONS: dict[str, tuple[str, ...]] = {
 }
 
 
+# What every section reads besides its subtrees: the ids, the last inform (``lastSeen``) and
+# the manufacturer (the mapper's vendor profile).
+IDENTITY = (
+    "_id",
+    "_deviceId",
+    "_lastInform",
+    "InternetGatewayDevice.DeviceInfo.Manufacturer",
+    "Device.DeviceInfo.Manufacturer",
+)
+
+
 def projection(names: Iterable[str] = FULL_SCREEN_SECTIONS) -> tuple[str, ...]:
     """The subtrees the named sections need, without a path already covered by its parent."""
-    paths = sorted({p for name in names for p in SECTION_PROJECTIONS.get(name, ())})
+    paths = sorted({*IDENTITY, *(p for name in names for p in SECTION_PROJECTIONS.get(name, ()))})
     kept: list[str] = []
     for path in paths:  # sorted: a parent comes right before its children
         if not any(path.startswith(parent + ".") for parent in kept):

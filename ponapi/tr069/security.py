@@ -53,7 +53,7 @@ PROJECTION = (
     "InternetGatewayDevice.X_ZTE-COM_Telnet",
     "InternetGatewayDevice.X_TP_AppCfg",
     "InternetGatewayDevice.X_TP_UserCfg",
-    "InternetGatewayDevice.WANDevice",
+    "InternetGatewayDevice.WANDevice.1.WANConnectionDevice",  # Nokia per-WAN access switches
     "Device.UserInterface",
     "Device.Users",
     "Device.X_TP_AppCfg",
