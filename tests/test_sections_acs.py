@@ -612,3 +612,31 @@ def test_wans_pinned_facts():
     assert static[0]["roles"] == ["management", "internet", "voip"]
     assert len(full(ZTE)["wans"].data) == 2  # the 3G WAN on WANDevice 2 too
     assert len(full(INTELBRAS)["wans"].data) == 2  # an IP and a PPP connection on WCD 1
+
+
+@pytest.mark.parametrize("name", [V5, X6])
+def test_every_huawei_log_line_splits_into_its_fields(name):
+    text = value(raw_rows(name), f"{IGD}.DeviceInfo.DeviceLog")
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    rows = full(name, log_limit=1000)["deviceLogs"].data
+    assert len(rows) == len(lines)
+    alarms = 0
+    for line, row in zip(lines, rows, strict=True):
+        assert row["timestamp"] == line[:19]
+        assert row["severity"] == line[21 : line.index("]")]
+        terminal = line.split("Terminal:", 1)[1] if "Terminal:" in line else ""
+        assert row["terminal"] == re.split(r"[(,]", terminal, maxsplit=1)[0].strip()
+        if "AlarmID:" in line:
+            alarms += 1
+            assert row["type"] == "Alarm " + line.split("AlarmID:", 1)[1].split(",", 1)[0]
+            assert (
+                row["cmd"]
+                == line.split("AlarmLevel:", 1)[1].split(",", 1)[1].split(", Terminal:")[0]
+            )
+            continue
+        assert row["result"] == line.split("Result:", 1)[1].split(",", 1)[0]
+        assert row["type"] == line.split("Type:", 1)[1].split(",", 1)[0]
+        for key in ("UserName:", "Username:"):
+            if key in line:
+                assert row["username"] == line.split(key, 1)[1].split(",", 1)[0]
+    assert name != V5 or alarms > 0
