@@ -15,7 +15,7 @@ from datetime import datetime
 from typing import Any
 
 from ponapi.stats import format as fmt
-from ponapi.tr069.document import DeviceDocument, Param
+from ponapi.tr069.document import DeviceDocument
 from ponapi.tr069.mapper import Fields, Section
 
 TR098 = "InternetGatewayDevice"
@@ -138,15 +138,6 @@ def text(value: object) -> str | None:
 
 
 Conv = Callable[[object], Any]
-
-
-def first_param(doc: DeviceDocument, f: Fields, paths: Iterable[str]) -> Param | None:
-    """The first of ``paths`` with a value (noted as seen)."""
-    for path in paths:
-        p = doc.get(path)
-        if p is not None:
-            return f.seen(p)
-    return None
 
 
 def index_of(reference: str, table: str) -> str | None:
