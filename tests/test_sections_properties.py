@@ -132,8 +132,9 @@ def test_corrupted_real_dumps_map_without_errors_and_validate(index, data):
 def test_any_log_text_parses(text):
     from ponapi.tr069.logs import parse_log
 
-    entries, unparsed = parse_log(text)
-    assert len(entries) + unparsed <= len(text.splitlines())
+    entries, unparsed, total = parse_log(text)
+    assert len(entries) + unparsed == total <= len(text.splitlines())
+    assert parse_log(text, 2)[0] == entries[:2]
 
 
 def prune(raw: dict[str, Any], paths: tuple[str, ...]) -> dict[str, Any]:

@@ -14,7 +14,7 @@ Two line grammars seen on real dumps (hand-parsed: neither is a format a library
   ``terminal`` = APP-NAME, ``source`` = HOSTNAME, ``cmd`` = MSG; no result or type. The last
   line is cut off by the 32 KB limit and is dropped.
 
-Rows are newest first, at most ``limit`` of them (``extra.total`` says how many there are).
+Rows are newest first, at most ``limit`` of them (``extra.total``: how many lines the log has).
 Timestamps are the device's own clock (no zone: it restarts at each boot). TR-181 has no
 device log parameter: ``unavailable``.
 """
@@ -88,25 +88,25 @@ def _nokia(match: re.Match[str]) -> dict[str, Any]:
     return row
 
 
-def parse_log(text: str) -> tuple[list[dict[str, Any]], int]:
-    """Entries newest first, and how many lines did not parse."""
+def parse_log(text: str, limit: int | None = None) -> tuple[list[dict[str, Any]], int, int]:
+    """Up to ``limit`` entries, newest first; how many scanned lines did not parse; how many
+    log lines there are. Only the lines up to the limit are parsed (a full Huawei log is ~300
+    lines, of which the screen shows the newest few)."""
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    if lines and _NOKIA.fullmatch(lines[0]):
+        lines.reverse()  # written oldest first
     entries: list[dict[str, Any]] = []
-    oldest_first = False
     unparsed = 0
-    for line in text.splitlines():
-        line = line.strip()
-        if not line:
-            continue
+    for line in lines:
+        if limit is not None and len(entries) >= limit:
+            break
         if m := _HUAWEI.fullmatch(line):
             entries.append(_huawei(m))
         elif m := _NOKIA.fullmatch(line):
             entries.append(_nokia(m))
-            oldest_first = True
         else:
             unparsed += 1
-    if oldest_first:
-        entries.reverse()
-    return entries, unparsed
+    return entries, unparsed, len(lines)
 
 
 def device_logs(doc: DeviceDocument, limit: int = DEFAULT_LIMIT) -> kit.Rows:
@@ -122,17 +122,16 @@ def device_logs(doc: DeviceDocument, limit: int = DEFAULT_LIMIT) -> kit.Rows:
             return kit.unavailable_rows("the device log was never fetched from the device")
         return kit.absent_rows()
     text = p.value if isinstance(p.value, str) else ""
-    entries, unparsed = parse_log(text)
     limit = max(0, min(int(limit), MAX_LIMIT))
-    shown = entries[:limit]
+    entries, unparsed, total = parse_log(text, limit)
     data = []
-    for n, entry in enumerate(shown, start=1):
+    for n, entry in enumerate(entries, start=1):
         row: dict[str, Any] = {"id": str(n)}
         row.update({name: str(entry.get(name, "")) for name in FIELDS})
         row.update({name: str(entry[name]) for name in OPTIONAL if name in entry})
         data.append(row)
     section = kit.Rows(data, "ok", [], p.timestamp)
-    section.extra.update({"total": len(entries), "limit": limit})
+    section.extra.update({"total": total, "limit": limit})
     if unparsed:
         section.extra["unparsedLines"] = unparsed
     return section
