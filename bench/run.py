@@ -370,8 +370,10 @@ async def bench_single_flight(tmp: Path) -> None:
 
 
 async def bench_cli(tmp: Path) -> None:
-    from ponapi.olt.drivers import Location, driver_for
-    from ponapi.olt.session import HUAWEI, CliSession, Target
+    from ponapi.olt.location import Location
+    from ponapi.olt.platforms import platform_for as driver_for
+    from ponapi.olt.platforms.huawei import DIALECT as HUAWEI
+    from ponapi.olt.session import CliSession, Target
 
     def make_sim() -> OltSim:
         return OltSim(
@@ -466,6 +468,7 @@ from ponapi.cache import MemoryCache
 from ponapi.config import Settings
 from ponapi.serials import Serial
 from ponapi.sim.genieacs import bundled_documents
+from ponapi.stats.render import payload
 from ponapi.stats.service import StatsService
 from ponapi.tr069.mapper import map_device
 
@@ -478,13 +481,13 @@ async def main(n):
     service = StatsService(settings, MemoryCache(max_entries=n + 10), None)
     docs = bundled_documents()
     now = datetime.now(UTC)
-    payloads = [service._payload("genieacs", now, m.device, m.sections)
+    payloads = [payload("genieacs", now, m.device, m.sections)
                 for m in (map_device(d, now=now, tz=settings.tz) for d in docs)]
     del docs
     base = rss_mb()
     for i in range(n):
         key = service.cache_key(1, Serial("HWTC", f"{i:08X}"))
-        await service._cache_set(key, payloads[i % len(payloads)])
+        await service.store.set(key, payloads[i % len(payloads)])
     print(json.dumps({"base": base, "full": rss_mb()}))
 
 asyncio.run(main(int(sys.argv[1])))

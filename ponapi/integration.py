@@ -22,10 +22,8 @@ included, without the host app installing anything else.
 
 from __future__ import annotations
 
-import asyncio
 import time
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
 from typing import Any
 
 from fastapi import APIRouter, Depends, Query
@@ -33,38 +31,14 @@ from fastapi.responses import JSONResponse
 
 from ponapi.acs.genieacs import GenieAcsClient
 from ponapi.api.errors import ApiError, ErrorCode, error_response
-from ponapi.api.routes.tr069 import parse_sections
 from ponapi.cache import Cache, make_cache
 from ponapi.config import Settings
-from ponapi.logs import register_secret
-from ponapi.olt.drivers import Location
-from ponapi.olt.session import Target
 from ponapi.serials import InvalidSerialError, parse_serial
-from ponapi.stats.service import OltRef, StatsService
+from ponapi.stats.entry import parse_sections, read_stats
+from ponapi.stats.refs import OltInfo, OnuInfo, make_ref
+from ponapi.stats.service import StatsService
 
-
-@dataclass(frozen=True)
-class OltInfo:
-    id: int
-    brand: str  # huawei | zte
-    model: str = ""
-    stats_source: str = "auto"  # acs | cli | auto
-    host: str = ""  # leave empty when ponapi must not log into this OLT
-    port: int = 22
-    protocol: str = "ssh"
-    username: str = ""
-    password: str = ""
-    # The OLT's SSH host key (OpenSSH public-key line) to require; empty: the first key seen
-    # is kept for this process's pool (pin it in your registry to survive restarts).
-    ssh_host_key: str = ""
-
-
-@dataclass(frozen=True)
-class OnuInfo:
-    frame: int | None = None
-    slot: int | None = None
-    port: int | None = None
-    ont_id: int | None = None
+__all__ = ["OltInfo", "OnuInfo", "StatsHandle", "make_ref", "stats_router"]
 
 
 class StatsHandle:
@@ -133,57 +107,20 @@ def stats_router(
                 raise ApiError(
                     ErrorCode.ONU_NOT_FOUND, f"ONU {serial.canonical} is not on OLT {olt.id}."
                 )
-            ref = make_ref(olt, onu)
-            budget = settings.request_budget_seconds
-            try:
-                async with asyncio.timeout(budget - (time.monotonic() - started)):
-                    body = await handle.service.get(
-                        ref,
-                        serial,
-                        sections=wanted,
-                        refresh=refresh,
-                        reveal_secrets=reveal_secrets(user),
-                        deadline=started + budget,
-                    )
-            except TimeoutError as exc:
-                raise ApiError(
-                    ErrorCode.UPSTREAM_TIMEOUT, f"No answer within the {budget:g} s budget."
-                ) from exc
-            return JSONResponse(body)
+            result = await read_stats(
+                handle.service,
+                make_ref(olt, onu),
+                serial,
+                sections=wanted,
+                refresh=refresh,
+                reveal_secrets=reveal_secrets(user),
+                started=started,
+                budget=settings.request_budget_seconds,
+            )
+            return JSONResponse(result.body())
         except ApiError as exc:
             return error_response(
                 exc.code, exc.details, message=exc.message, status=exc.status, headers=exc.headers
             )
 
     return router
-
-
-def make_ref(olt: OltInfo, onu: OnuInfo) -> OltRef:
-    register_secret(olt.password)
-    target = (
-        Target(
-            olt.host,
-            olt.port,
-            olt.protocol,
-            olt.username,
-            olt.password,
-            olt.brand,
-            olt.ssh_host_key,
-        )
-        if olt.host and olt.username
-        else None
-    )
-    location = None
-    if None not in (onu.frame, onu.slot, onu.port, onu.ont_id):
-        try:
-            location = Location(onu.frame, onu.slot, onu.port, onu.ont_id)  # type: ignore[arg-type]
-        except ValueError:
-            location = None
-    return OltRef(
-        id=olt.id,
-        stats_source=olt.stats_source,
-        brand=olt.brand,
-        model=olt.model,
-        target=target,
-        location=location,
-    )

@@ -17,8 +17,9 @@ from typing import Any
 
 import orjson
 
-from ponapi.api.errors import ApiError, ErrorCode, error_body
 from ponapi.cache import Cache
+from ponapi.crypto import CredentialCipher, CredentialError
+from ponapi.errors import ApiError, ErrorCode, error_body
 
 log = logging.getLogger("ponapi.jobs")
 JOB_TTL = 3600.0
@@ -30,14 +31,33 @@ def _now() -> str:
 
 
 class Jobs:
-    def __init__(self, cache: Cache, budget: float) -> None:
+    def __init__(self, cache: Cache, budget: float, cipher: CredentialCipher | None = None) -> None:
         self.cache = cache
         self.budget = budget
+        # A job's result can hold a device secret (the Wi-Fi password a technician may see):
+        # it is kept encrypted in the cache, never in clear.
+        self.cipher = cipher
         self._tasks: set[asyncio.Task[None]] = set()
 
     async def _save(self, job: dict[str, Any]) -> None:
         job["updatedAt"] = _now()
-        await self.cache.set(f"job:{job['id']}", orjson.dumps(job), JOB_TTL)
+        stored = dict(job)
+        if self.cipher is not None and stored.get("result") is not None:
+            sealed = self.cipher.encrypt(orjson.dumps(stored.pop("result")).decode())
+            stored["result"], stored["sealedResult"] = None, sealed.hex()
+        await self.cache.set(f"job:{job['id']}", orjson.dumps(stored), JOB_TTL)
+
+    def _unseal(self, job: dict[str, Any]) -> None:
+        sealed = job.pop("sealedResult", None)
+        if not isinstance(sealed, str) or self.cipher is None:
+            return
+        try:
+            job["result"] = orjson.loads(self.cipher.decrypt(bytes.fromhex(sealed)))
+        except (CredentialError, ValueError, orjson.JSONDecodeError):
+            log.warning(
+                "job %s: its stored result cannot be decrypted (key changed)", job.get("id")
+            )
+            job["result"] = None
 
     async def get(self, job_id: str) -> dict[str, Any] | None:
         raw = await self.cache.get(f"job:{job_id}")
@@ -49,6 +69,7 @@ class Jobs:
             return None
         if not isinstance(job, dict):
             return None
+        self._unseal(job)
         if job.get("status") in ("queued", "running") and time.time() > job.get(
             "deadline", float("inf")
         ):
@@ -141,3 +162,8 @@ class Jobs:
         for task in list(self._tasks):
             with contextlib.suppress(BaseException):
                 await task
+
+
+def job_view(job: dict[str, Any]) -> dict[str, Any]:
+    """What a client sees of a job (not its owner nor its internal deadline)."""
+    return {k: v for k, v in job.items() if k not in ("owner", "deadline")}

@@ -31,20 +31,22 @@ def build_context(settings: Settings) -> AppContext:
     engine = make_engine(settings.database_url)
     cache = make_cache(settings.redis_url)
     acs = GenieAcsClient.from_settings(settings)
+    sessions = make_sessionmaker(engine)
+    cipher = CredentialCipher(settings.credentials_key or settings.secret_key)
     ctx = AppContext(
         settings=settings,
         engine=engine,
-        sessions=make_sessionmaker(engine),
+        sessions=sessions,
         cache=cache,
-        cipher=CredentialCipher(settings.credentials_key or settings.secret_key),
+        cipher=cipher,
+        acs=acs,
+        users=TtlMap(settings.auth_cache_seconds),
+        registry=TtlMap(settings.registry_cache_seconds),
+        stats=StatsService(settings, cache, acs, cipher=cipher),
+        jobs=Jobs(cache, settings.job_budget_seconds, cipher),
+        audit=AuditLog(sessions),
     )
-    ctx.extras["acs"] = acs
-    ctx.extras["users"] = TtlMap(settings.auth_cache_seconds)
-    ctx.extras["registry"] = TtlMap(settings.registry_cache_seconds)
-    ctx.extras["stats"] = StatsService(settings, cache, acs)
-    ctx.extras["jobs"] = Jobs(cache, settings.job_budget_seconds)
-    ctx.extras["audit"] = AuditLog(ctx.sessions)
-    ctx.extras["stats"].on_host_key = lambda olt_id, key: pin_host_key(ctx, olt_id, key)
+    ctx.stats.on_host_key = lambda olt_id, key: pin_host_key(ctx, olt_id, key)
     return ctx
 
 
@@ -66,8 +68,8 @@ async def pin_host_key(ctx: AppContext, olt_id: int, key: str) -> None:
         log.warning("could not pin the SSH host key of OLT %s", olt_id, exc_info=True)
         return
     if getattr(done, "rowcount", 0):
-        ctx.extras["registry"].clear()
-        ctx.extras["audit"].record(
+        ctx.registry.clear()
+        ctx.audit.record(
             "olt.host_key_pinned", target=f"olt {olt_id}", fingerprint=ssh_fingerprint(key)
         )
 
@@ -88,11 +90,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         try:
             yield
         finally:
-            if ctx.extras.get("acs") is not None:
-                await ctx.extras["acs"].close()
-            await ctx.extras["jobs"].close()
-            await ctx.extras["audit"].close()
-            await ctx.extras["stats"].pools.close()
+            if ctx.acs is not None:
+                await ctx.acs.close()
+            await ctx.jobs.close()
+            await ctx.audit.close()
+            await ctx.stats.pools.close()
             await ctx.cache.close()
             await ctx.engine.dispose()
 

@@ -12,10 +12,12 @@ import re
 import time
 import uuid
 from contextvars import ContextVar
-
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from typing import TYPE_CHECKING
 
 from ponapi.metrics import REQUEST_SECONDS
+
+if TYPE_CHECKING:  # annotations only: logging a request id must not load the web stack
+    from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 REQUEST_ID_HEADER = "X-Request-ID"
 _request_id: ContextVar[str | None] = ContextVar("request_id", default=None)

@@ -9,7 +9,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from ponapi.olt import parsers as p
-from ponapi.stats.cli_sections import duration_seconds, huawei_sections, zte_sections
+from ponapi.olt.platforms.common import duration_seconds
+from ponapi.olt.platforms.huawei import sections as huawei_sections
+from ponapi.olt.platforms.zte import sections as zte_sections
 from tests.fixtures import CLI
 
 

@@ -159,7 +159,8 @@ async def test_metrics_count_requests_by_route_and_upstream_calls(client, users)
     assert "ponapi_upstream_requests_total" in r.text or "# HELP ponapi_upstream" in r.text
 
 
-async def test_database_down_is_503_and_the_process_stays_healthy(tmp_path):
+async def test_database_down_is_502_upstream_error_and_the_process_stays_healthy(tmp_path):
+    """UPSTREAM_ERROR with the status the contract pairs with it (502), and Retry-After."""
     from datetime import timedelta
 
     import httpx
@@ -182,9 +183,31 @@ async def test_database_down_is_503_and_the_process_stays_healthy(tmp_path):
             ("POST", "/api/auth/login", {"json": {"username": "a", "password": "b"}}),
         ):
             r = await c.request(method, path, **kw)
-            assert (r.status_code, r.json()["code"]) == (503, "UPSTREAM_ERROR")
+            assert (r.status_code, r.json()["code"]) == (502, "UPSTREAM_ERROR")
             assert r.json()["error"] == "Database unavailable"
             assert r.headers["Retry-After"] == "5"
             assert "db-Secret-5" not in r.text and "asyncpg" not in r.text
         assert (await c.get("/healthz")).status_code == 200
         assert (await c.get("/readyz")).status_code == 503
+
+
+async def test_a_connection_error_outside_the_database_is_not_a_database_outage(settings):
+    """A bare ConnectionError raised by ponapi's own code (not the database driver) is an
+    internal error, not "database unreachable"."""
+    import httpx
+
+    app = create_app(settings)
+
+    async def boom() -> None:
+        raise ConnectionResetError("peer went away")
+
+    app.add_api_route("/api/boom", boom)
+    async with (
+        app.router.lifespan_context(app),
+        httpx.AsyncClient(
+            transport=httpx.ASGITransport(app=app, raise_app_exceptions=False), base_url="http://t"
+        ) as c,
+    ):
+        r = await c.get("/api/boom")
+    assert (r.status_code, r.json()["code"]) == (500, "INTERNAL_ERROR")
+    assert "database" not in r.text.lower()

@@ -377,7 +377,9 @@ async def test_decoded_cache_entries_follow_the_cache_and_stale_reads_leave_them
     from ponapi.api.errors import ApiError, ErrorCode
     from ponapi.cache import FallbackCache, MemoryCache, RedisCache
     from ponapi.serials import parse_serial
-    from ponapi.stats.service import OltRef, StatsService
+    from ponapi.stats.model import OltRef
+    from ponapi.stats.render import payload as make_payload
+    from ponapi.stats.service import StatsService
 
     if backend == "redis":
         server = request.getfixturevalue("redis_server")
@@ -389,28 +391,28 @@ async def test_decoded_cache_entries_follow_the_cache_and_stale_reads_leave_them
     service = StatsService(settings, cache, None)
     key = service.cache_key(1, parse_serial("HWTCA94196A5"))
     first = {"fetchedEpoch": 1.0, "source": "genieacs", "n": 1}
-    await service._cache_set(key, first)
-    assert await service._cache_get(key) == first
-    assert await service._cache_get(key) is await service._cache_get(key)  # kept
+    await service.store.set(key, first)
+    assert await service.store.get(key) == first
+    assert await service.store.get(key) is await service.store.get(key)  # kept
     second = {**first, "n": 2}
-    await service._cache_set(key, second)
-    assert (await service._cache_get(key))["n"] == 2  # new bytes: decoded again
+    await service.store.set(key, second)
+    assert (await service.store.get(key))["n"] == 2  # new bytes: decoded again
     await cache.delete(key)
-    assert await service._cache_get(key) is None  # never outlives the cache entry
+    assert await service.store.get(key) is None  # never outlives the cache entry
 
     # The stale path renders a copy: the kept payload is not marked stale afterwards.
     ref = OltRef(id=1, stats_source="acs")
-    payload = service._payload("genieacs", _now(), {"olt": 1}, _sections())
-    await service._cache_set(key, payload)
+    payload = make_payload("genieacs", _now(), {"olt": 1}, _sections())
+    await service.store.set(key, payload)
 
     async def failing_fetch(*_a, **_k):
         raise ApiError(ErrorCode.ACS_UNAVAILABLE, "ACS down")
 
-    service._locked_fetch = failing_fetch  # type: ignore[method-assign]
+    service._read = failing_fetch  # type: ignore[method-assign]
     service._fresh = lambda *a: False  # type: ignore[method-assign]
-    body = await service.get(ref, parse_serial("HWTCA94196A5"))
-    assert body["meta"]["stale"] is True
-    kept = await service._cache_get(key)
+    result = await service.get(ref, parse_serial("HWTCA94196A5"))
+    assert result.meta["stale"] is True
+    kept = await service.store.get(key)
     assert kept is not None and "stale" in kept and kept["stale"] is False
     assert "staleReason" not in kept
     await cache.close()

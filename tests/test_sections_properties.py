@@ -130,7 +130,7 @@ def test_corrupted_real_dumps_map_without_errors_and_validate(index, data):
 
 @given(st.text(max_size=400))
 def test_any_log_text_parses(text):
-    from ponapi.tr069.logs import parse_log
+    from ponapi.tr069.areas.logs import parse_log
 
     entries, unparsed, total = parse_log(text)
     assert len(entries) + unparsed == total <= len(text.splitlines())

@@ -12,7 +12,6 @@
 from __future__ import annotations
 
 import json
-import time
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -20,12 +19,14 @@ from urllib.parse import quote
 
 import httpx
 import orjson
+from cachetools import TTLCache
 
-from ponapi.api.errors import ApiError, ErrorCode
 from ponapi.config import Settings
+from ponapi.errors import AcsAuthRejected, AcsOverloaded, AcsRejected, ApiError, ErrorCode
 from ponapi.logs import register_secret
 from ponapi.metrics import UPSTREAM_REQUESTS
 from ponapi.serials import Serial
+from ponapi.tr069.full_screen import FULL_SCREEN_SECTIONS, SECTION_PROJECTIONS
 
 MAX_BODY = 32 * 1024 * 1024
 
@@ -95,6 +96,12 @@ SECTION_PROJECTION = {
     "wirelessLan": "wirelessLan",
     "wifiSurvey": "wifiSurvey",
 }
+# The rest of the TR-069 screen: one group per section, its subtrees from the section areas;
+# ``general`` also carries the optical/link fields.
+PROJECTIONS["general"] += SECTION_PROJECTIONS["optical"]
+for _name in FULL_SCREEN_SECTIONS.keys() - {"optical"}:
+    PROJECTIONS[_name] = SECTION_PROJECTIONS[_name]
+    SECTION_PROJECTION[_name] = _name
 _ID_FIELDS = ("_id", "_deviceId", "_lastInform")
 
 # What a refresh asks the device for (wildcards are allowed in getParameterValues paths).
@@ -135,7 +142,7 @@ class RefreshResult:
 def projection_for(sections: set[str]) -> str:
     groups = {SECTION_PROJECTION[s] for s in sections}
     paths: list[str] = list(_ID_FIELDS)
-    for group in ("general", "wan", "wirelessLan", "wifiSurvey"):
+    for group in PROJECTIONS:
         if group in groups:
             paths.extend(PROJECTIONS[group])
     return ",".join(dict.fromkeys(paths))
@@ -179,6 +186,7 @@ class GenieAcsClient:
         auth_header: str = "",
         connection_request_timeout_ms: int = 3000,
         id_cache_ttl: float = 3600.0,
+        id_cache_size: int = 100_000,
         transport: httpx.AsyncBaseTransport | None = None,
     ) -> None:
         headers = {"Accept": "application/json", "User-Agent": "ponapi"}
@@ -193,8 +201,9 @@ class GenieAcsClient:
             transport=transport,
         )
         self.cr_timeout_ms = connection_request_timeout_ms
-        self._ids: dict[str, tuple[float, str, str]] = {}
-        self._id_ttl = id_cache_ttl
+        # serial -> (GenieACS id, data-model root): bounded and expiring (cachetools), so a
+        # long-running process does not keep every serial it ever read.
+        self._ids: TTLCache[str, tuple[str, str]] = TTLCache(id_cache_size, id_cache_ttl)
         self.calls = 0  # NBI requests sent (for metrics and benchmarks)
 
     @classmethod
@@ -262,10 +271,7 @@ class GenieAcsClient:
     @staticmethod
     def _devices(resp: httpx.Response, body: bytes) -> list[dict[str, Any]]:
         if resp.status_code != 200:
-            raise ApiError(
-                ErrorCode.UPSTREAM_ERROR,
-                f"The ACS answered HTTP {resp.status_code} to a device query.",
-            )
+            raise rejected(resp.status_code, "a device query")
         try:
             data = orjson.loads(body)  # device documents are 100-400 kB: the fast parser
         except (orjson.JSONDecodeError, ValueError, UnicodeDecodeError) as exc:
@@ -287,10 +293,7 @@ class GenieAcsClient:
 
     def _remembered(self, serial: Serial) -> tuple[str, str] | None:
         """The device's GenieACS id and data-model root, from an earlier read."""
-        hit = self._ids.get(serial.canonical)
-        if hit and hit[0] > time.monotonic():
-            return hit[1], hit[2]
-        return None
+        return self._ids.get(serial.canonical)
 
     def forget(self, serial: Serial) -> None:
         self._ids.pop(serial.canonical, None)
@@ -334,11 +337,7 @@ class GenieAcsClient:
         if device is None:
             return None
         if isinstance(device.get("_id"), str):
-            self._ids[serial.canonical] = (
-                time.monotonic() + self._id_ttl,
-                device["_id"],
-                data_model_root(device),
-            )
+            self._ids[serial.canonical] = (device["_id"], data_model_root(device))
         return device
 
     async def set_values(
@@ -368,6 +367,20 @@ class GenieAcsClient:
             return RefreshResult(False, 202, reason or "Task queued but not processed")
         if resp.status_code == 404:
             return RefreshResult(False, 404, "The ACS no longer has this device")
-        raise ApiError(
-            ErrorCode.UPSTREAM_ERROR, f"The ACS answered HTTP {resp.status_code} to a refresh task."
+        raise rejected(resp.status_code, "a refresh task")
+
+
+def rejected(status: int, what: str) -> ApiError:
+    """A non-success NBI answer, by what it means: ponapi's credentials refused (a setting to
+    fix), the ACS busy or down for a while (retry), or anything else."""
+    if status in (401, 403):
+        return AcsAuthRejected(
+            f"The ACS refused ponapi's credentials (HTTP {status}) for {what}; operators: check "
+            "GENIEACS_AUTH_HEADER.",
+            status,
         )
+    if status in (429, 502, 503, 504):
+        return AcsOverloaded(
+            f"The ACS is busy or unavailable (HTTP {status}) for {what}; try again shortly.", status
+        )
+    return AcsRejected(f"The ACS answered HTTP {status} to {what}.", status)

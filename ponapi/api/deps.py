@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from dataclasses import dataclass, field
-from typing import Annotated, Any
+from collections.abc import AsyncIterator, Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Annotated, Any
 
 from fastapi import Depends, Path, Request
 from fastapi.security import OAuth2PasswordBearer
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from ponapi.api.errors import ApiError, ErrorCode
@@ -15,9 +16,16 @@ from ponapi.auth.tokens import TokenError, decode_token
 from ponapi.cache import Cache
 from ponapi.config import Settings
 from ponapi.crypto import CredentialCipher
-from ponapi.db.models import Olt, Role, User
+from ponapi.db.models import Olt, Onu, Role, User
 from ponapi.serials import InvalidSerialError, Serial, parse_serial
 from ponapi.ttlcache import TtlMap
+
+if TYPE_CHECKING:
+    from ponapi.acs.genieacs import GenieAcsClient
+    from ponapi.audit import AuditLog
+    from ponapi.jobs import Jobs
+    from ponapi.stats.model import OltRef
+    from ponapi.stats.service import StatsService
 
 ROLE_RANK = {Role.viewer: 0, Role.technician: 1, Role.admin: 2}
 MAX_DB_ID = 2**31 - 1
@@ -25,12 +33,32 @@ MAX_DB_ID = 2**31 - 1
 
 @dataclass
 class AppContext:
+    """The application's services, typed: built once by ``ponapi.main.build_context``."""
+
     settings: Settings
     engine: AsyncEngine
     sessions: async_sessionmaker[AsyncSession]
     cache: Cache
     cipher: CredentialCipher
-    extras: dict[str, Any] = field(default_factory=dict)
+    acs: GenieAcsClient | None
+    users: TtlMap[int, AuthUser]  # the auth cache (AUTH_CACHE_SECONDS)
+    registry: TtlMap[tuple[int, str], tuple[OltRef, int, bool]]  # REGISTRY_CACHE_SECONDS
+    stats: StatsService
+    jobs: Jobs
+    audit: AuditLog
+
+    @property
+    def extras(self) -> Mapping[str, Any]:
+        """Read-only view by name, for code written against the former string-keyed dict;
+        new code uses the typed attributes."""
+        return {
+            "acs": self.acs,
+            "users": self.users,
+            "registry": self.registry,
+            "stats": self.stats,
+            "jobs": self.jobs,
+            "audit": self.audit,
+        }
 
 
 # Dependencies are ``async def`` even when they do not await: FastAPI runs a plain ``def``
@@ -78,7 +106,7 @@ async def get_current_user(ctx: Ctx, token: str | None = Depends(oauth2)) -> Aut
         claims = decode_token(ctx.settings.secret_key, token)
     except TokenError as exc:
         raise ApiError(ErrorCode.UNAUTHORIZED, str(exc), headers=_BEARER) from exc
-    users: TtlMap[int, AuthUser] = ctx.extras["users"]
+    users = ctx.users
 
     async def load() -> AuthUser | None:  # a session only on a miss
         async with ctx.sessions() as db:
@@ -136,3 +164,15 @@ async def serial_from_path(
 
 
 OnuSerial = Annotated[Serial, Depends(serial_from_path)]
+
+
+async def find_onu(db: AsyncSession, olt: Olt, serial: Serial) -> Onu:
+    onu = (
+        await db.execute(select(Onu).where(Onu.olt_id == olt.id, Onu.serial == serial.canonical))
+    ).scalar_one_or_none()
+    if onu is None:
+        raise ApiError(
+            ErrorCode.ONU_NOT_FOUND,
+            f"ONU {serial.canonical} is not registered on OLT {olt.id}.",
+        )
+    return onu

@@ -1,4 +1,5 @@
-"""The one place that builds error responses: the contract's envelope for every error under /api.
+"""The one place that renders errors as responses (the codes and exception types live in
+``ponapi.errors``): the contract's envelope for every error under /api.
 
 ``{"success": false, "error": <short message>, "code": <CODE>, "details": <plain words>}``
 Never FastAPI's ``{"detail": ...}``, never a stack trace, never a secret.
@@ -7,8 +8,7 @@ Never FastAPI's ``{"detail": ...}``, never a stack trace, never a secret.
 from __future__ import annotations
 
 import logging
-from enum import StrEnum
-from typing import Any
+from types import TracebackType
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -16,81 +16,12 @@ from fastapi.responses import JSONResponse
 from sqlalchemy.exc import InterfaceError, OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from ponapi.errors import DEFAULTS, ApiError, DatabaseUnavailable, ErrorCode, error_body
 from ponapi.requestid import REQUEST_ID_HEADER, current_request_id
 
+__all__ = ["ApiError", "ErrorCode", "error_body", "error_response", "install_error_handlers"]
+
 log = logging.getLogger("ponapi.errors")
-
-
-class ErrorCode(StrEnum):
-    INVALID_SERIAL = "INVALID_SERIAL"
-    INVALID_REQUEST = "INVALID_REQUEST"
-    UNAUTHORIZED = "UNAUTHORIZED"
-    FORBIDDEN = "FORBIDDEN"
-    NOT_FOUND = "NOT_FOUND"
-    METHOD_NOT_ALLOWED = "METHOD_NOT_ALLOWED"
-    CONFLICT = "CONFLICT"
-    OLT_NOT_FOUND = "OLT_NOT_FOUND"
-    ONU_NOT_FOUND = "ONU_NOT_FOUND"
-    TR069_NOT_SUPPORTED = "TR069_NOT_SUPPORTED"
-    RATE_LIMITED = "RATE_LIMITED"
-    ACS_UNAVAILABLE = "ACS_UNAVAILABLE"
-    OLT_UNREACHABLE = "OLT_UNREACHABLE"
-    OLT_AUTH_FAILED = "OLT_AUTH_FAILED"
-    UPSTREAM_ERROR = "UPSTREAM_ERROR"
-    UPSTREAM_TIMEOUT = "UPSTREAM_TIMEOUT"
-    INTERNAL_ERROR = "INTERNAL_ERROR"
-
-
-# Default HTTP status and short message of each code.
-_DEFAULTS: dict[ErrorCode, tuple[int, str]] = {
-    ErrorCode.INVALID_SERIAL: (400, "Invalid ONU serial number"),
-    ErrorCode.INVALID_REQUEST: (400, "Invalid request"),
-    ErrorCode.UNAUTHORIZED: (401, "Authentication required"),
-    ErrorCode.FORBIDDEN: (403, "Not allowed for your role"),
-    ErrorCode.NOT_FOUND: (404, "Not found"),
-    ErrorCode.METHOD_NOT_ALLOWED: (405, "Method not allowed"),
-    ErrorCode.CONFLICT: (409, "Conflict"),
-    ErrorCode.OLT_NOT_FOUND: (404, "OLT not found"),
-    ErrorCode.ONU_NOT_FOUND: (404, "ONU not found"),
-    ErrorCode.TR069_NOT_SUPPORTED: (422, "ONU does not support TR-069 protocol"),
-    ErrorCode.RATE_LIMITED: (429, "Too many requests"),
-    ErrorCode.ACS_UNAVAILABLE: (502, "ACS unavailable"),
-    ErrorCode.OLT_UNREACHABLE: (502, "OLT unreachable"),
-    ErrorCode.OLT_AUTH_FAILED: (502, "OLT login failed"),
-    ErrorCode.UPSTREAM_ERROR: (502, "Upstream error"),
-    ErrorCode.UPSTREAM_TIMEOUT: (504, "Upstream timeout"),
-    ErrorCode.INTERNAL_ERROR: (500, "Internal error"),
-}
-
-
-class ApiError(Exception):
-    """An error with a contract code. Raise it anywhere; the handler renders the envelope."""
-
-    def __init__(
-        self,
-        code: ErrorCode,
-        details: str,
-        *,
-        message: str | None = None,
-        status: int | None = None,
-        headers: dict[str, str] | None = None,
-    ) -> None:
-        default_status, default_message = _DEFAULTS[code]
-        self.code = code
-        self.details = details
-        self.message = message or default_message
-        self.status = status or default_status
-        self.headers = headers or {}
-        super().__init__(f"{code}: {details}")
-
-
-def error_body(code: ErrorCode, details: str, message: str | None = None) -> dict[str, Any]:
-    return {
-        "success": False,
-        "error": message or _DEFAULTS[code][1],
-        "code": code.value,
-        "details": details,
-    }
 
 
 def error_response(
@@ -107,7 +38,7 @@ def error_response(
         hdrs.setdefault(REQUEST_ID_HEADER, rid)
     return JSONResponse(
         error_body(code, details, message),
-        status_code=status or _DEFAULTS[code][0],
+        status_code=status or DEFAULTS[code][0],
         headers=hdrs,
     )
 
@@ -157,15 +88,14 @@ def install_error_handlers(app: FastAPI) -> None:
     async def database_down(_: Request, exc: Exception) -> JSONResponse:
         # No URL, driver message or SQL in the answer: they can carry credentials.
         log.error("database unavailable: %s", type(exc).__name__)
-        # UPSTREAM_ERROR: the contract's code for a failed dependency of the request.
-        return error_response(
-            ErrorCode.UPSTREAM_ERROR,
-            "The database is unreachable; try again shortly. Operators: check DATABASE_URL "
-            "and the database server.",
-            message="Database unavailable",
-            status=503,
-            headers={"Retry-After": "5"},
-        )
+        return database_response()
+
+    async def connection_error(request: Request, exc: Exception) -> JSONResponse:
+        # A bare ConnectionError is a database outage only when the database driver raised it
+        # (asyncpg's refused connect is not wrapped by SQLAlchemy); any other is a bug here.
+        if _raised_by_database(exc.__traceback__):
+            return await database_down(request, exc)
+        return await unexpected(request, exc)
 
     async def unexpected(_: Request, exc: Exception) -> JSONResponse:
         log.exception("unhandled error", exc_info=exc)
@@ -176,8 +106,34 @@ def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(StarletteHTTPException, http_error)
     app.add_exception_handler(OperationalError, database_down)
     app.add_exception_handler(InterfaceError, database_down)
-    app.add_exception_handler(ConnectionError, database_down)
+    app.add_exception_handler(DatabaseUnavailable, database_down)
+    app.add_exception_handler(ConnectionError, connection_error)
     app.add_exception_handler(Exception, unexpected)
+
+
+_DATABASE_MODULES = ("sqlalchemy", "asyncpg", "aiosqlite", "ponapi.db")
+
+
+def _raised_by_database(tb: TracebackType | None) -> bool:
+    depth = 0
+    while tb is not None and depth < 200:
+        name = str(tb.tb_frame.f_globals.get("__name__", ""))
+        if name.startswith(_DATABASE_MODULES):
+            return True
+        tb, depth = tb.tb_next, depth + 1
+    return False
+
+
+def database_response() -> JSONResponse:
+    """A database outage: UPSTREAM_ERROR, with the status the contract pairs with it (502)
+    and a hint to retry shortly."""
+    return error_response(
+        ErrorCode.UPSTREAM_ERROR,
+        "The database is unreachable; try again shortly. Operators: check DATABASE_URL "
+        "and the database server.",
+        message="Database unavailable",
+        headers={"Retry-After": "5"},
+    )
 
 
 def _internal_details() -> str:

@@ -11,13 +11,16 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import copy
 import logging
 import time
 from collections.abc import Callable
 
-from ponapi.api.errors import ErrorCode
+from ponapi.errors import ApiError, AuthFailed, LoginLimit, OltUnreachable
 from ponapi.metrics import OLT_LOGINS
-from ponapi.olt.session import DIALECTS, CliSession, CommandFailed, OltError, Target, timed_out
+from ponapi.olt.errors import CommandFailed, timed_out
+from ponapi.olt.platforms import dialect_for
+from ponapi.olt.session import CliSession, Target
 
 log = logging.getLogger("ponapi.olt")
 
@@ -41,17 +44,20 @@ class OltPool:
         # The SSH host key logins must see: the pinned one, else the first one seen here
         # (trust on first use, reported through on_host_key to be pinned for good).
         self.host_key = target.host_key
+        self._registry_key = target.host_key
         self.label = label or target.host
-        self.dialect = DIALECTS[target.brand]
+        self.dialect = dialect_for(target.brand)
         self.size = size
         self.login_timeout = login_timeout
         self.command_timeout = command_timeout
         self.idle_timeout = idle_timeout
         self.login_backoff = login_backoff
         self._idle: list[CliSession] = []
+        self._busy: set[CliSession] = set()  # sessions running commands now
+        self._closed = False
         self._slots = asyncio.Semaphore(size)
         self._blocked_until = 0.0
-        self._blocked: OltError | None = None
+        self._blocked: ApiError | None = None
         self.logins = 0
         self.commands = 0
         self._on_login = on_login
@@ -63,9 +69,7 @@ class OltPool:
         CommandFailed in place of its output; any other failure raises."""
         if time.monotonic() < self._blocked_until and self._blocked is not None:
             wait = int(self._blocked_until - time.monotonic()) + 1
-            raise OltError(
-                self._blocked.code, f"{self._blocked.details} (not retried for another {wait} s)"
-            )
+            raise _again(self._blocked, wait)
         try:
             async with asyncio.timeout(max(0.0, deadline - time.monotonic())):
                 await self._slots.acquire()
@@ -86,33 +90,47 @@ class OltPool:
             fresh = session is None
             if session is None:
                 session = await self._login(deadline)
+            self._busy.add(session)
             try:
-                out: list[str | CommandFailed] = []
-                for command in commands:
-                    remaining = deadline - time.monotonic()
-                    if remaining <= 0:
-                        raise timed_out("The request budget ran out while reading the OLT.")
-                    self.commands += 1
-                    if self._on_command:
-                        self._on_command()
-                    try:
-                        out.append(
-                            await session.run(
-                                command, time_limit=min(self.command_timeout, remaining)
-                            )
-                        )
-                    except CommandFailed as exc:
-                        out.append(exc)
-                self._idle.append(session)
-                return out
-            except OltError as exc:
+                out = await self._commands(session, commands, deadline)
+            except BaseException as exc:
+                # Whatever stopped the read (a failure, a cancellation, a bug), the session is
+                # in an unknown state: it goes, so the OLT's login comes back.
                 session.close()
                 session = None
                 # A kept session the OLT dropped while idle: log in again, once.
-                if fresh or attempt == 2 or exc.code is not ErrorCode.OLT_UNREACHABLE:
+                if fresh or attempt == 2 or not isinstance(exc, OltUnreachable):
                     raise
                 log.info("session to %s dropped; logging in again", self.target.host)
+                continue
+            finally:
+                if session is not None:
+                    self._busy.discard(session)
+            if self._closed:
+                session.close()
+            else:
+                self._idle.append(session)
+            return out
         raise AssertionError("unreachable")
+
+    async def _commands(
+        self, session: CliSession, commands: list[str], deadline: float
+    ) -> list[str | CommandFailed]:
+        out: list[str | CommandFailed] = []
+        for command in commands:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                raise timed_out("The request budget ran out while reading the OLT.")
+            self.commands += 1
+            if self._on_command:
+                self._on_command()
+            try:
+                out.append(
+                    await session.run(command, time_limit=min(self.command_timeout, remaining))
+                )
+            except CommandFailed as exc:
+                out.append(exc)
+        return out
 
     def _take_idle(self) -> CliSession | None:
         while self._idle:
@@ -136,10 +154,13 @@ class OltPool:
             self._on_login()
         try:
             await session.open()
-        except OltError as exc:
-            if exc.code is ErrorCode.OLT_AUTH_FAILED or "limit" in exc.details:
-                self._blocked_until = time.monotonic() + self.login_backoff
-                self._blocked = exc
+        except (AuthFailed, LoginLimit) as exc:
+            # A refused login is not retried for a while: hammering locks the account.
+            self._blocked_until = time.monotonic() + self.login_backoff
+            self._blocked = exc
+            raise
+        except BaseException:
+            session.close()
             raise
         self._blocked = None
         if session.host_key and not self.host_key:
@@ -149,6 +170,15 @@ class OltPool:
                 self._on_host_key(session.host_key)
         return session
 
+    def apply_registry_key(self, registry_key: str) -> None:
+        """The registry's pinned key, as each read sees it: a new key is required from now
+        on; a key cleared there (an admin unpinned it, on any replica) is cleared here too."""
+        if registry_key:
+            self.pin(registry_key)
+        elif self._registry_key:
+            self.pin("")
+        self._registry_key = registry_key
+
     def pin(self, host_key: str) -> None:
         """Require ``host_key`` from now on; sessions verified against another key go."""
         if host_key != self.host_key:
@@ -157,6 +187,8 @@ class OltPool:
                 self._idle.pop().close()
 
     async def close(self) -> None:
+        """Log out of the idle sessions; sessions busy now close when their read ends."""
+        self._closed = True
         while self._idle:
             session = self._idle.pop()
             with contextlib.suppress(Exception):
@@ -169,6 +201,12 @@ class OltPools:
     def __init__(self, **pool_options: object) -> None:
         self._pools: dict[int, tuple[tuple[object, ...], OltPool]] = {}
         self.options = pool_options
+        self._closing: set[asyncio.Task[None]] = set()  # kept: a bare task may be collected
+
+    def _close_later(self, pool: OltPool) -> None:
+        task = asyncio.get_running_loop().create_task(pool.close())
+        self._closing.add(task)
+        task.add_done_callback(self._closing.discard)
 
     def get(
         self,
@@ -190,11 +228,10 @@ class OltPools:
         )
         hit = self._pools.get(olt_id)
         if hit and hit[0] == key:
-            if target.host_key:
-                hit[1].pin(target.host_key)
+            hit[1].apply_registry_key(target.host_key)
             return hit[1]
         if hit:
-            asyncio.get_running_loop().create_task(hit[1].close())
+            self._close_later(hit[1])
         pool = OltPool(
             target,
             on_login=on_login,
@@ -211,7 +248,7 @@ class OltPools:
         one, with no back-off left from the old."""
         hit = self._pools.pop(olt_id, None)
         if hit:
-            asyncio.get_running_loop().create_task(hit[1].close())
+            self._close_later(hit[1])
 
     def logins(self, olt_id: int) -> int:
         hit = self._pools.get(olt_id)
@@ -221,3 +258,13 @@ class OltPools:
         for _, pool in list(self._pools.values()):
             await pool.close()
         self._pools.clear()
+        if self._closing:
+            await asyncio.gather(*self._closing, return_exceptions=True)
+
+
+def _again(blocked: ApiError, wait: int) -> ApiError:
+    """The refused login's error again, of its own type (a back-off answers like the login)."""
+    error = copy.copy(blocked)
+    error.details = f"{blocked.details} (not retried for another {wait} s)"
+    error.args = (f"{blocked.code}: {error.details}",)
+    return error

@@ -1,245 +1,31 @@
-"""CLI sessions to OLTs: transports (how bytes move) kept apart from dialects (prompts, login,
-pager, hint prompts, errors), as scrapli does. Everything async, every wait bounded.
+"""A logged-in CLI conversation with an OLT: login, commands, pager and hint prompts, failures.
+The transport (``transport``) moves the bytes; the dialect (``dialect``) says what the vendor's
+CLI looks like (scrapli's split). Everything async, every wait bounded.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-import re
 import time
 from dataclasses import dataclass, field
-from typing import Any, Protocol
 
 import asyncssh
-import telnetlib3
 
-from ponapi.api.errors import ApiError, ErrorCode
+from ponapi.errors import UpstreamError
 from ponapi.metrics import UPSTREAM_REQUESTS
-
-
-class OltError(ApiError):
-    pass
-
-
-def unreachable(details: str) -> OltError:
-    return OltError(ErrorCode.OLT_UNREACHABLE, details)
-
-
-def auth_failed(details: str) -> OltError:
-    return OltError(ErrorCode.OLT_AUTH_FAILED, details)
-
-
-def timed_out(details: str) -> OltError:
-    return OltError(ErrorCode.UPSTREAM_TIMEOUT, details)
-
-
-class CommandFailed(OltError):
-    """The OLT rejected a command (``Failure: ...``, ``%Error ...``)."""
-
-    def __init__(self, details: str, output: str) -> None:
-        super().__init__(ErrorCode.UPSTREAM_ERROR, details)
-        self.output = output
-
-
-# --- dialects -------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Dialect:
-    name: str
-    username_prompt: re.Pattern[str]
-    password_prompt: re.Pattern[str]
-    prompt: re.Pattern[str]  # any prompt at the end of the buffer; group "host"
-    on_open: tuple[str, ...]
-    pager: re.Pattern[str]
-    hint: re.Pattern[str]  # a question the OLT waits on: answer with Enter
-    login_failed: re.Pattern[str]
-    login_limit: re.Pattern[str]
-    failure: re.Pattern[str]
-    empty: re.Pattern[str] | None
-    quit: str
-
-
-HUAWEI = Dialect(
-    name="huawei",
-    username_prompt=re.compile(r"(>>User name:|User name:|Username:)\s*$", re.I),
-    password_prompt=re.compile(r"(>>User password:|User password:|Password:)\s*$", re.I),
-    prompt=re.compile(r"(?:^|\n)(?P<host>[A-Za-z0-9_.\-]+)(?:\([^)\n]*\))?[>#]\s*$"),
-    on_open=("enable", "undo smart", "scroll", "infoswitch cli OFF"),
-    pager=re.compile(r"-+\s*More \( Press 'Q' to break \)\s*-+(\x1b\[\d*D|\s)*$"),
-    hint=re.compile(r"\{\s*<cr>[^{}\n]*\}:\s*$"),
-    login_failed=re.compile(r"Username or password invalid|Authentication fail", re.I),
-    login_limit=re.compile(r"Reenter times have reached the upper limit", re.I),
-    failure=re.compile(
-        r"^\s*(Failure:.*|% ?(Unknown command|Parameter error|Too many "
-        r"parameters|Incomplete command|Ambiguous command).*|The required ONT "
-        r"does not exist.*)$",
-        re.M,
-    ),
-    empty=None,
-    quit="quit",
+from ponapi.olt.dialect import Dialect
+from ponapi.olt.errors import (
+    CommandFailed,
+    OltError,
+    auth_failed,
+    login_limit,
+    timed_out,
+    unreachable,
 )
+from ponapi.olt.transport import SshTransport, TelnetTransport, Transport
 
-ZTE = Dialect(
-    name="zte",
-    username_prompt=re.compile(r"(Username|Login):\s*$", re.I),
-    password_prompt=re.compile(r"Password:\s*$", re.I),
-    prompt=re.compile(r"(?:^|\n)(?P<host>[A-Za-z0-9_.\-]+)(?:\([^)\n]*\))?[>#]\s*$"),
-    on_open=("terminal length 0",),
-    pager=re.compile(r"\s?--More--\s*$"),
-    hint=re.compile(r"\[yes/no\]:?\s*$", re.I),
-    login_failed=re.compile(
-        r"(Bad password|Login incorrect|Authentication failed|"
-        r"Username or password (is )?(wrong|invalid))",
-        re.I,
-    ),
-    login_limit=re.compile(r"(too many (users|sessions)|user limit|max-?sessions)", re.I),
-    failure=re.compile(
-        r"^\s*(%Error \d+.*|% ?Invalid input.*|%Code \d+-\w+ ?: (?!No rel).*)$", re.M
-    ),
-    empty=re.compile(r"No relate[d]? information to show", re.I),
-    quit="exit",
-)
-
-DIALECTS = {"huawei": HUAWEI, "zte": ZTE}
-
-
-# --- transports -----------------------------------------------------------------------------
-
-
-class Transport(Protocol):
-    async def write(self, data: str) -> None: ...
-    async def read(self) -> str: ...  # some data, or "" at end of stream
-    def close(self) -> None: ...
-
-
-class SshTransport:
-    """asyncssh: password auth, an interactive shell on a wide terminal (no wrapping)."""
-
-    def __init__(
-        self, conn: asyncssh.SSHClientConnection, proc: asyncssh.SSHClientProcess[str]
-    ) -> None:
-        self.conn, self.proc = conn, proc
-        server_key = conn.get_server_host_key()
-        # The key the OLT presented, as an OpenSSH public-key line (what gets pinned).
-        self.host_key = (
-            server_key.export_public_key("openssh").decode().strip() if server_key else ""
-        )
-
-    @classmethod
-    async def open(
-        cls,
-        host: str,
-        port: int,
-        username: str,
-        password: str,
-        time_limit: float,
-        host_key: str = "",
-    ) -> SshTransport:
-        """``host_key``: the pinned key; the OLT must present it, and is refused before the
-        password is sent when it does not. Empty: accepted and reported (trust on first use)."""
-        known_hosts: Any = None  # None: accept any key (nothing pinned yet)
-        if host_key:
-            try:
-                known_hosts = ([asyncssh.import_public_key(host_key)], [], [])
-            except (asyncssh.KeyImportError, ValueError) as exc:
-                raise auth_failed("The OLT's pinned SSH host key cannot be read.") from exc
-        try:
-            conn = await asyncio.wait_for(
-                asyncssh.connect(
-                    host,
-                    port,
-                    username=username,
-                    password=password,
-                    known_hosts=known_hosts,
-                    client_keys=None,
-                    agent_path=None,
-                    preferred_auth="password,keyboard-interactive",
-                    # SmartAX crashes clients that send keepalives (oxidized notes): none are sent.
-                    keepalive_interval=0,
-                    connect_timeout=time_limit,
-                ),
-                time_limit,
-            )
-            proc = await conn.create_process(
-                term_type="vt100", term_size=(511, 200), encoding="latin-1"
-            )
-        except asyncssh.PermissionDenied as exc:
-            raise auth_failed("The OLT rejected the stored username or password (SSH).") from exc
-        except asyncssh.HostKeyNotVerifiable as exc:
-            raise auth_failed(
-                f"{host}:{port} presented an SSH host key other than the one pinned for this OLT "
-                "(a replaced OLT, or someone in between). Nothing was sent. If the OLT was "
-                "replaced, an admin clears the pinned key: PATCH /api/olts/{id} with "
-                '{"sshHostKey": ""}.'
-            ) from exc
-        except TimeoutError as exc:
-            raise unreachable(f"No SSH answer from {host}:{port} within {time_limit:g} s.") from exc
-        except (OSError, asyncssh.Error) as exc:
-            raise unreachable(f"Cannot open SSH to {host}:{port} ({type(exc).__name__}).") from exc
-        return cls(conn, proc)
-
-    async def write(self, data: str) -> None:
-        self.proc.stdin.write(data)
-
-    async def read(self) -> str:
-        return await self.proc.stdout.read(65536)
-
-    def close(self) -> None:
-        with contextlib.suppress(Exception):
-            self.proc.close()
-        with contextlib.suppress(Exception):
-            self.conn.close()
-
-
-class TelnetTransport:
-    """telnetlib3 (the stdlib telnetlib is gone in 3.13): wide NAWS so nothing wraps."""
-
-    def __init__(self, reader: Any, writer: Any) -> None:
-        # telnetlib3's unicode reader/writer pair (encoding is set); typed loosely upstream.
-        self.reader, self.writer = reader, writer
-
-    @classmethod
-    async def open(cls, host: str, port: int, time_limit: float) -> TelnetTransport:
-        try:
-            reader, writer = await asyncio.wait_for(
-                telnetlib3.open_connection(
-                    host,
-                    port,
-                    encoding="latin-1",
-                    cols=511,
-                    rows=200,
-                    term="vt100",
-                    connect_minwait=0.05,
-                    connect_maxwait=1.0,
-                    connect_timeout=time_limit,
-                ),
-                time_limit,
-            )
-        except TimeoutError as exc:
-            raise unreachable(
-                f"No Telnet answer from {host}:{port} within {time_limit:g} s."
-            ) from exc
-        except OSError as exc:
-            raise unreachable(
-                f"Cannot open Telnet to {host}:{port} ({type(exc).__name__})."
-            ) from exc
-        return cls(reader, writer)
-
-    async def write(self, data: str) -> None:
-        self.writer.write(data)
-
-    async def read(self) -> str:
-        data = await self.reader.read(65536)
-        return data if isinstance(data, str) else data.decode("latin-1")
-
-    def close(self) -> None:
-        with contextlib.suppress(Exception):
-            self.writer.close()
-
-
-# --- session --------------------------------------------------------------------------------
+__all__ = ["CliSession", "CommandFailed", "OltError", "Target"]
 
 
 @dataclass
@@ -256,7 +42,7 @@ class Target:
         return f"Target({self.brand} {self.protocol}://{self.username}@{self.host}:{self.port})"
 
 
-@dataclass
+@dataclass(eq=False)  # compared and hashed by identity: pools keep sets of sessions
 class CliSession:
     target: Target
     dialect: Dialect
@@ -299,7 +85,7 @@ class CliSession:
         sent_user = sent_pass = self.target.protocol == "ssh"
         while True:
             if d.login_limit.search(buf):
-                raise unreachable(
+                raise login_limit(
                     "The OLT refused the login: this user's concurrent-login "
                     "limit is reached (Reenter times). Retry later."
                 )
@@ -369,7 +155,7 @@ class CliSession:
             buf += chunk
             if len(buf) > self.max_output:
                 self.close()
-                raise OltError(ErrorCode.UPSTREAM_ERROR, "The OLT sent an oversized answer.")
+                raise UpstreamError("The OLT sent an oversized answer.")
             tail = buf[-300:]
             if d.pager.search(tail):
                 buf = d.pager.sub("", buf)

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ponapi.acs.genieacs import GenieAcsClient
-from ponapi.api.errors import ApiError, ErrorCode
+from ponapi.errors import ApiError, ErrorCode
 from ponapi.tr069.document import DeviceDocument
 
 # Where each vendor keeps its scan (DiagnosticsState + results), in the order tried.

@@ -1,48 +1,28 @@
-"""Every section the TR-069 screen adds to the five, for one device document, in one place.
+"""The TR-069 screen's sections beyond the first five, in one place: which are lists, which
+fields are secret, and which NBI subtrees each reads.
 
-``map_full_screen(raw, now, tz)`` -> ``{name: Section | Rows}`` (``Rows``: a list section, see
-``ponapi.tr069.kit``). ``optical`` is not a section of its own: its fields are added to
-``general`` (``merge_optical``). ``PROJECTION`` is what one NBI read needs for all of them
-(together with the five sections' own subtrees); ``SECRET_FIELDS`` names the fields only roles
-allowed to see secrets get (``redact`` blanks them for everyone else).
+``map_full_screen(raw, now, tz)`` -> ``{name: Section | Rows}`` for those sections (``optical``
+as its own entry: the mapper adds its fields to ``general``). ``PROJECTION`` is what one NBI read
+needs for all of them; ``redact`` blanks a section's secret fields.
 """
 
 from __future__ import annotations
 
-import logging
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from ponapi.tr069 import beyond, hosts, lan, logs, misc, optical, security, voice, wifi_counters
-from ponapi.tr069.document import DeviceDocument
-from ponapi.tr069.kit import AnySection, Rows
-from ponapi.tr069.mapper import Section
+from ponapi.tr069.areas import hosts, lan, logs, misc, optical, security, voice, wans, wifi_counters
+from ponapi.tr069.fields import LIST_SECTIONS, SECRET_FIELDS, SECTIONS, AnySection
+from ponapi.tr069.mapper import Mapper, merge_optical
 
-log = logging.getLogger("ponapi.tr069")
+__all__ = ["SECRET_FIELDS", "map_full_screen", "merge_optical", "redact"]
 
-# name -> is a list section
+# name -> is a list section (the sections after the first five, and ``optical``)
 FULL_SCREEN_SECTIONS: dict[str, bool] = {
-    "optical": False,  # merged into ``general``
-    "lanDhcpServer": False,
-    "lanPorts": True,
-    "lanCounters": True,
-    "wlanCounters": False,
-    "wlanCounters5": False,
-    "hosts": True,
-    "security": False,
-    "voiceLines": True,
-    "miscellaneous": False,
-    "deviceLogs": True,
-    "wirelessLan5": False,
-    "wifiSurvey5": False,
-    "wans": True,
-}
-SECRET_FIELDS: dict[str, tuple[str, ...]] = {
-    "wirelessLan": ("password",),
-    "wirelessLan5": ("password",),
-    "security": security.SECRETS,
+    "optical": False,
+    **{name: name in LIST_SECTIONS for name in SECTIONS[5:]},
 }
 # NBI projection subtrees per section (GenieACS ``projection=``; absent paths are harmless).
 SECTION_PROJECTIONS: dict[str, tuple[str, ...]] = {
@@ -57,11 +37,11 @@ SECTION_PROJECTIONS: dict[str, tuple[str, ...]] = {
     "voiceLines": voice.PROJECTION,
     "miscellaneous": misc.PROJECTION,
     "deviceLogs": logs.PROJECTION,
-    "wirelessLan5": beyond.PROJECTION_WLAN,
-    "wifiSurvey5": beyond.PROJECTION_SURVEY,
-    "wans": beyond.PROJECTION_WANS,
+    "wirelessLan5": wans.PROJECTION_WLAN,
+    "wifiSurvey5": wans.PROJECTION_SURVEY,
+    "wans": wans.PROJECTION_WANS,
 }
-
+assert set(SECTION_PROJECTIONS) == set(FULL_SCREEN_SECTIONS)
 
 # What every section reads besides its subtrees: the ids, the last inform (``lastSeen``) and
 # the manufacturer (the mapper's vendor profile).
@@ -95,51 +75,14 @@ def map_full_screen(
     names: Iterable[str] | None = None,
     log_limit: int = logs.DEFAULT_LIMIT,
 ) -> dict[str, AnySection]:
-    """Map the screen's extra sections (all, or ``names``); a failing one is ``error``."""
-    doc = DeviceDocument(raw)
-    builders: dict[str, Callable[[], AnySection]] = {
-        "optical": lambda: optical.optical(doc, tz),
-        "lanDhcpServer": lambda: lan.lan_dhcp_server(doc),
-        "lanPorts": lambda: lan.lan_ports(doc),
-        "lanCounters": lambda: lan.lan_counters(doc),
-        "wlanCounters": lambda: wifi_counters.wlan_counters(raw, now, tz, "2.4GHz"),
-        "wlanCounters5": lambda: wifi_counters.wlan_counters(raw, now, tz, "5GHz"),
-        "hosts": lambda: hosts.hosts(doc),
-        "security": lambda: security.security(doc),
-        "voiceLines": lambda: voice.voice_lines(doc),
-        "miscellaneous": lambda: misc.miscellaneous(doc, tz),
-        "deviceLogs": lambda: logs.device_logs(doc, log_limit),
-        "wirelessLan5": lambda: beyond.wireless_lan5(raw, now, tz),
-        "wifiSurvey5": lambda: beyond.wifi_survey5(raw, now, tz),
-        "wans": lambda: beyond.wans(raw, now, tz),
-    }
-    wanted = list(FULL_SCREEN_SECTIONS if names is None else names)
-    out: dict[str, AnySection] = {}
-    for name in wanted:
-        build = builders.get(name)
-        if build is None:
-            continue
-        try:
-            out[name] = build()
-        except Exception:  # a malformed tree must not take the other sections down
-            log.exception("mapping section %s of %s failed", name, doc.device_id)
-            out[name] = (
-                Rows(None, "error") if FULL_SCREEN_SECTIONS[name] else Section(None, "error")
-            )
-    return out
-
-
-def merge_optical(general: Section, optical_section: AnySection) -> None:
-    """Add the optical/link fields (and what of them is missing) to ``general``."""
-    if general.data is None or not isinstance(optical_section, Section):
-        return
-    if optical_section.data is None:
-        return
-    general.data.update(optical_section.data)
-    general.missing.extend(m for m in optical_section.missing if m not in general.missing)
-    if general.missing and general.status == "ok":
-        general.status = "partial"
-    general.extra.update(optical_section.extra)
+    """Map these sections (all, or ``names``); a failing one is ``error``."""
+    wanted = [
+        n for n in (FULL_SCREEN_SECTIONS if names is None else names) if n in FULL_SCREEN_SECTIONS
+    ]
+    mapper = Mapper(raw, now=now, tz=tz)
+    mapper.log_limit = log_limit
+    built = mapper.areas(set(wanted))
+    return {name: built[name] for name in wanted if name in built}
 
 
 def redact(name: str, data: Any) -> Any:

@@ -10,29 +10,17 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
 from ponapi.stats import format as fmt
 from ponapi.tr069.document import DeviceDocument
-from ponapi.tr069.mapper import Fields, Section
+from ponapi.tr069.fields import AnySection, Fields, Rows, Section
+
+__all__ = ["AnySection", "Rows"]
 
 TR098 = "InternetGatewayDevice"
 TR181 = "Device"
-
-
-@dataclass
-class Rows:
-    data: list[dict[str, Any]] | None
-    status: str
-    missing: list[str] = field(default_factory=list)
-    updated_at: datetime | None = None
-    extra: dict[str, Any] = field(default_factory=dict)
-    started_at: datetime | None = None
-
-
-AnySection = Section | Rows
 
 
 def root_of(doc: DeviceDocument) -> str:

@@ -46,7 +46,7 @@ async def list_audit(
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
     offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
 ) -> Envelope[list[AuditOut]]:
-    audit: AuditLog = ctx.extras["audit"]
+    audit: AuditLog = ctx.audit
     await audit.flush()
     q = select(AuditEntry).order_by(AuditEntry.id.desc()).limit(limit).offset(offset)
     if username:

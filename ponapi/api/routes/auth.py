@@ -62,7 +62,7 @@ async def login(request: Request, ctx: Ctx, db: Db) -> TokenResponse:
     s = ctx.settings
     wait = await ratelimit.login_blocked(ctx.cache, account, address, s.login_max_failures)
     if wait:
-        ctx.extras["audit"].record("login", username=account, result="throttled", client=address)
+        ctx.audit.record("login", username=account, result="throttled", client=address)
         raise ApiError(
             ErrorCode.RATE_LIMITED,
             f"Too many failed logins; retry in {wait} s.",
@@ -74,14 +74,14 @@ async def login(request: Request, ctx: Ctx, db: Db) -> TokenResponse:
     ok = verify_password(user.password_hash if user else None, creds.password)
     if user is None or not ok or not user.active:
         await ratelimit.login_failed(ctx.cache, account, address, s.login_failure_window_seconds)
-        ctx.extras["audit"].record("login", username=account, result="failed", client=address)
+        ctx.audit.record("login", username=account, result="failed", client=address)
         raise ApiError(
             ErrorCode.UNAUTHORIZED,
             "Invalid username or password, or the account is disabled.",
             message="Login failed",
         )
     await ratelimit.login_succeeded(ctx.cache, account)
-    ctx.extras["audit"].record("login", user=user, client=address)
+    ctx.audit.record("login", user=user, client=address)
     token, expires_in = create_token(
         ctx.settings.secret_key,
         user.id,

@@ -8,14 +8,15 @@ from typing import Annotated
 from fastapi import APIRouter, Depends
 from pydantic import Field
 from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from ponapi.api.deps import Ctx, Db, TechnicianUser, get_olt
 from ponapi.api.errors import ApiError, ErrorCode
-from ponapi.api.routes.tr069 import olt_ref
+from ponapi.api.registry import olt_ref
 from ponapi.api.schemas import CamelModel, Envelope
 from ponapi.db.models import Olt, Onu
-from ponapi.olt.discovery import discover
-from ponapi.stats.service import StatsService
+from ponapi.errors import CredentialsUnreadable
+from ponapi.olt.platforms import Found
 
 router = APIRouter(prefix="/api/olts", tags=["registry"])
 
@@ -50,11 +51,37 @@ async def discover_onus(
     ref = olt_ref(ctx, olt, stub)
     olt_id, brand, model = olt.id, olt.brand, olt.model
     await db.commit()  # no database connection is held while the OLT is read
+    if ref.credentials_unreadable:
+        raise CredentialsUnreadable(
+            f"The stored credentials of OLT {olt_id} cannot be decrypted (the credential key "
+            "changed?); an admin sets the OLT's password again."
+        )
     if ref.target is None:
         raise ApiError(ErrorCode.INVALID_REQUEST, f"OLT {olt_id} has no CLI access configured.")
-    service: StatsService = ctx.extras["stats"]
-    pool = service.pool(olt_id, ref.target)
-    found = await discover(pool, brand, model, started + ctx.settings.discover_budget_seconds)
+    found = await ctx.stats.discover(
+        olt_id, brand, model, ref.target, started + ctx.settings.discover_budget_seconds
+    )
+    out, counts = await register_found(db, olt_id, found)
+    await db.commit()
+    ctx.registry.clear()
+    ctx.audit.record(
+        "onu.discover",
+        user=user,
+        target=f"olt {olt_id}",
+        found=len(out),
+        registered=counts["new"],
+        moved=counts["moved"],
+    )
+    result = DiscoveryResult(
+        onus=out, registered=counts["new"], moved=counts["moved"], known=counts["known"]
+    )
+    return Envelope(data=result, message=f"{len(out)} ONUs found on OLT {olt_id}")
+
+
+async def register_found(
+    db: AsyncSession, olt_id: int, found: list[Found]
+) -> tuple[list[DiscoveredOnu], dict[str, int]]:
+    """Register the ONUs the OLT listed: new ones added, moved ones updated (not committed)."""
     existing = {
         o.serial: o
         for o in (await db.execute(select(Onu).where(Onu.olt_id == olt_id))).scalars().all()
@@ -96,17 +123,4 @@ async def discover_onus(
                 registry=status,
             )
         )
-    await db.commit()
-    ctx.extras["registry"].clear()
-    ctx.extras["audit"].record(
-        "onu.discover",
-        user=user,
-        target=f"olt {olt_id}",
-        found=len(out),
-        registered=counts["new"],
-        moved=counts["moved"],
-    )
-    result = DiscoveryResult(
-        onus=out, registered=counts["new"], moved=counts["moved"], known=counts["known"]
-    )
-    return Envelope(data=result, message=f"{len(out)} ONUs found on OLT {olt_id}")
+    return out, counts

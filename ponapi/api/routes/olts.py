@@ -16,6 +16,7 @@ from ponapi.api.deps import (
     Db,
     OnuSerial,
     TechnicianUser,
+    find_onu,
     get_olt,
 )
 from ponapi.api.errors import ApiError, ErrorCode
@@ -47,7 +48,7 @@ def onu_out(onu: Onu) -> OnuOut:
 
 def registry_changed(ctx: AppContext) -> None:
     """Drop this process's cached registry lookups (see REGISTRY_CACHE_SECONDS)."""
-    ctx.extras["registry"].clear()
+    ctx.registry.clear()
 
 
 async def _commit(db: Db, what: str) -> None:
@@ -80,9 +81,7 @@ async def create_olt(body: OltCreate, user: AdminUser, ctx: Ctx, db: Db) -> Enve
     db.add(olt)
     await _commit(db, f"An OLT named {body.name!r}")
     await db.refresh(olt)
-    ctx.extras["audit"].record(
-        "olt.create", user=user, target=f"olt {olt.id}", name=olt.name, host=olt.host
-    )
+    ctx.audit.record("olt.create", user=user, target=f"olt {olt.id}", name=olt.name, host=olt.host)
     return Envelope(data=OltOut.model_validate(olt), message="OLT created")
 
 
@@ -97,9 +96,7 @@ async def update_olt(
 ) -> Envelope[OltOut]:
     changes = body.model_dump(exclude_unset=True)
     # Field names only: the password's value never goes to the audit log.
-    ctx.extras["audit"].record(
-        "olt.update", user=user, target=f"olt {olt.id}", fields=sorted(changes)
-    )
+    ctx.audit.record("olt.update", user=user, target=f"olt {olt.id}", fields=sorted(changes))
     nulls = sorted(k for k, v in changes.items() if v is None and k not in ("port", "model"))
     if nulls:
         raise ApiError(ErrorCode.INVALID_REQUEST, f"{', '.join(nulls)} cannot be null.")
@@ -118,14 +115,14 @@ async def update_olt(
     await _commit(db, f"An OLT named {olt.name!r}")
     registry_changed(ctx)
     if "ssh_host_key" in changes:  # a new pin (or none) applies from the next login
-        ctx.extras["stats"].pools.forget(olt.id)
+        ctx.stats.pools.forget(olt.id)
     await db.refresh(olt)
     return Envelope(data=OltOut.model_validate(olt), message="OLT updated")
 
 
 @router.delete("/{olt_id}", status_code=204, response_class=Response)
 async def delete_olt(olt: OltDep, user: AdminUser, db: Db, ctx: Ctx) -> Response:
-    ctx.extras["audit"].record("olt.delete", user=user, target=f"olt {olt.id}", name=olt.name)
+    ctx.audit.record("olt.delete", user=user, target=f"olt {olt.id}", name=olt.name)
     await db.delete(olt)
     await db.commit()
     registry_changed(ctx)
@@ -162,23 +159,9 @@ async def register_onu(
     )
     db.add(onu)
     await _commit(db, f"ONU {serial.canonical} on OLT {olt.id}")
-    ctx.extras["audit"].record(
-        "onu.register", user=user, target=f"olt {olt.id} onu {serial.canonical}"
-    )
+    ctx.audit.record("onu.register", user=user, target=f"olt {olt.id} onu {serial.canonical}")
     await db.refresh(onu)
     return Envelope(data=onu_out(onu), message="ONU registered")
-
-
-async def find_onu(db: Db, olt: Olt, serial: OnuSerial) -> Onu:
-    onu = (
-        await db.execute(select(Onu).where(Onu.olt_id == olt.id, Onu.serial == serial.canonical))
-    ).scalar_one_or_none()
-    if onu is None:
-        raise ApiError(
-            ErrorCode.ONU_NOT_FOUND,
-            f"ONU {serial.canonical} is not registered on OLT {olt.id}.",
-        )
-    return onu
 
 
 @router.get("/{olt_id}/onus/{onu_serial}", response_model=Envelope[OnuOut])
@@ -188,9 +171,7 @@ async def get_onu(olt: OltDep, serial: OnuSerial, _: CurrentUser, db: Db) -> Env
 
 @router.delete("/{olt_id}/onus/{onu_serial}", status_code=204, response_class=Response)
 async def delete_onu(olt: OltDep, serial: OnuSerial, user: AdminUser, db: Db, ctx: Ctx) -> Response:
-    ctx.extras["audit"].record(
-        "onu.delete", user=user, target=f"olt {olt.id} onu {serial.canonical}"
-    )
+    ctx.audit.record("onu.delete", user=user, target=f"olt {olt.id} onu {serial.canonical}")
     await db.delete(await find_onu(db, olt, serial))
     await db.commit()
     registry_changed(ctx)

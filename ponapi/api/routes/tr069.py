@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import time
 from collections.abc import Awaitable, Callable
@@ -22,20 +21,16 @@ from ponapi.api.deps import (
     OltId,
     OnuSerial,
     TechnicianUser,
-    get_olt,
     serial_from_path,
 )
 from ponapi.api.envelope import success_body
-from ponapi.api.errors import ApiError, ErrorCode
-from ponapi.api.routes.olts import find_onu
-from ponapi.audit import AuditLog
-from ponapi.crypto import CredentialError
-from ponapi.db.models import Olt, Onu, Role
-from ponapi.jobs import Jobs
+from ponapi.api.errors import ApiError
+from ponapi.api.registry import lookup, remember_if_moved
+from ponapi.db.models import Role
+from ponapi.jobs import job_view
 from ponapi.serials import Serial
-from ponapi.stats.service import OltRef, StatsService
-from ponapi.tr069.mapper import SECTIONS
-from ponapi.ttlcache import TtlMap
+from ponapi.stats.entry import parse_sections, read_stats
+from ponapi.stats.render import LOG_LIMIT_DEFAULT, LOG_LIMIT_MAX, limit_logs, revealed_secrets
 
 router = APIRouter(prefix="/api/olts", tags=["tr069"])
 log = logging.getLogger("ponapi.api")
@@ -51,22 +46,7 @@ _STATS_DOC = {
 }
 
 
-def parse_sections(value: str | None) -> frozenset[str]:
-    if value is None or not value.strip():
-        return frozenset(SECTIONS)
-    names = {part.strip() for part in value.split(",") if part.strip()}
-    unknown = sorted(names - set(SECTIONS))
-    if unknown:
-        raise ApiError(
-            ErrorCode.INVALID_REQUEST,
-            f"Unknown section(s) {', '.join(unknown)[:200]}; choose from {', '.join(SECTIONS)}.",
-        )
-    return frozenset(names)
-
-
-def stats_service(ctx: AppContext) -> StatsService:
-    service: StatsService = ctx.extras["stats"]
-    return service
+__all__ = ["parse_sections", "router"]
 
 
 @router.get("/{olt_id}/onus/{onu_serial}/tr069-stats", responses=_STATS_DOC)  # type: ignore[arg-type]
@@ -79,8 +59,12 @@ async def tr069_stats(
     ctx: Ctx,
     refresh: Annotated[bool, Query(description="Read live from the device")] = False,
     sections: Annotated[
-        str | None, Query(max_length=200, description="Comma-separated subset of sections")
+        str | None, Query(max_length=400, description="Comma-separated subset of sections")
     ] = None,
+    log_limit: Annotated[
+        int,
+        Query(alias="logLimit", ge=1, le=LOG_LIMIT_MAX, description="Device-log lines shown"),
+    ] = LOG_LIMIT_DEFAULT,
 ) -> Response:
     started = time.monotonic()
     serial = await serial_from_path(onu_serial)
@@ -89,81 +73,41 @@ async def tr069_stats(
     await ratelimit.check(ctx.cache, f"stats:{user.id}", limits.rate_limit_stats_per_minute)
     if refresh:
         await ratelimit.check(ctx.cache, f"refresh:{user.id}", limits.rate_limit_refresh_per_minute)
-    audit: AuditLog = ctx.extras["audit"]
+    audit = ctx.audit
     target = f"olt {olt_id} onu {serial.canonical}"
     try:
-        ref, onu_id, has_location = await lookup(ctx, olt_id, serial)
+        ref, onu_id = await lookup(ctx, olt_id, serial)
     except ApiError as exc:
         audit.record("stats.read", user=user, target=target, result=exc.code.value)
         raise
     reveal = ROLE_RANK[Role(user.role)] >= ROLE_RANK[Role.technician]
-    budget = ctx.settings.request_budget_seconds
     try:
-        async with asyncio.timeout(budget - (time.monotonic() - started)):
-            body: dict[str, Any] = await stats_service(ctx).get(
-                ref,
-                serial,
-                sections=wanted,
-                refresh=refresh,
-                reveal_secrets=reveal,
-                deadline=started + budget,
-            )
+        result = await read_stats(
+            ctx.stats,
+            ref,
+            serial,
+            sections=wanted,
+            refresh=refresh,
+            reveal_secrets=reveal,
+            started=started,
+            budget=ctx.settings.request_budget_seconds,
+        )
     except ApiError as exc:
         audit.record("stats.read", user=user, target=target, result=exc.code.value, refresh=refresh)
         raise
-    except TimeoutError as exc:
-        audit.record(
-            "stats.read",
-            user=user,
-            target=target,
-            result=ErrorCode.UPSTREAM_TIMEOUT.value,
-            refresh=refresh,
-        )
-        raise ApiError(
-            ErrorCode.UPSTREAM_TIMEOUT,
-            f"No answer within the {budget:g} s budget for {serial.canonical}; try again, or "
-            "call without refresh=true to get the last known values.",
-        ) from exc
     audit.record(
         "stats.read",
         user=user,
         target=target,
         refresh=refresh,
-        source=body["meta"]["source"],
-        stale=body["meta"]["stale"],
+        source=result.meta["source"],
+        stale=result.meta["stale"],
     )
-    wlan = body["data"].get("wirelessLan") or {}
-    if wlan.get("password"):
-        audit.record("secret.reveal", user=user, target=target, field="wirelessLan.password")
-    await remember_if_found(ctx, body, onu_id, has_location)
-    return Response(orjson.dumps(body), media_type="application/json")
-
-
-async def lookup(ctx: AppContext, olt_id: int, serial: Serial) -> tuple[OltRef, int, bool]:
-    """The OLT/ONU registry rows a stats read needs (kept REGISTRY_CACHE_SECONDS in process).
-
-    A session is opened only on a miss, and closed before any upstream call: no database
-    connection is held while an ACS or OLT answers."""
-    registry: TtlMap[tuple[int, str], tuple[OltRef, int, bool]] = ctx.extras["registry"]
-
-    async def load() -> tuple[OltRef, int, bool]:
-        async with ctx.sessions() as db:
-            olt = await get_olt(olt_id, db)
-            onu = await find_onu(db, olt, serial)
-            return olt_ref(ctx, olt, onu), onu.id, onu.ont_id is not None
-
-    hit = await registry.get_or_load((olt_id, serial.canonical), load)
-    assert hit is not None  # load() raises rather than returning nothing
-    return hit
-
-
-async def remember_if_found(
-    ctx: AppContext, body: dict[str, Any], onu_id: int, has_location: bool
-) -> None:
-    location = body.get("meta", {}).get("device", {}).get("location")
-    if location and not has_location:
-        await remember_location(ctx, onu_id, location)
-        ctx.extras["registry"].clear()
+    for secret in revealed_secrets(result):
+        audit.record("secret.reveal", user=user, target=target, field=secret)
+    limit_logs(result, log_limit)
+    await remember_if_moved(ctx, result, ref, onu_id)
+    return Response(orjson.dumps(result.body()), media_type="application/json")
 
 
 @router.post("/{olt_id}/onus/{onu_serial}/tr069-stats/refresh", status_code=202)
@@ -177,19 +121,19 @@ async def refresh_stats(
     await ratelimit.check(
         ctx.cache, f"refresh:{user.id}", ctx.settings.rate_limit_refresh_per_minute
     )
-    ref, onu_id, has_location = await lookup(ctx, olt_id, serial)
+    ref, onu_id = await lookup(ctx, olt_id, serial)
     reveal = ROLE_RANK[Role(user.role)] >= ROLE_RANK[Role.technician]
 
     async def work() -> dict[str, Any]:
-        body = await stats_service(ctx).get(
+        result = await ctx.stats.get(
             ref,
             serial,
             refresh=True,
             reveal_secrets=reveal,
             deadline=time.monotonic() + ctx.settings.job_budget_seconds,
         )
-        await remember_if_found(ctx, body, onu_id, has_location)
-        return body
+        await remember_if_moved(ctx, result, ref, onu_id)
+        return result.body()
 
     return await start_job(
         ctx, "stats.refresh", "stats-refresh", user, olt_id, serial, work, "Refresh started"
@@ -206,13 +150,14 @@ async def wifi_survey(
     """Start a Wi-Fi neighbour scan on the ONU (through the ACS): 202 with the job; when it is
     done its result is the stats response with the new ``wifiSurvey``."""
     await ratelimit.check(ctx.cache, f"survey:{user.id}", ctx.settings.rate_limit_survey_per_minute)
-    ref, _, _ = await lookup(ctx, olt_id, serial)
+    ref, _ = await lookup(ctx, olt_id, serial)
     budget = ctx.settings.survey_timeout_seconds + ctx.settings.request_budget_seconds
 
     async def work() -> dict[str, Any]:
-        return await stats_service(ctx).survey(
+        result = await ctx.stats.survey(
             ref, serial, reveal_secrets=True, deadline=time.monotonic() + budget
         )
+        return result.body()
 
     return await start_job(
         ctx, "wifi.survey", "wifi-survey", user, olt_id, serial, work, "Wi-Fi scan started"
@@ -230,11 +175,8 @@ async def start_job(
     message: str,
 ) -> Response:
     """Audit, start a background job, answer 202 with it and its ``Location``."""
-    ctx.extras["audit"].record(
-        audit_action, user=user, target=f"olt {olt_id} onu {serial.canonical}"
-    )
-    jobs: Jobs = ctx.extras["jobs"]
-    job = await jobs.start(kind, user.id, {"oltId": olt_id, "serial": serial.canonical}, work)
+    ctx.audit.record(audit_action, user=user, target=f"olt {olt_id} onu {serial.canonical}")
+    job = await ctx.jobs.start(kind, user.id, {"oltId": olt_id, "serial": serial.canonical}, work)
     location = f"/api/jobs/{job['id']}"
     return Response(
         orjson.dumps(success_body(job_view(job), message, {"location": location})),
@@ -242,44 +184,3 @@ async def start_job(
         media_type="application/json",
         headers={"Location": location},
     )
-
-
-def job_view(job: dict[str, Any]) -> dict[str, Any]:
-    return {k: v for k, v in job.items() if k not in ("owner", "deadline")}
-
-
-def olt_ref(ctx: AppContext, olt: Olt, onu: Onu) -> OltRef:
-    """Plain data for the service; the OLT password is decrypted only into memory."""
-    from ponapi.integration import OltInfo, OnuInfo, make_ref
-
-    password = ""
-    try:
-        password = ctx.cipher.decrypt(olt.password_encrypted)
-    except CredentialError:
-        log.error("stored credentials of OLT %s cannot be decrypted", olt.id)
-    info = OltInfo(
-        id=olt.id,
-        brand=olt.brand,
-        model=olt.model,
-        stats_source=olt.stats_source,
-        host=olt.host if password else "",
-        port=olt.port,
-        protocol=olt.protocol,
-        username=olt.username,
-        password=password,
-        ssh_host_key=olt.ssh_host_key or "",
-    )
-    return make_ref(info, OnuInfo(onu.frame, onu.slot, onu.port, onu.ont_id))
-
-
-async def remember_location(ctx: AppContext, onu_id: int, location: dict[str, int]) -> None:
-    """An ONU found on the OLT by serial keeps its location in the registry."""
-    try:
-        async with ctx.sessions() as db:
-            row = await db.get(Onu, onu_id)
-            if row is not None and row.ont_id is None:
-                row.frame, row.slot = location["frame"], location["slot"]
-                row.port, row.ont_id = location["port"], location["ontId"]
-                await db.commit()
-    except Exception:  # the response is already good; the next read locates it again
-        log.warning("could not store the location of ONU %s", onu_id, exc_info=True)

@@ -53,7 +53,7 @@ async def _user(db: Db, user_id: int) -> User:
 
 
 def _forget(ctx: Ctx, user_id: int) -> None:
-    ctx.extras["users"].clear()  # this process's auth cache: the change applies at once
+    ctx.users.clear()  # this process's auth cache: the change applies at once
 
 
 @router.get("", response_model=Envelope[list[UserOut]])
@@ -78,9 +78,7 @@ async def create_user(body: UserCreate, admin: AdminUser, db: Db, ctx: Ctx) -> E
         await db.rollback()
         raise ApiError(ErrorCode.CONFLICT, f"User {body.username!r} already exists.") from exc
     await db.refresh(user)
-    ctx.extras["audit"].record(
-        "user.create", user=admin, target=f"user {user.username}", role=user.role
-    )
+    ctx.audit.record("user.create", user=admin, target=f"user {user.username}", role=user.role)
     return Envelope(data=UserOut.model_validate(user), message="User created")
 
 
@@ -101,7 +99,7 @@ async def update_user(
         user.active, changed = body.active, True
     if changed:
         user.token_version += 1
-        ctx.extras["audit"].record(
+        ctx.audit.record(
             "user.update",
             user=admin,
             target=f"user {user.username}",
@@ -121,7 +119,7 @@ async def reset_password(
     user = await _user(db, user_id)
     user.password_hash = hash_password(body.password)
     user.token_version += 1
-    ctx.extras["audit"].record("user.password", user=admin, target=f"user {user.username}")
+    ctx.audit.record("user.password", user=admin, target=f"user {user.username}")
     await db.commit()
     _forget(ctx, user.id)
     await db.refresh(user)

@@ -15,8 +15,10 @@ from zoneinfo import ZoneInfo
 
 from ponapi.stats import format as fmt
 from ponapi.tr069 import kit
+from ponapi.tr069.areas.base import DeviceView
 from ponapi.tr069.document import DeviceDocument, parse_time
-from ponapi.tr069.mapper import Fields, Section
+from ponapi.tr069.fields import Fields, Section
+from ponapi.tr069.kit import AnySection
 
 FIELDS = (
     "currentLocalTime",
@@ -87,3 +89,7 @@ def miscellaneous(doc: DeviceDocument, tz: ZoneInfo) -> Section:
         for name, _ in HUAWEI_CLOUD:
             f.put(name, "")  # a Huawei-only block: nothing is missing elsewhere
     return f.finish()
+
+
+def build(m: DeviceView) -> dict[str, AnySection]:
+    return {"miscellaneous": miscellaneous(m.doc, m.tz)}

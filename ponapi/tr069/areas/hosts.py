@@ -13,8 +13,10 @@ from __future__ import annotations
 
 from ponapi.stats import format as fmt
 from ponapi.tr069 import kit
+from ponapi.tr069.areas.base import DeviceView
 from ponapi.tr069.document import DeviceDocument
-from ponapi.tr069.mapper import Fields, Section
+from ponapi.tr069.fields import Fields, Section
+from ponapi.tr069.kit import AnySection
 
 FIELDS = ("macAddress", "ipAddress", "addressSource", "hostname", "port", "active")
 PROJECTION = (
@@ -119,3 +121,7 @@ def _host(doc: DeviceDocument, path: str, root: str, associated: dict[str, str])
         port = associated.get(mac_text)
     f.put("port", port)
     return f.finish()
+
+
+def build(m: DeviceView) -> dict[str, AnySection]:
+    return {"hosts": hosts(m.doc)}

@@ -26,7 +26,9 @@ from datetime import datetime
 from typing import Any
 
 from ponapi.tr069 import kit
+from ponapi.tr069.areas.base import DeviceView
 from ponapi.tr069.document import DeviceDocument
+from ponapi.tr069.kit import AnySection
 
 FIELDS = ("timestamp", "severity", "terminal", "result", "type")
 OPTIONAL = ("cmd", "username", "source")
@@ -135,3 +137,7 @@ def device_logs(doc: DeviceDocument, limit: int = DEFAULT_LIMIT) -> kit.Rows:
     if unparsed:
         section.extra["unparsedLines"] = unparsed
     return section
+
+
+def build(m: DeviceView) -> dict[str, AnySection]:
+    return {"deviceLogs": device_logs(m.doc, m.log_limit)}

@@ -17,8 +17,10 @@ from __future__ import annotations
 
 from ponapi.stats import format as fmt
 from ponapi.tr069 import kit
+from ponapi.tr069.areas.base import DeviceView
 from ponapi.tr069.document import DeviceDocument
-from ponapi.tr069.mapper import Fields, Section
+from ponapi.tr069.fields import Fields, Section
+from ponapi.tr069.kit import AnySection
 
 FIELDS = (
     "ftpWan",
@@ -202,3 +204,7 @@ def security(doc: DeviceDocument) -> Section:
     if not (set(f.values) - set(SECRETS)):
         return kit.absent()  # no security object this model's data model exposes
     return f.finish()
+
+
+def build(m: DeviceView) -> dict[str, AnySection]:
+    return {"security": security(m.doc)}

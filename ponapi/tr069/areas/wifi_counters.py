@@ -9,14 +9,12 @@ the one the mapper picks for ``wirelessLan`` / ``wirelessLan5`` (by band, enable
 
 from __future__ import annotations
 
-from datetime import datetime
-from typing import Any
-from zoneinfo import ZoneInfo
-
 from ponapi.tr069 import kit
-from ponapi.tr069.beyond import mapper_for
+from ponapi.tr069.areas import wifi
+from ponapi.tr069.areas.base import DeviceView
 from ponapi.tr069.document import DeviceDocument
-from ponapi.tr069.mapper import Fields, Mapper, Section
+from ponapi.tr069.fields import Fields, Section
+from ponapi.tr069.kit import AnySection
 
 FIELDS = (
     "bytesIn",
@@ -48,34 +46,25 @@ PROJECTION = (
 )
 
 
-def ssid_path(m: Mapper) -> str | None:
-    """The SSID object the mapper's Wi-Fi section reads for its band."""
+def ssid_path(m: DeviceView, band: str) -> str | None:
+    """The SSID object the ``wirelessLan`` section of ``band`` reads."""
     if not m.root:
         return None
-    if not m.tr181:
-        chosen = m.wireless()
-        n = chosen.extra.get("instance")
-        if n is None:
-            return None
-        for lan in m.doc.instances(f"{m.root}.LANDevice"):
-            path = f"{m.root}.LANDevice.{lan}.WLANConfiguration.{n}"
-            if m.doc.node(path) is not None and m._band_tr098(path) == m.band:
-                return path
+    if m.tr181:
+        chosen = wifi.ssid_radio_tr181(m, band)
+        return chosen[0] if chosen else None
+    n = wifi.wireless(m, band).extra.get("instance")
+    if n is None:
         return None
-    for s in m.doc.instances("Device.WiFi.SSID"):
-        ssid = f"Device.WiFi.SSID.{s}"
-        radio = next((x for x in m._chain(ssid, 2) if "WiFi.Radio." in x), None)
-        band = m.doc.get(f"{radio}.OperatingFrequencyBand") if radio else None
-        if band is not None and str(band.value).startswith(m.band.removesuffix("GHz")):
-            return ssid
+    for lan in m.doc.instances(f"{m.root}.LANDevice"):
+        path = f"{m.root}.LANDevice.{lan}.WLANConfiguration.{n}"
+        if m.doc.node(path) is not None and wifi.band_tr098(m, path) == band:
+            return path
     return None
 
 
-def wlan_counters(
-    raw: dict[str, Any], now: datetime, tz: ZoneInfo, band: str = "2.4GHz"
-) -> Section:
-    m = mapper_for(raw, band, now, tz)
-    path = ssid_path(m)
+def wlan_counters(m: DeviceView, band: str = "2.4GHz") -> Section:
+    path = ssid_path(m, band)
     if path is None:
         return kit.absent()
     return _counters(m.doc, path, _TR181 if m.tr181 else _TR098, band, path)
@@ -90,3 +79,7 @@ def _counters(
     section = f.finish()
     section.extra.update({"band": band, "instance": ssid.rsplit(".", 1)[-1]})
     return section
+
+
+def build(m: DeviceView) -> dict[str, AnySection]:
+    return {"wlanCounters": wlan_counters(m), "wlanCounters5": wlan_counters(m, "5GHz")}

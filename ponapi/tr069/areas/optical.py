@@ -30,8 +30,10 @@ from zoneinfo import ZoneInfo
 
 from ponapi.stats import format as fmt
 from ponapi.tr069 import kit
+from ponapi.tr069.areas.base import DeviceView
 from ponapi.tr069.document import DeviceDocument
-from ponapi.tr069.mapper import Fields, Section
+from ponapi.tr069.fields import Fields, Section
+from ponapi.tr069.kit import AnySection
 
 FIELDS = (
     "opticalPowerRx",
@@ -182,3 +184,8 @@ def optical(doc: DeviceDocument, tz: ZoneInfo) -> Section:
     section = f.finish()
     section.extra.update(extra)
     return section
+
+
+def build(m: DeviceView) -> dict[str, AnySection]:
+    """Not a section of its own: the mapper adds these fields to ``general``."""
+    return {"optical": optical(m.doc, m.tz)}

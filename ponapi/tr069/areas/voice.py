@@ -12,8 +12,10 @@ from __future__ import annotations
 
 from ponapi.stats import format as fmt
 from ponapi.tr069 import kit
+from ponapi.tr069.areas.base import DeviceView
 from ponapi.tr069.document import DeviceDocument
-from ponapi.tr069.mapper import Fields, Section
+from ponapi.tr069.fields import Fields, Section
+from ponapi.tr069.kit import AnySection
 
 FIELDS = (
     "profile",
@@ -95,3 +97,7 @@ def _line(doc: DeviceDocument, p: str, profile: str, line: str) -> Section:
     f.put_from("sipDscp", f.read(f"{profile}.SIP.DSCPMark"), lambda v: kit.text(fmt.to_int(v)))
     f.put_from("rtpDscp", f.read(f"{profile}.RTP.DSCPMark"), lambda v: kit.text(fmt.to_int(v)))
     return f.finish()
+
+
+def build(m: DeviceView) -> dict[str, AnySection]:
+    return {"voiceLines": voice_lines(m.doc)}

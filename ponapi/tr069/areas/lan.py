@@ -15,8 +15,10 @@ import re
 
 from ponapi.stats import format as fmt
 from ponapi.tr069 import kit
+from ponapi.tr069.areas.base import DeviceView
 from ponapi.tr069.document import DeviceDocument
-from ponapi.tr069.mapper import Fields, Section
+from ponapi.tr069.fields import Fields, Section
+from ponapi.tr069.kit import AnySection
 
 DHCP_FIELDS = (
     "lanIpAddress",
@@ -259,3 +261,11 @@ def counters(doc: DeviceDocument, stats: str, names: dict[str, str]) -> Section:
     for name, param in names.items():
         f.put_from(name, f.seen(DeviceDocument.leaf(node, param)), kit.counter)
     return f.finish()
+
+
+def build(m: DeviceView) -> dict[str, AnySection]:
+    return {
+        "lanDhcpServer": lan_dhcp_server(m.doc),
+        "lanPorts": lan_ports(m.doc),
+        "lanCounters": lan_counters(m.doc),
+    }

@@ -1,19 +1,20 @@
-"""Beyond the app: ``wirelessLan5``, ``wifiSurvey5`` and ``wans[]``, by calling the mapper.
+"""Beyond the app: ``wans[]``, every WAN connection (``ponapi.tr069.areas.wan`` picks two of them),
+and the projections of the 5 GHz Wi-Fi and survey sections (``wifi.build5``, ``survey.build5``).
 
-The 5 GHz sections are the mapper's Wi-Fi and survey code run with ``band = "5GHz"`` (the band
-is chosen from the data, never from the instance number). ``wans[]`` is every WAN connection the
-mapper enumerates, each with its ``label`` (the true instance) and ``role``; ``roles`` lists every
-service the connection carries, so a single WAN carrying management and internet says both.
+``wans[]`` is every WAN connection the WAN readers enumerate, each with its ``label`` (the true
+instance) and ``role``; ``roles`` lists every service the connection carries, so a single WAN
+carrying management and internet says both.
 """
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from ponapi.tr069 import kit
-from ponapi.tr069.mapper import Mapper, Section
+from ponapi.tr069.areas import wan, wan_tr098, wan_tr181
+from ponapi.tr069.areas.base import DeviceView
+from ponapi.tr069.fields import WAN_OPTIONAL, Section
+from ponapi.tr069.kit import AnySection
 
 PROJECTION_WLAN = (
     "InternetGatewayDevice.LANDevice.1.WLANConfiguration",
@@ -49,25 +50,6 @@ PROJECTION_WANS = (
 )
 
 
-class Mapper5(Mapper):
-    """The mapper reading the 5 GHz radio."""
-
-    band = "5GHz"
-    zte_survey_radio = "2"
-
-
-def mapper_for(raw: dict[str, Any], band: str, now: datetime, tz: ZoneInfo) -> Mapper:
-    return (Mapper5 if band == "5GHz" else Mapper)(raw, now=now, tz=tz)
-
-
-def wireless_lan5(raw: dict[str, Any], now: datetime, tz: ZoneInfo) -> Section:
-    return Mapper5(raw, now=now, tz=tz).wireless()
-
-
-def wifi_survey5(raw: dict[str, Any], now: datetime, tz: ZoneInfo) -> Section:
-    return Mapper5(raw, now=now, tz=tz).survey()
-
-
 def _roles(w: dict[str, Any]) -> list[str]:
     services: set[str] = w["services"]
     roles = [
@@ -83,23 +65,24 @@ def _roles(w: dict[str, Any]) -> list[str]:
     if w["carries_acs"] and "management" not in roles:
         roles.insert(0, "management")
     if not roles:
-        roles.append(Mapper._role(w))
+        roles.append(wan.role_of(w))
     return roles
 
 
-def wans(raw: dict[str, Any], now: datetime, tz: ZoneInfo) -> kit.Rows:
-    m = Mapper(raw, now=now, tz=tz)
+def wans(m: DeviceView) -> kit.Rows:
     if not m.root:
         return kit.absent_rows()
-    found = m._wans_tr181() if m.tr181 else m._wans_tr098()
+    found = wan_tr181.wans(m) if m.tr181 else wan_tr098.wans(m)
     if not found:
         return kit.absent_rows()
     items: list[tuple[str, Section]] = []
     # ``id`` is the position in instance order: an IP and a PPP connection can share an
     # instance pair (Intelbras), and ``label`` names the true instance.
     for n, w in enumerate(sorted(found, key=lambda w: (w["instance"], w["label"])), start=1):
-        section = m._wan_section(w, None)
+        section = w["fields"].finish(WAN_OPTIONAL)
         assert section.data is not None
+        section.data["label"] = w["label"]
+        section.data["role"] = wan.role_of(w)
         section.data["roles"] = _roles(w)
         items.append((str(n), section))
     rows = kit.rows(items)
@@ -110,3 +93,7 @@ def wans(raw: dict[str, Any], now: datetime, tz: ZoneInfo) -> kit.Rows:
         if sec.started_at is not None
     }
     return rows
+
+
+def build(m: DeviceView) -> dict[str, AnySection]:
+    return {"wans": wans(m)}

@@ -1,0 +1,88 @@
+"""What the platforms share to turn parsed CLI records into the stats sections (source
+``olt-cli``).
+
+The OLT sees an ONU through OMCI, not TR-069: it knows the model, firmware, serial, link uptime,
+CPU (Huawei) and the WANs and SSIDs the ONU reports, but not RAM, MTU, Wi-Fi security or
+neighbour scans. Sections say so: ``partial`` with the missing fields listed, ``unavailable``
+where the CLI cannot see at all.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from ponapi.stats import format as fmt
+from ponapi.tr069.fields import (
+    Fields,
+    Section,
+)
+
+VENDORS = {"HWTC": "Huawei", "ZTEG": "ZTE", "ALCL": "Nokia (ALCL)", "FHTT": "FiberHome"}
+_DURATION_HW = re.compile(
+    r"(\d+)\s*day\(s\),\s*(\d+)\s*hour\(s\),\s*(\d+)\s*minute\(s\),\s*(\d+)\s*second\(s\)"
+)
+_DURATION_ZTE = re.compile(r"(?:(\d+)d\s*)?(\d+)h\s*(\d+)m\s*(\d+)s")
+
+
+def duration_seconds(text: str | None) -> int | None:
+    """``22 day(s), 1 hour(s), 23 minute(s), 23 second(s)`` (Huawei) or ``127h 56m 21s`` (ZTE)."""
+    if not text:
+        return None
+    m = _DURATION_HW.search(text)
+    if m:
+        d, h, mi, s = (int(x) for x in m.groups())
+        return d * 86400 + h * 3600 + mi * 60 + s
+    m = _DURATION_ZTE.search(text)
+    if m:
+        d = int(m.group(1) or 0)
+        return d * 86400 + int(m.group(2)) * 3600 + int(m.group(3)) * 60 + int(m.group(4))
+    return None
+
+
+def mac(text: str | None) -> str | None:
+    """``30C5-0F51-AC92`` / ``xxxx.xxxx.xxxx`` -> ``30:C5:0F:51:AC:92``."""
+    if not text:
+        return None
+    digits = re.sub(r"[^0-9A-Fa-f]", "", text)
+    if len(digits) != 12:
+        return None
+    return ":".join(digits[i : i + 2] for i in range(0, 12, 2)).upper()
+
+
+def pct(text: str | None) -> str | None:
+    n = fmt.to_int((text or "").replace("%", "").strip())
+    return fmt.percent(n)
+
+
+def since(f: Fields, seconds: int | None, now: datetime, tz: ZoneInfo) -> None:
+    if seconds is None:
+        return
+    start = (now - timedelta(seconds=seconds)).replace(microsecond=0)
+    f.put("uptime", fmt.display_time(start, tz))
+    f.put("uptimeAgo", fmt.ago(start, now))
+    f.started_at = start
+
+
+def finish(f: Fields, now: datetime, optional: tuple[str, ...] = ()) -> Section:
+    f.newest = now
+    return f.finish(optional)
+
+
+def unavailable(reason: str) -> Section:
+    return Section(None, "unavailable", extra={"reason": reason})
+
+
+def both_wans(wans: list[tuple[str, Section]]) -> tuple[Section, Section]:
+    """(management, internet) from (role, section) pairs; one WAN stands for both."""
+    if not wans:
+        absent = Section(None, "absent")
+        return absent, absent
+    mgmt = next((s for r, s in wans if r == "management"), None)
+    inet = next((s for r, s in wans if r == "internet"), None)
+    if mgmt is None and len(wans) == 1:
+        mgmt = wans[0][1]
+    if inet is None and len(wans) == 1:
+        inet = wans[0][1]
+    return mgmt or Section(None, "absent"), inet or Section(None, "absent")

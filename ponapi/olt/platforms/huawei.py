@@ -1,0 +1,262 @@
+"""Huawei SmartAX (MA5600T, MA5800): the dialect, how to locate and read an ONU, how the
+outputs become records and then the stats sections, and how to list every ONU (netmiko's "one
+module per platform"). Commands are built only from integers (validated locations) and
+normalized serials, so nothing a user typed reaches the CLI as text.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from ponapi.olt import parsers as p
+from ponapi.olt.dialect import Dialect
+from ponapi.olt.errors import CommandFailed
+from ponapi.olt.location import Location
+from ponapi.olt.parsers import first
+from ponapi.olt.platforms.common import (
+    VENDORS,
+    both_wans,
+    duration_seconds,
+    finish,
+    mac,
+    pct,
+    since,
+    unavailable,
+)
+from ponapi.olt.platforms.runner import Found, Outputs, Runner, serial_or_none, text_of
+from ponapi.serials import Serial
+from ponapi.stats import format as fmt
+from ponapi.tr069.fields import (
+    GENERAL_FIELDS,
+    WAN_FIELDS,
+    WAN_OPTIONAL,
+    WLAN_FIELDS,
+    Fields,
+    Section,
+)
+
+DIALECT = Dialect(
+    name="huawei",
+    username_prompt=re.compile(r"(>>User name:|User name:|Username:)\s*$", re.I),
+    password_prompt=re.compile(r"(>>User password:|User password:|Password:)\s*$", re.I),
+    prompt=re.compile(r"(?:^|\n)(?P<host>[A-Za-z0-9_.\-]+)(?:\([^)\n]*\))?[>#]\s*$"),
+    on_open=("enable", "undo smart", "scroll", "infoswitch cli OFF"),
+    pager=re.compile(r"-+\s*More \( Press 'Q' to break \)\s*-+(\x1b\[\d*D|\s)*$"),
+    hint=re.compile(r"\{\s*<cr>[^{}\n]*\}:\s*$"),
+    login_failed=re.compile(r"Username or password invalid|Authentication fail", re.I),
+    login_limit=re.compile(r"Reenter times have reached the upper limit", re.I),
+    failure=re.compile(
+        r"^\s*(Failure:.*|% ?(Unknown command|Parameter error|Too many "
+        r"parameters|Incomplete command|Ambiguous command).*|The required ONT "
+        r"does not exist.*)$",
+        re.M,
+    ),
+    empty=None,
+    quit="quit",
+)
+
+
+class HuaweiPlatform:
+    """Huawei SmartAX MA5600T/MA5800: commands, parsing, sections, discovery."""
+
+    brand = "huawei"
+    dialect = DIALECT
+
+    def locate(self, serial: Serial) -> list[str]:
+        return [f"display ont info by-sn {serial.hex}"]
+
+    def location_from(self, outputs: Outputs) -> Location | None:
+        text = text_of(outputs[0])
+        if not text:
+            return None
+        info = p.huawei_ont_info(text)
+        fsp = (info.get("F/S/P") or "").replace(" ", "").split("/")
+        ont = info.get("ONT-ID") or info.get("ONT ID")
+        try:
+            return Location(int(fsp[0]), int(fsp[1]), int(fsp[2]), int(str(ont)))
+        except (ValueError, IndexError, TypeError):
+            return None
+
+    def read(self, loc: Location) -> list[str]:
+        f, s, pt, o = loc.frame, loc.slot, loc.port, loc.ont_id
+        return [
+            f"display ont info {f} {s} {pt} {o}",
+            f"display ont version {f} {s} {pt} {o}",
+            f"display ont wan-info {f}/{s} {pt} {o}",
+            f"display ont wlan-info {f}/{s} {pt} {o}",
+        ]
+
+    def raw_from(self, outputs: Outputs) -> dict[str, Any]:
+        info, version, wan, wlan = (text_of(o) for o in outputs)
+        if info is None:
+            assert isinstance(outputs[0], CommandFailed)
+            raise outputs[0]
+        return {
+            "info": p.huawei_ont_info(info),
+            "version": p.huawei_ont_version(version) if version else {},
+            "wan": p.huawei_wan_info(wan) if wan else [],
+            "wlan": p.huawei_wlan_info(wlan) if wlan is not None else None,
+        }
+
+    def reported_serial(self, raw: dict[str, Any]) -> str | None:
+        value = raw.get("info", {}).get("SN")
+        return str(value) if value else None
+
+    @staticmethod
+    def sections(raw: dict[str, Any], now: datetime, tz: ZoneInfo) -> dict[str, Section]:
+        return sections(raw, now, tz)
+
+    async def discover(self, pool: Runner, deadline: float) -> list[Found]:
+        [boards] = await pool.run(["display board 0"], deadline)
+        if isinstance(boards, CommandFailed):
+            raise boards
+        slots = sorted({int(b["slot"]) for b in p.huawei_boards(boards)})
+        outputs = await pool.run([f"display ont info summary 0/{slot}" for slot in slots], deadline)
+        found = []
+        for out in outputs:
+            if isinstance(out, CommandFailed):
+                continue  # not a GPON board
+            for port in p.huawei_info_summary(out):
+                for ont in port["onts"]:
+                    serial = serial_or_none(ont.get("sn", ""))
+                    if serial is not None:
+                        found.append(
+                            Found(
+                                port["frame"],
+                                port["slot"],
+                                port["port"],
+                                ont["ontId"],
+                                serial,
+                                ont.get("runState", ""),
+                                ont.get("type", ""),
+                            )
+                        )
+        return found
+
+
+def sections(raw: dict[str, Any], now: datetime, tz: ZoneInfo) -> dict[str, Section]:
+    mgmt, inet = both_wans([_wan(rec, now) for rec in raw.get("wan") or []])
+    return {
+        "general": _general(raw, now, tz),
+        "ipInterface11": mgmt,
+        "ipInterface21": inet,
+        "wirelessLan": _wlan(raw, now),
+        "wifiSurvey": unavailable("A neighbour scan needs TR-069; the OLT CLI cannot run one."),
+    }
+
+
+def _general(raw: dict[str, Any], now: datetime, tz: ZoneInfo) -> Section:
+    info: dict[str, str] = raw.get("info") or {}
+    version: dict[str, str] = raw.get("version") or {}
+    g = Fields(None, GENERAL_FIELDS)
+    vendor = first(version, "Vendor-ID")
+    if vendor:
+        g.put("manufacturer", VENDORS.get(vendor.upper(), vendor))
+    g.put("modelName", first(version, "Equipment-ID"))
+    g.put("softwareVersion", first(version, "Main Software Version"))
+    g.put("hardwareVersion", first(version, "ONT Version"))
+    sn = first(info, "SN")
+    g.put("serialNumber", sn.split()[0] if sn else raw.get("serialHex"))
+    g.put("cpuUsage", pct(first(info, "CPU occupation")))
+    memory = pct(first(info, "Memory occupation"))
+    if memory:
+        g.put("memoryUsage", memory)  # additive: the OLT reports memory used, not RAM sizes
+    temperature = first(info, "Temperature")
+    if temperature:
+        g.put("temperature", re.sub(r"\(C\)$", "", temperature) + " °C")
+    online = str(first(info, "Run state") or "").lower() == "online"
+    if online:
+        since(
+            g,
+            duration_seconds(first(info, "ONT system up duration", "ONT online duration")),
+            now,
+            tz,
+        )
+    else:
+        g.not_applicable.update(("uptime", "uptimeAgo"))
+    general = finish(g, now)
+    general.extra["runState"] = first(info, "Run state") or ""
+    return general
+
+
+def _wan(rec: dict[str, str], now: datetime) -> tuple[str, Section]:
+    f = Fields(None, WAN_FIELDS)
+    f.put("name", first(rec, "Name"))
+    access = first(rec, "IPv4 access type", "IP access type")
+    f.put("addressingType", {"PPPOE": "PPPoE"}.get((access or "").upper(), access))
+    status = first(rec, "IPv4 Connection status", "Connection status")
+    f.put("connectionStatus", status)
+    f.put("ipAddress", first(rec, "IPv4 address", "IP"))
+    f.put("subnetMask", first(rec, "Subnet mask"))
+    f.put("defaultGateway", first(rec, "Default gateway"))
+    dns = [d for d in (first(rec, "Primary DNS"), first(rec, "Secondary DNS")) if d]
+    if "Primary DNS" in rec:
+        f.put("dnsServers", fmt.dns_list(",".join(dns)))
+    f.put("macAddress", mac(first(rec, "MAC address")))
+    nat = first(rec, "NAT switch")
+    if nat:
+        f.put("natEnabled", nat.lower() == "enable")
+    vlan = first(rec, "Manage VLAN")
+    f.put("vlanId", fmt.vlan(vlan) if vlan else None)
+    f.put("ipv6Address", first(rec, "IPv6 address"))
+    f.put("ipv6DelegatedPrefix", first(rec, "Prefix"))
+    ctype = (first(rec, "Connection type") or "").lower()
+    if "bridged" in ctype:
+        f.not_applicable.update(
+            (
+                "ipAddress",
+                "subnetMask",
+                "defaultGateway",
+                "dnsServers",
+                "natEnabled",
+                "addressingType",
+            )
+        )
+    section = finish(f, now, WAN_OPTIONAL)
+    assert section.data is not None
+    service = (first(rec, "Service type") or "").lower()
+    role = (
+        "management"
+        if "tr069" in service
+        else "voip"
+        if "voip" in service
+        else "iptv"
+        if "iptv" in service
+        else "internet"
+        if "internet" in service and "bridged" not in ctype
+        else "other"
+    )
+    section.data["label"] = f"WAN {first(rec, 'Index') or '?'}"
+    section.data["role"] = role
+    return role, section
+
+
+def _wlan(raw: dict[str, Any], now: datetime) -> Section:
+    ssids = raw.get("wlan") or []
+    two_four = [
+        r
+        for r in ssids
+        if (fmt.to_int(first(r, "SSID Index")) or 99) <= 4
+        or "b" in (fmt.wifi_standard(first(r, "Wireless Standard")) or "")
+    ]
+    if raw.get("wlan") is None:
+        return unavailable("The OLT did not return Wi-Fi information for this ONT.")
+    elif not two_four:
+        return Section(None, "absent")
+    else:
+        rec = two_four[0]
+        f = Fields(None, WLAN_FIELDS)
+        f.not_applicable.add("password")
+        f.put("ssid", first(rec, "SSID"))
+        f.put("status", (first(rec, "Operational state") or "").capitalize() or None)
+        f.put("enable", fmt.yes_no(first(rec, "Administrative state")))
+        f.put("rfBand", "2.4GHz")
+        f.put(
+            "standard",
+            fmt.wifi_standard((first(rec, "Wireless Standard") or "").replace("IEEE", "")),
+        )
+        f.put("totalAssociations", first(rec, "Current associate number"))
+        return finish(f, now)

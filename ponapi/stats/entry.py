@@ -1,0 +1,54 @@
+"""The one entry point of a stats read, shared by the app's route and the integration router:
+sections validated, the request budget enforced, a spent budget said in plain words."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+
+from ponapi.errors import InvalidRequest, UpstreamTimeout
+from ponapi.serials import Serial
+from ponapi.stats.model import OltRef, StatsResult
+from ponapi.stats.service import StatsService
+from ponapi.tr069.fields import SECTIONS
+
+
+def parse_sections(value: str | None) -> frozenset[str]:
+    if value is None or not value.strip():
+        return frozenset(SECTIONS)
+    names = {part.strip() for part in value.split(",") if part.strip()}
+    unknown = sorted(names - set(SECTIONS))
+    if unknown:
+        raise InvalidRequest(
+            f"Unknown section(s) {', '.join(unknown)[:200]}; choose from {', '.join(SECTIONS)}."
+        )
+    return frozenset(names)
+
+
+async def read_stats(
+    service: StatsService,
+    ref: OltRef,
+    serial: Serial,
+    *,
+    sections: frozenset[str],
+    refresh: bool,
+    reveal_secrets: bool,
+    started: float,
+    budget: float,
+) -> StatsResult:
+    """One ONU's stats within ``budget`` seconds from ``started`` (monotonic)."""
+    try:
+        async with asyncio.timeout(budget - (time.monotonic() - started)):
+            return await service.get(
+                ref,
+                serial,
+                sections=sections,
+                refresh=refresh,
+                reveal_secrets=reveal_secrets,
+                deadline=started + budget,
+            )
+    except TimeoutError as exc:
+        raise UpstreamTimeout(
+            f"No answer within the {budget:g} s budget for {serial.canonical}; try again, or "
+            "call without refresh=true to get the last known values."
+        ) from exc

@@ -1,0 +1,58 @@
+"""What every section area reads: the device document, its data model and profile, the clock."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from typing import Any
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
+
+from ponapi.stats import format as fmt
+from ponapi.tr069.document import DeviceDocument, Param
+from ponapi.tr069.fields import Fields
+from ponapi.tr069.profiles import Profile, detect
+
+
+def ref_of(value: object) -> str:
+    """A TR-181 reference without its optional trailing dot."""
+    return str(value).strip().rstrip(".") if isinstance(value, str) else ""
+
+
+def service_tokens(text: str) -> set[str]:
+    return {t for t in re.split(r"[^A-Z0-9]+", text.upper()) if t}
+
+
+class DeviceView:
+    """One device document as the section areas see it."""
+
+    log_limit = 50  # how many device-log lines ``deviceLogs`` shows (newest first)
+
+    def __init__(self, raw: dict[str, Any], *, now: datetime, tz: ZoneInfo) -> None:
+        self.doc = DeviceDocument(raw)
+        self.now = now
+        self.tz = tz
+        if self.doc.node("InternetGatewayDevice") is not None:
+            self.root = "InternetGatewayDevice"
+        elif self.doc.node("Device") is not None:
+            self.root = "Device"
+        else:
+            self.root = ""
+        self.profile: Profile = detect(self.doc, self.root or "InternetGatewayDevice")
+        self.tr181 = self.root == "Device"
+        cr = self.doc.get(f"{self.root}.ManagementServer.ConnectionRequestURL")
+        try:
+            self.acs_ip = (urlsplit(str(cr.value)).hostname or "") if cr else ""
+        except ValueError:  # not a URL
+            self.acs_ip = ""
+
+    def time_pair(self, f: Fields, p: Param | None, prefix: str = "") -> None:
+        """``uptime`` / ``uptimeAgo`` from elapsed seconds and the time they were reported."""
+        if p is None:
+            return
+        start = fmt.started_at(p.timestamp or self.doc.last_inform, p.value)
+        if start is None:
+            return
+        f.put(prefix + "uptime", fmt.display_time(start, self.tz))
+        f.put(prefix + "uptimeAgo", fmt.ago(start, self.now))
+        f.started_at = start

@@ -1,0 +1,106 @@
+"""The ``wifiSurvey`` section: the neighbour networks of the last scan."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ponapi.stats import format as fmt
+from ponapi.tr069.areas import wifi
+from ponapi.tr069.areas.base import DeviceView
+from ponapi.tr069.document import DeviceDocument
+from ponapi.tr069.fields import (
+    Fields,
+    Section,
+)
+
+SURVEY_ROOTS = (
+    "InternetGatewayDevice.LANDevice.1.WiFi.NeighboringWiFiDiagnostic",  # Huawei
+    "InternetGatewayDevice.X_ALU-COM_NeighboringWiFiDiagnostic",  # Nokia
+    "InternetGatewayDevice.WiFi.NeighboringWiFiDiagnostic",
+    "Device.WiFi.NeighboringWiFiDiagnostic",  # TR-181
+)
+
+
+# ZTE scans per radio: radio 1 is 2.4 GHz, radio 2 is 5 GHz
+ZTE_RADIO = {"2.4GHz": "1", "5GHz": "2"}
+
+
+def survey(m: DeviceView, band: str = "2.4GHz") -> Section:
+    """The neighbour networks on ``band``."""
+    for root in SURVEY_ROOTS:
+        if m.doc.node(root) is not None:
+            return _scan(m, root, f"{root}.Result", "SignalStrength", "Radio", band)
+    radio = ZTE_RADIO.get(band)
+    zte = f"{m.root}.LANDevice.1.WIFI.Radio.{radio}"
+    if radio and m.doc.node(zte) is not None:
+        return _scan(m, zte, f"{zte}.X_ZTE-COM_NeighborAP", "RSSI", None, band, fixed=True)
+    return Section(None, "absent")
+
+
+def _scan(
+    m: DeviceView,
+    root: str,
+    table: str,
+    signal_name: str,
+    radio_name: str | None,
+    band: str,
+    *,
+    fixed: bool = False,
+) -> Section:
+    f = Fields(m.doc, ("hasRecords", "networks"))
+    state = m.doc.get(f"{root}.DiagnosticsState")
+    networks: list[tuple[int, dict[str, Any]]] = []
+    leaf = DeviceDocument.leaf
+    for i in m.doc.instances(table):
+        # A scan holds ~100 results: each is resolved once and read field by field, and
+        # the band is settled first so results on other bands cost three look-ups.
+        result = m.doc.node(f"{table}.{i}")
+        net_band: str | None = band if fixed else None
+        p_band = leaf(result, "OperatingFrequencyBand")
+        if p_band is not None and str(p_band.value).strip():
+            net_band = str(p_band.value).strip()
+        elif radio_name and (
+            rb := wifi.radio_band(m, getattr(leaf(result, radio_name), "value", None))
+        ):
+            net_band = rb
+        p_channel = leaf(result, "Channel")
+        channel = fmt.to_int(p_channel.value) if p_channel else None
+        if net_band is None and channel:
+            net_band = "2.4GHz" if channel <= 14 else "5GHz"
+        if net_band != band:
+            continue
+        p_ssid = f.seen(leaf(result, "SSID"))
+        p_bssid = leaf(result, "BSSID")
+        if p_ssid is None and p_bssid is None:
+            continue
+        p_signal = leaf(result, signal_name)
+        p_sec = leaf(result, "SecurityModeEnabled")
+        net: dict[str, Any] = {
+            "ssid": (fmt.to_str(p_ssid.value) if p_ssid else None) or "",
+            "channel": str(channel) if channel is not None else "",
+            "signalStrength": (fmt.dbm(p_signal.value) if p_signal else None) or "",
+            "security": (fmt.security(p_sec.value) if p_sec else None) or "",
+            "bssid": (fmt.mac(p_bssid.value) if p_bssid else None) or "",
+            "band": band,
+        }
+        seen = p_ssid or p_bssid
+        stamp = seen.timestamp if seen is not None else None
+        if stamp:
+            net["scannedAt"] = stamp.strftime("%Y-%m-%dT%H:%M:%SZ")
+        strength = fmt.to_int(p_signal.value) if p_signal else None
+        networks.append((strength if strength is not None else -999, net))
+    networks.sort(key=lambda item: -item[0])
+    f.put("hasRecords", bool(networks))
+    f.put("networks", [n for _, n in networks])
+    section = f.finish()
+    if state is not None:
+        section.extra["scanState"] = str(state.value)
+    return section
+
+
+def build(m: DeviceView) -> dict[str, Section]:
+    return {"wifiSurvey": survey(m)}
+
+
+def build5(m: DeviceView) -> dict[str, Section]:
+    return {"wifiSurvey5": survey(m, "5GHz")}

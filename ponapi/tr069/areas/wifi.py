@@ -1,0 +1,187 @@
+"""The ``wirelessLan`` section: SSIDs, radios and security (TR-098 and TR-181)."""
+
+from __future__ import annotations
+
+from ponapi.stats import format as fmt
+from ponapi.tr069.areas import wan_tr181
+from ponapi.tr069.areas.base import DeviceView, ref_of
+from ponapi.tr069.fields import (
+    WLAN_FIELDS,
+    Fields,
+    Section,
+)
+
+
+def _band_tr098(m: DeviceView, wlc: str) -> str | None:
+    for rel in ("X_HW_RFBand", "OperatingFrequencyBand", "X_ZTE-COM_RFBand"):
+        p = m.doc.get(f"{wlc}.{rel}")
+        if p is not None and str(p.value).strip():
+            return (
+                "5GHz"
+                if str(p.value).strip().startswith("5")
+                else ("6GHz" if str(p.value).strip().startswith("6") else "2.4GHz")
+            )
+    lower = m.doc.get(f"{wlc}.LowerLayers")
+    if lower is not None:
+        band = m.doc.get(f"{ref_of(lower.value)}.OperatingFrequencyBand")
+        if band is not None and str(band.value).strip():
+            return str(band.value).strip()
+    channel = m.doc.get(f"{wlc}.Channel")
+    ch = fmt.to_int(channel.value) if channel else None
+    if ch:
+        return "2.4GHz" if ch <= 14 else "5GHz"
+    std = m.doc.get(f"{wlc}.Standard")
+    if std is not None:
+        letters = fmt.wifi_standard(std.value) or ""
+        if "b" in letters or "g" in letters:
+            return "2.4GHz"
+        if "a" in letters:
+            return "5GHz"
+    return None
+
+
+def wireless(m: DeviceView, band: str = "2.4GHz") -> Section:
+    """The Wi-Fi section of one radio band (chosen from the data, never the instance number)."""
+    if not m.root:
+        return Section(None, "absent")
+    return _tr181(m, band) if m.tr181 else _tr098(m, band)
+
+
+def band_tr098(m: DeviceView, wlc: str) -> str | None:
+    return _band_tr098(m, wlc)
+
+
+def _tr098(m: DeviceView, band: str) -> Section:
+    chosen = None
+    for lan in m.doc.instances(f"{m.root}.LANDevice"):
+        base = f"{m.root}.LANDevice.{lan}.WLANConfiguration"
+        insts = [f"{base}.{n}" for n in m.doc.instances(base)]
+        two_four = [w for w in insts if _band_tr098(m, w) == band]
+        enabled = [
+            w for w in two_four if fmt.to_bool(getattr(m.doc.get(f"{w}.Enable"), "value", None))
+        ]
+        pick = (enabled or two_four or [])[:1]
+        if pick:
+            chosen = pick[0]
+            break
+    if chosen is None:
+        return Section(None, "absent")
+    w = chosen
+    f = Fields(m.doc, WLAN_FIELDS)
+    f.put_from("ssid", f.read(f"{w}.SSID"), fmt.to_str)
+    psk = f.first(w, m.profile.psk)
+    f.put("password", fmt.to_str(psk.value) if psk else "")  # hidden by TR-098: often ""
+    beacon = f.read(f"{w}.BeaconType")
+    eap = any(
+        "EAP" in str(getattr(m.doc.get(f"{w}.{mode}"), "value", ""))
+        for mode in ("WPAAuthenticationMode", "IEEE11iAuthenticationMode")
+    )
+    basic_enc = m.doc.get(f"{w}.BasicEncryptionModes")
+    if beacon is not None:
+        f.put(
+            "authMode",
+            fmt.auth_mode_tr098(beacon.value, basic_enc.value if basic_enc else None, eap),
+        )
+        key = str(beacon.value).lower()
+        if key in ("wpa", "basicandwpa"):
+            enc = f.read(f"{w}.WPAEncryptionModes")
+        elif key in ("11i", "basicand11i"):
+            enc = f.read(f"{w}.IEEE11iEncryptionModes")
+        elif key in ("basic", "none"):
+            enc = None
+            f.put("wpaEncryption", "None")
+        else:  # WPA/WPA2 mixed and WPA3 variants: Huawei keeps the real value apart
+            enc = f.first(
+                w,
+                (
+                    "X_HW_WPAand11iEncryptionModes",
+                    "IEEE11iEncryptionModes",
+                    "WPAEncryptionModes",
+                ),
+            )
+        f.put_from("wpaEncryption", enc, fmt.encryption)
+    status = f.read(f"{w}.Status")
+    f.put_from("status", status, lambda v: (fmt.to_str(v) or "").capitalize() or None)
+    f.put_from("enable", f.read(f"{w}.Enable"), fmt.yes_no)
+    f.put("rfBand", band)
+    f.put_from(
+        "standard",
+        f.first(w, ("Standard", "X_HW_Standard", "X_ZTE-COM_WlanStandard")),
+        fmt.wifi_standard,
+    )
+    f.put_from("radioEnabled", f.read(f"{w}.RadioEnabled"), fmt.yes_no)
+    f.put_from("totalAssociations", f.read(f"{w}.TotalAssociations"), fmt.to_str)
+    f.put_from("ssidAdvertisementEnabled", f.read(f"{w}.SSIDAdvertisementEnabled"), fmt.yes_no)
+    width = f.first(w, m.profile.channel_width)
+    if width is not None:
+        hit = m.doc.first(w, *m.profile.channel_width)
+        rel = hit[0].rsplit(".", 1)[-1] if hit else ""
+        if rel == "X_HW_HT20":
+            code = fmt.to_int(width.value)
+            f.put("channelWidth", fmt.HUAWEI_HT20.get(code if code is not None else -1))
+        else:
+            f.put("channelWidth", fmt.channel_width(width.value))
+    f.put_from("autoChannel", f.read(f"{w}.AutoChannelEnable"), fmt.on_off)
+    f.put_from("channel", f.read(f"{w}.Channel"), fmt.to_str)
+    f.put_from("countryDomain", f.read(f"{w}.RegulatoryDomain"), fmt.country)
+    f.put_from("txPower", f.read(f"{w}.TransmitPower"), fmt.to_str)
+    section = f.finish()
+    section.extra["instance"] = w.rsplit(".", 1)[-1]
+    return section
+
+
+def ssid_radio_tr181(m: DeviceView, band: str) -> tuple[str, str] | None:
+    """The first TR-181 SSID on ``band`` and its radio."""
+    for s in m.doc.instances("Device.WiFi.SSID"):
+        ssid = f"Device.WiFi.SSID.{s}"
+        radio = next((x for x in wan_tr181.layer_chain(m, ssid, 2) if "WiFi.Radio." in x), None)
+        on = m.doc.get(f"{radio}.OperatingFrequencyBand") if radio else None
+        if radio and on is not None and str(on.value).startswith(band.removesuffix("GHz")):
+            return ssid, radio
+    return None
+
+
+def _tr181(m: DeviceView, band: str) -> Section:
+    chosen = ssid_radio_tr181(m, band)
+    if chosen is None:
+        return Section(None, "absent")
+    ssid, radio = chosen
+    ap = next(iter(wan_tr181.referring(m, "Device.WiFi.AccessPoint", "SSIDReference", ssid)), None)
+    f = Fields(m.doc, WLAN_FIELDS)
+    f.put_from("ssid", f.read(f"{ssid}.SSID"), fmt.to_str)
+    psk = f.read(f"{ap}.Security.KeyPassphrase") if ap else None
+    f.put("password", fmt.to_str(psk.value) if psk else "")
+    if ap:
+        f.put_from("authMode", f.read(f"{ap}.Security.ModeEnabled"), fmt.auth_mode_tr181)
+        enc = f.first(ap, ("Security.EncryptionMode", "Security.X_TP_WPAWPA2EncryptionMode"))
+        f.put_from("wpaEncryption", enc, fmt.encryption)
+        f.put_from("totalAssociations", f.read(f"{ap}.AssociatedDeviceNumberOfEntries"), fmt.to_str)
+        f.put_from("ssidAdvertisementEnabled", f.read(f"{ap}.SSIDAdvertisementEnabled"), fmt.yes_no)
+    f.put_from("status", f.read(f"{ssid}.Status"), fmt.to_str)
+    f.put_from("enable", f.read(f"{ssid}.Enable"), fmt.yes_no)
+    f.put("rfBand", band)
+    f.put_from("standard", f.read(f"{radio}.OperatingStandards"), fmt.wifi_standard)
+    f.put_from("radioEnabled", f.read(f"{radio}.Enable"), fmt.yes_no)
+    width = f.first(radio, ("CurrentOperatingChannelBandwidth", "OperatingChannelBandwidth"))
+    f.put_from("channelWidth", width, fmt.channel_width)
+    f.put_from("autoChannel", f.read(f"{radio}.AutoChannelEnable"), fmt.on_off)
+    f.put_from("channel", f.read(f"{radio}.Channel"), fmt.to_str)
+    f.put_from("countryDomain", f.read(f"{radio}.RegulatoryDomain"), fmt.country)
+    f.put_from("txPower", f.read(f"{radio}.TransmitPower"), fmt.to_str)
+    return f.finish()
+
+
+def radio_band(m: DeviceView, ref: object) -> str | None:
+    target = ref_of(ref)
+    if not target:
+        return None
+    band = m.doc.get(f"{target}.OperatingFrequencyBand")
+    return str(band.value) if band else None
+
+
+def build(m: DeviceView) -> dict[str, Section]:
+    return {"wirelessLan": wireless(m)}
+
+
+def build5(m: DeviceView) -> dict[str, Section]:
+    return {"wirelessLan5": wireless(m, "5GHz")}
