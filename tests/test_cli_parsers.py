@@ -242,3 +242,42 @@ def test_zte_sections_from_real_captures():
     )
     assert "XXXXXXXXXX" not in str(s) and "***" not in str(wan.values())
     assert s["wirelessLan"].status == "unavailable" and s["wifiSurvey"].status == "unavailable"
+
+
+@pytest.mark.parametrize(
+    ("brand", "fixture", "distance"),
+    [
+        ("huawei", "huawei/display-ont-info__1.txt", "47 m"),
+        ("huawei", "huawei/display-ont-info__4.txt", "2802 m"),
+        ("zte", "zte/show-gpon-onu-detail-info__1.txt", "1033 m"),
+        ("zte", "zte/show-gpon-onu-detail-info__3.txt", "1900 m"),
+        ("zte", "zte/show-gpon-onu-detail-info__4.txt", "2809 m"),
+    ],
+)
+def test_cli_general_shows_the_fibre_distance_of_real_captures(brand, fixture, distance):
+    from datetime import UTC, datetime
+    from zoneinfo import ZoneInfo
+
+    from ponapi.olt.platforms import huawei, zte
+
+    now, tz = datetime(2024, 1, 1, tzinfo=UTC), ZoneInfo("UTC")
+    if brand == "huawei":
+        raw = {"info": p.huawei_ont_info(fx(fixture))}
+        general = huawei.sections(raw, now, tz)["general"]
+    else:
+        raw = {"detail": p.zte_detail_info(fx(fixture)), "equip": {}, "wan": []}
+        general = zte.sections(raw, now, tz)["general"]
+    assert general.data is not None and general.data["distance"] == distance
+
+
+def test_huawei_cli_general_keeps_the_link_history_of_a_real_capture():
+    from datetime import UTC, datetime
+    from zoneinfo import ZoneInfo
+
+    from ponapi.olt.platforms import huawei
+
+    raw = {"info": p.huawei_ont_info(fx("huawei/display-ont-info__2.txt"))}
+    general = huawei.sections(raw, datetime(2024, 1, 1, tzinfo=UTC), ZoneInfo("UTC"))["general"]
+    assert general.extra["lastUpTime"] == "09/02/2019 01:58:52+00:00"
+    assert general.extra["lastDownTime"] == "22/01/2019 01:57:55+00:00"
+    assert general.extra["lastDownCause"] == "dying-gasp"

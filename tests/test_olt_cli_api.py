@@ -127,6 +127,7 @@ async def test_huawei_ont_over_the_cli(make_env, protocol):
     )
     assert g["cpuUsage"] == f"{u.cpu}%" and g["manufacturer"] == "Huawei"
     assert "totalRam" in meta["sections"]["general"]["missing"]
+    assert g["distance"] == "1532 m"  # the OLT's ranging: what TR-069 cannot tell
     assert data["ipInterface11"]["role"] == "management"
     assert data["ipInterface11"]["ipAddress"] == u.wans[0].ip
     assert data["ipInterface21"]["vlanId"] == "108" and data["ipInterface21"]["natEnabled"]

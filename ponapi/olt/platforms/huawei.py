@@ -22,6 +22,7 @@ from ponapi.olt.platforms.common import (
     duration_seconds,
     finish,
     mac,
+    metres,
     pct,
     since,
     unavailable,
@@ -177,9 +178,22 @@ def _general(raw: dict[str, Any], now: datetime, tz: ZoneInfo) -> Section:
         )
     else:
         g.not_applicable.update(("uptime", "uptimeAgo"))
+    g.put("distance", metres(first(info, "ONT distance(m)")))
     general = finish(g, now)
     general.extra["runState"] = first(info, "Run state") or ""
+    # The link history as the OLT prints it (its own clock and format).
+    for key, label in LINK_EVENTS:
+        value = first(info, label)
+        if value:
+            general.extra[key] = value
     return general
+
+
+LINK_EVENTS = (
+    ("lastUpTime", "Last up time"),
+    ("lastDownTime", "Last down time"),
+    ("lastDownCause", "Last down cause"),
+)
 
 
 def _wan(rec: dict[str, str], now: datetime) -> tuple[str, Section]:

@@ -22,6 +22,7 @@ from ponapi.olt.platforms.common import (
     duration_seconds,
     finish,
     mac,
+    metres,
     since,
     unavailable,
 )
@@ -164,6 +165,7 @@ def sections(raw: dict[str, Any], now: datetime, tz: ZoneInfo) -> dict[str, Sect
         )
     else:
         g.not_applicable.update(("uptime", "uptimeAgo"))
+    g.put("distance", metres(first(detail, "ONU Distance")))
     general = finish(g, now)  # CPU and RAM are never visible from a ZTE OLT: partial
     general.extra["phaseState"] = first(detail, "Phase state") or ""
 
