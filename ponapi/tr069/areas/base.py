@@ -30,6 +30,7 @@ class DeviceView:
 
     def __init__(self, raw: dict[str, Any], *, now: datetime, tz: ZoneInfo) -> None:
         self.doc = DeviceDocument(raw)
+        self.memo: dict[str, Any] = {}  # what several areas read, read once
         self.now = now
         self.tz = tz
         if self.doc.node("InternetGatewayDevice") is not None:
