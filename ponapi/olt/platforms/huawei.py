@@ -17,7 +17,6 @@ from ponapi.olt.dialect import Dialect
 from ponapi.olt.errors import CommandFailed
 from ponapi.olt.location import Location
 from ponapi.olt.parsers import first
-from ponapi.olt.platforms import screen
 from ponapi.olt.platforms.common import (
     VENDORS,
     both_wans,
@@ -30,6 +29,7 @@ from ponapi.olt.platforms.common import (
     unavailable,
 )
 from ponapi.olt.platforms.runner import Found, Outputs, Runner, serial_or_none, text_of
+from ponapi.olt.platforms.screen import hosts_from_macs, unseen_sections
 from ponapi.serials import Serial
 from ponapi.stats import format as fmt
 from ponapi.tr069.fields import (
@@ -117,7 +117,7 @@ class HuaweiPlatform:
     def sections(raw: dict[str, Any], now: datetime, tz: ZoneInfo) -> dict[str, AnySection]:
         return {
             **sections(raw, now, tz),
-            "hosts": screen.hosts_from_macs(
+            "hosts": hosts_from_macs(
                 None
                 if raw.get("macs") is None
                 else [(r["MAC"], r["VLAN ID"]) for r in raw["macs"]],
@@ -127,7 +127,7 @@ class HuaweiPlatform:
                 "The ONT's port state is shown in the OLT's GPON interface mode, which this "
                 "read does not enter; the ports are read over TR-069."
             ),
-            **screen.unseen_sections(),
+            **unseen_sections(),
         }
 
     async def discover(self, pool: Runner, deadline: float) -> list[Found]:

@@ -17,7 +17,6 @@ from ponapi.olt.dialect import Dialect
 from ponapi.olt.errors import CommandFailed
 from ponapi.olt.location import Location
 from ponapi.olt.parsers import first
-from ponapi.olt.platforms import screen
 from ponapi.olt.platforms.common import (
     VENDORS,
     both_wans,
@@ -29,6 +28,13 @@ from ponapi.olt.platforms.common import (
     unavailable,
 )
 from ponapi.olt.platforms.runner import Found, Outputs, Runner, serial_or_none, text_of
+from ponapi.olt.platforms.screen import (
+    hosts_from_macs,
+    unseen_sections,
+    zte_lan_ports,
+    zte_optical,
+    zte_optical_extra,
+)
 from ponapi.serials import Serial
 from ponapi.stats import format as fmt
 from ponapi.tr069.fields import (
@@ -122,14 +128,14 @@ class ZtePlatform:
     def sections(raw: dict[str, Any], now: datetime, tz: ZoneInfo) -> dict[str, AnySection]:
         return {
             **sections(raw, now, tz),
-            "lanPorts": screen.zte_lan_ports(raw.get("eth"), now),
-            "hosts": screen.hosts_from_macs(
+            "lanPorts": zte_lan_ports(raw.get("eth"), now),
+            "hosts": hosts_from_macs(
                 None
                 if raw.get("macs") is None
                 else [(r.get("Mac address", ""), r.get("Vlan", "")) for r in raw["macs"]],
                 now,
             ),
-            **screen.unseen_sections(),
+            **unseen_sections(),
         }
 
     async def discover(self, pool: Runner, deadline: float) -> list[Found]:
@@ -187,11 +193,11 @@ def sections(raw: dict[str, Any], now: datetime, tz: ZoneInfo) -> dict[str, Sect
     else:
         g.not_applicable.update(("uptime", "uptimeAgo"))
     g.put("distance", metres(first(detail, "ONU Distance")))
-    for name, value in screen.zte_optical(raw.get("power") or {}).items():
+    for name, value in zte_optical(raw.get("power") or {}).items():
         g.put(name, value)
     general = finish(g, now)  # CPU and RAM are never visible from a ZTE OLT: partial
     general.extra["phaseState"] = first(detail, "Phase state") or ""
-    general.extra.update(screen.zte_optical_extra(raw.get("power") or {}))
+    general.extra.update(zte_optical_extra(raw.get("power") or {}))
 
     wans: list[tuple[str, Section]] = []
     for rec in raw.get("wan") or []:
