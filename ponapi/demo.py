@@ -45,10 +45,11 @@ def acs_description(doc: dict[str, Any]) -> str:
     """What the API shows for this device, read with the API's own mapper: the model, the data
     model and the Wi-Fi scan it holds (so the registry's text cannot drift from the answers)."""
     mapped = map_device(doc, now=datetime.now(UTC), tz=ZoneInfo("UTC"))
-    general = mapped.sections["general"].data or {}
+    data = mapped.sections["general"].data
+    general = data if isinstance(data, dict) else {}
     text = f"{general.get('modelName', '')} ({mapped.device.get('dataModel', 'TR-069')}"
-    survey = mapped.sections["wifiSurvey"].data or {}
-    if survey.get("networks"):
+    survey = mapped.sections["wifiSurvey"].data
+    if isinstance(survey, dict) and survey.get("networks"):
         text += f"; last Wi-Fi scan: {len(survey['networks'])} networks"
     if doc.get("_deviceId", {}).get("_SerialNumber") == OFFLINE_IN_ACS:
         text += "; offline in the ACS: ?refresh=true answers the last known data, stale"

@@ -36,6 +36,7 @@ from ponapi.config import Settings
 from ponapi.serials import InvalidSerialError, parse_serial
 from ponapi.stats.entry import parse_sections, read_stats
 from ponapi.stats.refs import OltInfo, OnuInfo, make_ref
+from ponapi.stats.render import LOG_LIMIT_DEFAULT, limit_logs
 from ponapi.stats.service import StatsService
 
 __all__ = ["OltInfo", "OnuInfo", "StatsHandle", "make_ref", "stats_router"]
@@ -117,6 +118,7 @@ def stats_router(
                 started=started,
                 budget=settings.request_budget_seconds,
             )
+            limit_logs(result, LOG_LIMIT_DEFAULT)
             return JSONResponse(result.body())
         except ApiError as exc:
             return error_response(

@@ -242,3 +242,121 @@ def test_zte_sections_from_real_captures():
     )
     assert "XXXXXXXXXX" not in str(s) and "***" not in str(wan.values())
     assert s["wirelessLan"].status == "unavailable" and s["wifiSurvey"].status == "unavailable"
+
+
+@pytest.mark.parametrize(
+    ("brand", "fixture", "distance"),
+    [
+        ("huawei", "huawei/display-ont-info__1.txt", "47 m"),
+        ("huawei", "huawei/display-ont-info__4.txt", "2802 m"),
+        ("zte", "zte/show-gpon-onu-detail-info__1.txt", "1033 m"),
+        ("zte", "zte/show-gpon-onu-detail-info__3.txt", "1900 m"),
+        ("zte", "zte/show-gpon-onu-detail-info__4.txt", "2809 m"),
+    ],
+)
+def test_cli_general_shows_the_fibre_distance_of_real_captures(brand, fixture, distance):
+    from datetime import UTC, datetime
+    from zoneinfo import ZoneInfo
+
+    from ponapi.olt.platforms import huawei, zte
+
+    now, tz = datetime(2024, 1, 1, tzinfo=UTC), ZoneInfo("UTC")
+    if brand == "huawei":
+        raw = {"info": p.huawei_ont_info(fx(fixture))}
+        general = huawei.sections(raw, now, tz)["general"]
+    else:
+        raw = {"detail": p.zte_detail_info(fx(fixture)), "equip": {}, "wan": []}
+        general = zte.sections(raw, now, tz)["general"]
+    assert general.data is not None and general.data["distance"] == distance
+
+
+def test_huawei_cli_general_keeps_the_link_history_of_a_real_capture():
+    from datetime import UTC, datetime
+    from zoneinfo import ZoneInfo
+
+    from ponapi.olt.platforms import huawei
+
+    raw = {"info": p.huawei_ont_info(fx("huawei/display-ont-info__2.txt"))}
+    general = huawei.sections(raw, datetime(2024, 1, 1, tzinfo=UTC), ZoneInfo("UTC"))["general"]
+    assert general.extra["lastUpTime"] == "09/02/2019 01:58:52+00:00"
+    assert general.extra["lastDownTime"] == "22/01/2019 01:57:55+00:00"
+    assert general.extra["lastDownCause"] == "dying-gasp"
+
+
+@pytest.mark.parametrize(
+    ("n", "count", "first_row"),
+    [
+        (1, 12, ("gpon-onu_1/1/1:1", 1, 1, 1, 1, "operation", "working")),  # C320, O7 column
+        (3, 40, ("1/2/1:1", 1, 2, 1, 1, "", "OffLine")),  # C600: Channel column, bare index
+        (4, 2, ("1/1/1:1", 1, 1, 1, 1, "", "working")),  # C650 TITAN: Speed mode column
+        (5, 6, ("1/1/1:1", 1, 1, 1, 1, "", "working")),
+        (6, 28, ("gpon-onu_1/1/1:1", 1, 1, 1, 1, "operation", "working")),
+    ],
+)
+def test_zte_onu_state_is_read_by_header_names_on_every_capture(n, count, first_row):
+    rows = p.zte_onu_state(fx(f"zte/show-gpon-onu-state__{n}.txt"))
+    assert len(rows) == count
+    r = rows[0]
+    assert (r["interface"], r["rack"], r["shelf"], r["port"], r["onuId"], r["o7"], r["phase"]) == (
+        first_row
+    )
+
+
+def test_header_table_follows_moved_renamed_and_extra_columns():
+    from ponapi.olt.tables import header_table
+
+    text = (
+        "Phase State  Extra col   OnuIndex\n"
+        "---------------------------------\n"
+        "working      x y         1/1/1:9\n"
+    )
+    assert header_table(text, ("OnuIndex", "Phase State")) == [
+        {"Phase State": "working", "Extra col": "x y", "OnuIndex": "1/1/1:9"}
+    ]
+
+
+def test_zte_eth_ports_and_mac_table_of_real_captures():
+    from ponapi.olt import screen_parsers as sp
+    from ponapi.olt.platforms import screen
+
+    ports = sp.zte_eth_ports(fx("zte/show-gpon-remote-onu-interface-eth__1.txt"))
+    assert [(r["Interface"], r["Speed status"], r["Operate status"]) for r in ports][:2] == [
+        ("eth_0/1", "auto", "disable"),
+        ("eth_0/2", "full-100", "enable"),
+    ]
+    now = datetime(2024, 1, 1, tzinfo=UTC)
+    lan = screen.zte_lan_ports(ports, now)
+    assert lan.data is not None
+    assert (lan.data[1]["name"], lan.data[1]["status"], lan.data[1]["speed"]) == (
+        "LAN2",
+        "Up",
+        "100 Mbps",
+    )
+    assert "2.flowControl" in lan.missing  # the OLT does not show it
+    for n, mac, vlan in ((1, "c025.2ff5.555d", "1201"), (2, "8cdc.0294.a5cd", "88")):
+        [row] = sp.zte_onu_macs(fx(f"zte/show-mac-gpon-onu__{n}.txt"))
+        assert (row["Mac address"], row["Vlan"], row["Type"]) == (mac, vlan, "Dynamic")
+
+
+def test_huawei_mac_table_of_a_real_capture_and_other_spacing():
+    from ponapi.olt import screen_parsers as sp
+
+    [row] = sp.huawei_ont_macs(fx("huawei/display-mac-address-ont__1.txt"))
+    assert row == {
+        "MAC": "dc54-ad8c-04bc",
+        "MAC TYPE": "dynamic",
+        "F/S/P": "0/9/0",
+        "VLAN ID": "206",
+    }
+    tight = "   4252 - gpon dc54-ad8c-04bd dynamic 0/1/0 56 1 300\n"  # MA5608T-style spacing
+    assert sp.huawei_ont_macs(tight)[0]["F/S/P"] == "0/1/0"
+
+
+@pytest.mark.parametrize(
+    ("n", "rx", "tx"), [(1, "-17.56 dBm", "2.36 dBm"), (2, "-16.68 dBm", "2.42 dBm")]
+)
+def test_zte_optical_levels_of_real_captures(n, rx, tx):
+    from ponapi.olt.platforms import screen
+
+    att = p.zte_attenuation(fx(f"zte/show-pon-power-attenuation__{n}.txt"))
+    assert screen.zte_optical(att) == {"opticalPowerRx": rx, "opticalPowerTx": tx}

@@ -13,6 +13,7 @@ from ponapi.olt.location import Location
 from ponapi.olt.platforms.zte import DIALECT as ZTE
 from ponapi.olt.session import CliSession, Target
 from ponapi.sim.olt import OltSim, demo_onus
+from ponapi.tr069.fields import SECTIONS
 from tests.conftest import add_user, make_settings, token_for
 from tests.fixtures import validate_stats
 
@@ -97,6 +98,9 @@ async def make_env(tmp_path, sqlite_template):
         await sim.stop()
 
 
+CLI_SEEN = ("general", "ipInterface11", "ipInterface21", "wirelessLan", "hosts")
+
+
 @pytest.mark.parametrize("protocol", ["ssh", "telnet"])
 async def test_huawei_ont_over_the_cli(make_env, protocol):
     env = await make_env("huawei", protocol)
@@ -112,8 +116,11 @@ async def test_huawei_ont_over_the_cli(make_env, protocol):
         "ipInterface11": "partial",
         "ipInterface21": "partial",
         "wirelessLan": "partial",
-        "wifiSurvey": "unavailable",
+        "hosts": "partial",  # from the OLT's MAC table: no IP, name or port there
+        **{name: "unavailable" for name in SECTIONS if name not in CLI_SEEN},
     }
+    assert [h["macAddress"] for h in data["hosts"]] == ["c0:25:2f:f5:55:5d"]
+    assert "read over TR-069" in meta["sections"]["security"]["reason"]
     g = data["general"]
     assert (g["modelName"], g["softwareVersion"], g["serialNumber"]) == (
         "EG8145V5",
@@ -122,6 +129,7 @@ async def test_huawei_ont_over_the_cli(make_env, protocol):
     )
     assert g["cpuUsage"] == f"{u.cpu}%" and g["manufacturer"] == "Huawei"
     assert "totalRam" in meta["sections"]["general"]["missing"]
+    assert g["distance"] == "1532 m"  # the OLT's ranging: what TR-069 cannot tell
     assert data["ipInterface11"]["role"] == "management"
     assert data["ipInterface11"]["ipAddress"] == u.wans[0].ip
     assert data["ipInterface21"]["vlanId"] == "108" and data["ipInterface21"]["natEnabled"]
@@ -145,6 +153,21 @@ async def test_zte_onu_over_the_cli(make_env, protocol):
     assert meta["sections"]["wirelessLan"]["status"] == "unavailable"
     assert u.pppoe_password not in r.text  # ZTE prints it; it never leaves the parser
     assert "show gpon onu detail-info gpon-onu_1/1/0:2" in env.sim.commands
+    # The screen's optical and link fields, LAN ports and hosts, as the OLT sees them.
+    g = data["general"]
+    assert (g["opticalPowerRx"], g["opticalPowerTx"], g["distance"]) == (
+        "-17.56 dBm",
+        "2.36 dBm",
+        "1033 m",
+    )
+    assert [(p["name"], p["status"], p["speed"]) for p in data["lanPorts"]] == [
+        ("LAN1", "NoLink", ""),
+        ("LAN2", "Up", "100 Mbps"),
+        ("LAN3", "NoLink", ""),
+        ("LAN4", "NoLink", ""),
+    ]
+    assert [h["macAddress"] for h in data["hosts"]] == ["c0:25:2f:f5:55:5d"]
+    assert meta["sections"]["security"]["status"] == "unavailable"
     assert env.sim.commands[0] == "terminal length 0"
 
 
@@ -155,8 +178,11 @@ async def test_zte_c600_interface_names(make_env):
         f"/api/olts/{env.olt_id}", json={"model": "C600"}, headers=await _admin(env)
     )
     assert r.status_code == 200
-    assert (await env.stats(env.sim.onus[0].serial.canonical)).status_code == 200
+    r = await env.stats(env.sim.onus[0].serial.canonical)
+    assert r.status_code == 200
     assert any(c.startswith("show gpon onu detail-info gpon_onu-1/1/0:1") for c in env.sim.commands)
+    assert "show mac gpon onu gpon_onu-1/1/0:1" in env.sim.commands
+    assert r.json()["data"]["lanPorts"] and r.json()["data"]["hosts"]
 
 
 async def _admin(env):
@@ -329,10 +355,10 @@ async def test_metrics_count_olt_commands_and_logins(make_env):
     cmds = value("ponapi_upstream_requests_total", source="olt-cli")
     logins = value("ponapi_olt_logins_total", olt=str(env.olt_id))
     assert (await env.stats(env.sim.onus[0].serial.canonical)).status_code == 200
-    # 4 on-open commands + 4 reads, one login
-    assert value("ponapi_upstream_requests_total", source="olt-cli") == cmds + 8
+    # 4 on-open commands + 5 reads (info, version, WAN, Wi-Fi, MAC table), one login
+    assert value("ponapi_upstream_requests_total", source="olt-cli") == cmds + 9
     assert value("ponapi_olt_logins_total", olt=str(env.olt_id)) == logins + 1
-    assert len(env.sim.commands) == 8
+    assert len(env.sim.commands) == 9
 
 
 @pytest.mark.parametrize(("brand", "protocol"), [("huawei", "telnet"), ("zte", "ssh")])

@@ -95,7 +95,9 @@ async def test_stats_for_a_huawei_ont_from_genieacs(env):
     meta = body["meta"]
     assert meta["source"] == "genieacs" and meta["cached"] is False and meta["stale"] is False
     assert meta["device"]["acsDeviceId"] == "00259E-EG8145V5-48575443A94196A5"
-    assert meta["sections"]["general"]["status"] == "ok"
+    # No TR-069 object carries the fibre distance: the one field the ACS cannot give.
+    assert meta["sections"]["general"]["status"] == "partial"
+    assert meta["sections"]["general"]["missing"] == ["distance"]
     assert meta["sections"]["general"]["updatedAt"] == "2023-03-28T15:42:30Z"
     assert env.sim.calls("/devices") == 1  # one projected NBI read
 

@@ -35,6 +35,7 @@ from ponapi.errors import (
 from ponapi.logs import register_secret
 from ponapi.metrics import UPSTREAM_REQUESTS
 from ponapi.serials import Serial
+from ponapi.tr069.full_screen import FULL_SCREEN_SECTIONS, SECTION_PROJECTIONS
 
 MAX_BODY = 32 * 1024 * 1024
 
@@ -104,6 +105,12 @@ SECTION_PROJECTION = {
     "wirelessLan": "wirelessLan",
     "wifiSurvey": "wifiSurvey",
 }
+# The rest of the TR-069 screen: one group per section, its subtrees from the section areas;
+# ``general`` also carries the optical/link fields.
+PROJECTIONS["general"] += SECTION_PROJECTIONS["optical"]
+for _name in FULL_SCREEN_SECTIONS.keys() - {"optical"}:
+    PROJECTIONS[_name] = SECTION_PROJECTIONS[_name]
+    SECTION_PROJECTION[_name] = _name
 _ID_FIELDS = ("_id", "_deviceId", "_lastInform")
 
 # What a refresh asks the device for (wildcards are allowed in getParameterValues paths).
@@ -144,7 +151,7 @@ class RefreshResult:
 def projection_for(sections: set[str]) -> str:
     groups = {SECTION_PROJECTION[s] for s in sections}
     paths: list[str] = list(_ID_FIELDS)
-    for group in ("general", "wan", "wirelessLan", "wifiSurvey"):
+    for group in PROJECTIONS:
         if group in groups:
             paths.extend(PROJECTIONS[group])
     return ",".join(dict.fromkeys(paths))

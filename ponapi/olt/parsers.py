@@ -11,6 +11,8 @@ import re
 from collections.abc import Callable
 from typing import Any
 
+from ponapi.olt.tables import header_table
+
 _ANSI_FORWARD = re.compile(r"\x1b\[(\d*)C")
 _ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]|\x1b[()][A-Za-z0-9]|\x1b[=>]")
 _PAGERS = re.compile(r"-+\s*More\s*\(\s*Press 'Q' to break\s*\)\s*-+|\s?--More--")
@@ -244,27 +246,32 @@ def zte_attenuation(text: str) -> dict[str, dict[str, str]]:
 
 
 def zte_onu_state(text: str) -> list[dict[str, Any]]:
-    """``show gpon onu state gpon-olt_R/S/P``: every ONU on the port and its phase state."""
+    """``show gpon onu state [gpon-olt_R/S/P]``: every ONU and its phase state, by header names
+    (C300/C320: ``gpon-onu_`` names and an ``O7 State``; C600/C650: bare ``R/S/P:ID``, a
+    ``Channel`` or ``Speed mode`` column, no O7 state)."""
     rows = []
-    for line in clean(text).split("\n"):
-        parts = line.split()
-        if len(parts) >= 5 and _ZTE_IF.fullmatch(parts[0]):
-            m = _ZTE_IF.fullmatch(parts[0])
-            assert m is not None
-            rows.append(
-                {
-                    "interface": parts[0],
-                    "rack": int(m.group(1)),
-                    "shelf": int(m.group(2)),
-                    "port": int(m.group(3)),
-                    "onuId": int(m.group(4)),
-                    "admin": parts[1],
-                    "omcc": parts[2],
-                    "o7": parts[3],
-                    "phase": parts[4],
-                }
-            )
+    for row in header_table(clean(text), ("OnuIndex", "Phase State")):
+        cell = {name.lower(): value for name, value in row.items()}
+        m = _ZTE_INDEX.search(cell.get("onuindex", ""))
+        if m is None:
+            continue
+        rows.append(
+            {
+                "interface": cell["onuindex"],
+                "rack": int(m.group(1)),
+                "shelf": int(m.group(2)),
+                "port": int(m.group(3)),
+                "onuId": int(m.group(4)),
+                "admin": cell.get("admin state", ""),
+                "omcc": cell.get("omcc state", ""),
+                "o7": cell.get("o7 state", ""),
+                "phase": cell.get("phase state", ""),
+            }
+        )
     return rows
+
+
+_ZTE_INDEX = re.compile(r"(\d+)/(\d+)/(\d+):(\d+)$")
 
 
 def zte_by_sn(text: str) -> dict[str, Any] | None:

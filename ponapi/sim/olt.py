@@ -71,6 +71,10 @@ class SimOnu:
     pppoe_password: str = "ppp-secret-123"
     admin: bool = True  # the OLT's admin state (Huawei control flag, ZTE admin state)
     reboots: int = 0
+    rx_power: float = -17.56  # dBm at the ONU (downstream)
+    tx_power: float = 2.359  # dBm from the ONU (upstream)
+    lan_links: tuple[str, ...] = ("auto", "full-100", "auto", "auto")  # ZTE "Speed status"
+    macs: tuple[str, ...] = ("c025.2ff5.555d",)  # learned behind the ONU
 
 
 @dataclass
@@ -400,6 +404,15 @@ class _HuaweiShell(_Shell):
         if w[1:3] == ["ont", "version"] and len(w) == 7 and all(x.isdigit() for x in w[3:]):
             onu = sim.onu_at(*(int(x) for x in w[3:7]))
             return hw_version(onu) if onu else "  Failure: The ONT does not exist"
+        if w[1:3] == ["mac-address", "port"] and len(w) == 6 and w[4] == "ont":
+            m = re.fullmatch(r"(\d+)/(\d+)/(\d+)", w[3])
+            onu = None
+            if m and w[5].isdigit():
+                f, sl, pt = (int(x) for x in m.groups())
+                onu = sim.onu_at(f, sl, pt, int(w[5]))
+            if onu is None:
+                return "  Failure: The ONT does not exist"
+            return hw_macs(onu)
         if w[1:3] in (["ont", "wan-info"], ["ont", "wlan-info"]) and len(w) == 6:
             m = re.fullmatch(r"(\d+)/(\d+)", w[3])
             if not (m and w[4].isdigit() and w[5].isdigit()):
@@ -458,6 +471,25 @@ class _ZteShell(_Shell):
         elif w[:5] == ["show", "gpon", "onu", "by", "sn"] and len(w) == 6:
             onu = self.sim.onu_by_serial(w[5])
             output = zte_by_sn(onu, self.titan) if onu else NO_INFO
+        elif len(w) >= 5 and (
+            w[:4] == ["show", "pon", "power", "attenuation"]
+            or w[:5] == ["show", "gpon", "remote-onu", "interface", "eth"]
+            or w[:4] == ["show", "mac", "gpon", "onu"]
+        ):
+            m = re.fullmatch(onu_re, w[-1])
+            onu = self.sim.onu_at(*(int(x) for x in m.groups())) if m else None
+            if m is None:
+                output = "%Error 20201: Invalid keyword"
+            elif onu is None:
+                output = NO_INFO
+            elif not onu.online:
+                output = "%Code 62311-GPONSRV : The ONU is offline."
+            elif w[1] == "pon":
+                output = zte_attenuation(onu)
+            elif w[1] == "mac":
+                output = zte_macs(onu, w[-1])
+            else:
+                output = zte_eth(onu)
         elif len(w) == 5 and w[:4] in (
             ["show", "gpon", "onu", "detail-info"],
             ["show", "gpon", "remote-onu", "equip"],
@@ -869,6 +901,81 @@ def zte_wan(u: SimOnu) -> str:
             )
         )
     return "\n\n".join(blocks)
+
+
+def zte_attenuation(u: SimOnu) -> str:
+    """As ``show pon power attenuation`` prints it (capture show-pon-power-attenuation__1)."""
+    olt_rx, olt_tx = u.tx_power - 23.339, 6.819
+    return "\n".join(
+        [
+            "           OLT                  ONU              Attenuation",
+            "-" * 74,
+            f" up      Rx :{olt_rx:.3f}(dbm)      Tx:{u.tx_power:.3f}(dbm)        "
+            f"{u.tx_power - olt_rx:.3f}(dB)",
+            "",
+            f" down    Tx :{olt_tx:.3f}(dbm)        Rx:{u.rx_power:.3f}(dbm)      "
+            f"{olt_tx - u.rx_power:.3f}(dB)",
+        ]
+    )
+
+
+def zte_eth(u: SimOnu) -> str:
+    """As ``show gpon remote-onu interface eth`` prints it (capture ..._1)."""
+    blocks = []
+    for n, link in enumerate(u.lan_links, start=1):
+        blocks.append(
+            "\n".join(
+                [
+                    f"Interface:     eth_0/{n}",
+                    f"Speed status:  {link}",
+                    f"Operate status:{'disable' if link == 'auto' else 'enable'}",
+                    "Admin status:  unlock",
+                    "Arc:           0",
+                    "Arc-interval   0",
+                    "Expect-type:   0",
+                    "Speed config:  auto",
+                    "Eth-loop:      disable",
+                    "Max-frame:     1632",
+                    "Pause-time:    0",
+                    "Wiring :       dce",
+                    "BridgeOrIP:    either",
+                ]
+            )
+        )
+    return "\n\n".join(blocks)
+
+
+def zte_macs(u: SimOnu, iface: str) -> str:
+    """As ``show mac gpon onu`` prints it (captures show-mac-gpon-onu__1/2)."""
+    lines = [
+        f"Total mac address : {len(u.macs)}",
+        " ",
+        "Mac address      Vlan  Type      Port                      Vc",
+        "-" * 79,
+    ]
+    for address in u.macs:
+        lines.append(f"{address}   1201  Dynamic   {iface:<25} vport 1")
+    return "\n".join(lines)
+
+
+def hw_macs(u: SimOnu) -> str:
+    """As ``display mac-address port F/S/P ont ID`` prints it (capture ..._1)."""
+    rule = "  " + "-" * 71
+    lines = [
+        rule,
+        "   SRV-P BUNDLE TYPE MAC            MAC TYPE F /S /P   VPI  VCI   VLAN ID",
+        "   INDEX INDEX",
+        rule,
+    ]
+    for address in u.macs:
+        dashed = address.replace(".", "").lower()
+        dashed = f"{dashed[0:4]}-{dashed[4:8]}-{dashed[8:12]}"
+        lines.append(
+            f"    4252     -  gpon {dashed} dynamic  {u.frame} /{u.slot} /{u.port}   "
+            f"{u.ont_id}   1         206"
+        )
+    lines += [rule, f"  Total: {len(u.macs)}"]
+    return "\n".join(lines)
 
 
 def demo_onus(brand: str, count: int = 4, start_slot: int = 1) -> list[SimOnu]:

@@ -2,13 +2,24 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime
 from typing import Any
 
 from ponapi.stats import format as fmt
 from ponapi.stats.flight import new_read_id
 from ponapi.stats.model import StatsResult
-from ponapi.tr069.fields import SECTIONS, Section
+from ponapi.tr069.fields import SECRET_FIELDS, SECTIONS, AnySection
+
+# Why a source has no data for a section it was asked for.
+UNSEEN = {
+    "olt-cli": "The OLT's CLI does not show this section; it is read from the ACS (TR-069).",
+}
+
+
+# Device-log lines kept per read (newest first); a request shows ``logLimit`` of them.
+LOG_LIMIT_DEFAULT = 50
+LOG_LIMIT_MAX = 200
 
 
 def iso(moment: datetime | None) -> str | None:
@@ -25,17 +36,21 @@ def payload(
     source: str,
     fetched_at: datetime,
     device: dict[str, Any],
-    sections: dict[str, Section],
+    sections: Mapping[str, AnySection],
     *,
     live: frozenset[str] = frozenset(),
+    fetched: Iterable[str] | None = None,
 ) -> dict[str, Any]:
     """One read's payload: every section, and ``readId`` so waiters on other replicas know a
-    new read landed; ``live``: the sections read from the device itself just now."""
+    new read landed; ``live``: the sections read from the device itself just now;
+    ``fetched``: the sections this read covers (default: those in ``sections``)."""
     return {
         "source": source,
         "fetchedAt": iso(fetched_at),
         "fetchedEpoch": fetched_at.timestamp(),
-        "fetchedSections": list(SECTIONS),
+        "fetchedSections": [
+            name for name in SECTIONS if name in (sections if fetched is None else set(fetched))
+        ],
         "readId": new_read_id(),
         "live": sorted(live),
         "device": device,
@@ -61,8 +76,18 @@ def render(
     data: dict[str, Any] = {}
     metas: dict[str, Any] = {}
     for name in SECTIONS:
-        entry = stored["sections"][name]
-        if name not in sections:
+        entry = stored["sections"].get(name)
+        if entry is None and name in sections:  # a source that cannot see this section
+            data[name] = None
+            metas[name] = {
+                "status": "unavailable",
+                "source": stored["source"],
+                "updatedAt": None,
+                "missing": [],
+                "reason": UNSEEN.get(stored["source"], "not read"),
+            }
+            continue
+        if entry is None or name not in sections:
             data[name] = None
             metas[name] = {
                 "status": "unavailable",
@@ -76,8 +101,8 @@ def render(
         started = parse_iso(entry.get("startedAt"))
         if isinstance(section, dict) and started and section.get("uptimeAgo"):
             section["uptimeAgo"] = fmt.ago(started, now)
-        if name == "wirelessLan" and isinstance(section, dict) and not reveal:
-            section["password"] = ""
+        if name in SECRET_FIELDS and isinstance(section, dict) and not reveal:
+            section.update({k: "" for k in SECRET_FIELDS[name] if section.get(k)})
         data[name] = section
         metas[name] = {
             "status": entry["status"],
@@ -99,3 +124,24 @@ def render(
     if stored.get("refresh") and not cached:
         meta["refresh"] = stored["refresh"]
     return StatsResult(data, meta)
+
+
+def limit_logs(result: StatsResult, limit: int) -> StatsResult:
+    """The result with at most ``limit`` device-log lines (the newest)."""
+    rows = result.data.get("deviceLogs")
+    if isinstance(rows, list) and len(rows) > limit:
+        result.data["deviceLogs"] = rows[:limit]
+    meta = result.meta["sections"].get("deviceLogs")
+    if isinstance(meta, dict) and "limit" in meta:
+        result.meta["sections"]["deviceLogs"] = {**meta, "limit": limit}
+    return result
+
+
+def revealed_secrets(result: StatsResult) -> list[str]:
+    """The secret fields this result shows (``section.field``), for the audit log."""
+    out: list[str] = []
+    for name, fields in SECRET_FIELDS.items():
+        section = result.data.get(name)
+        if isinstance(section, dict):
+            out.extend(f"{name}.{k}" for k in fields if section.get(k))
+    return out

@@ -239,8 +239,8 @@ class StatsService:
         if source is StatsSource.cli or self.acs is None:
             return await self._cli(olt, serial, deadline)
         try:
-            # Every section: one NBI call either way, and the cache then serves any subset.
-            doc = await self.acs.read_device(serial, set(SECTIONS))
+            # One NBI call, projected on the asked sections' subtrees; the cache serves them.
+            doc = await self.acs.read_device(serial, set(sections))
         except ApiError as exc:
             if not use_cli or not is_upstream(exc):
                 raise

@@ -17,7 +17,7 @@ from ponapi.olt.platforms import platform_for
 from ponapi.olt.pool import OltPool
 from ponapi.serials import Serial
 from ponapi.stats.model import OltRef
-from ponapi.stats.render import payload
+from ponapi.stats.render import LOG_LIMIT_MAX, payload
 from ponapi.tr069.fields import SECTIONS
 from ponapi.tr069.mapper import map_device
 
@@ -40,9 +40,11 @@ async def read_acs(
     if refresh:
         refresh_info = await refresh_device(acs, doc, sections, deadline)
         if refresh_info["status"] == "done":
-            doc = await acs.read_device(serial, set(SECTIONS)) or doc
+            doc = await acs.read_device(serial, set(sections)) or doc
     fetched_at = datetime.now(UTC)
-    mapped = map_device(doc, now=fetched_at, tz=tz)
+    # The sections asked for (the NBI read projected only their subtrees), the device log with
+    # as many lines as any caller may ask for (``limit_logs`` cuts it per request).
+    mapped = map_device(doc, now=fetched_at, tz=tz, names=sections, log_limit=LOG_LIMIT_MAX)
     done = refresh_info is not None and refresh_info["status"] == "done"
     live = sections if done else frozenset()
     out = payload("genieacs", fetched_at, mapped.device, mapped.sections, live=live)
@@ -124,7 +126,10 @@ async def read_cli(
     fetched_at = datetime.now(UTC)
     device = {"olt": olt.id, "location": location_dict(location)}
     cli_sections = platform.sections(raw, fetched_at, tz)
-    return payload("olt-cli", fetched_at, device, cli_sections, live=frozenset(SECTIONS))
+    # Every section is covered: what the CLI cannot see is rendered ``unavailable``.
+    return payload(
+        "olt-cli", fetched_at, device, cli_sections, live=frozenset(SECTIONS), fetched=SECTIONS
+    )
 
 
 def location_dict(location: Location) -> dict[str, int]:

@@ -1,18 +1,20 @@
 """Where stats payloads are kept between reads: the shared cache (Redis or memory), compressed,
-with the device's Wi-Fi password encrypted (never in clear in the cache), and the last few
-decoded payloads kept in process."""
+with the device's secrets (Wi-Fi and device passwords) encrypted (never in clear in the cache),
+and the last few decoded payloads kept in process."""
 
 from __future__ import annotations
 
 import logging
 import time
 import zlib
+from collections.abc import Callable
 from typing import Any
 
 import orjson
 
 from ponapi.cache import Cache
 from ponapi.crypto import CredentialCipher, CredentialError
+from ponapi.tr069.fields import SECRET_FIELDS
 
 log = logging.getLogger("ponapi.stats")
 
@@ -20,32 +22,49 @@ DECODED_KEPT = 256  # decoded cached payloads kept per process (a few MB at most
 SECRET_PREFIX = "enc:"  # noqa: S105 - a marker, not a secret: a stored secret that is a ciphertext
 
 
-def seal_secrets(payload: dict[str, Any], cipher: CredentialCipher) -> dict[str, Any]:
-    """A copy of ``payload`` whose Wi-Fi password is encrypted (what the cache may hold)."""
-    wlan = payload.get("sections", {}).get("wirelessLan", {})
-    data = wlan.get("data") if isinstance(wlan, dict) else None
-    if not isinstance(data, dict) or not data.get("password"):
+def _each_secret(payload: dict[str, Any], change: Callable[[str], str | None]) -> dict[str, Any]:
+    """A copy of ``payload`` with every secret field (``SECRET_FIELDS``) passed through
+    ``change`` (``None``: left as is); ``payload`` itself is not changed."""
+    sections = payload.get("sections")
+    if not isinstance(sections, dict):
         return payload
-    sealed_data = {**data, "password": SECRET_PREFIX + cipher.encrypt(str(data["password"])).hex()}
-    sections = {**payload["sections"], "wirelessLan": {**wlan, "data": sealed_data}}
-    return {**payload, "sections": sections}
+    changed: dict[str, Any] = {}
+    for name, fields in SECRET_FIELDS.items():
+        entry = sections.get(name)
+        if not isinstance(entry, dict) or not isinstance(entry.get("data"), dict):
+            continue
+        data: dict[str, Any] = entry["data"]
+        new = {
+            k: out
+            for k in fields
+            if isinstance(data.get(k), str) and data[k] and (out := change(data[k])) is not None
+        }
+        if new:
+            changed[name] = {**entry, "data": {**data, **new}}
+    if not changed:
+        return payload
+    return {**payload, "sections": {**sections, **changed}}
+
+
+def seal_secrets(payload: dict[str, Any], cipher: CredentialCipher) -> dict[str, Any]:
+    """A copy of ``payload`` whose secrets (Wi-Fi and device passwords) are encrypted (what the
+    cache may hold)."""
+    return _each_secret(payload, lambda clear: SECRET_PREFIX + cipher.encrypt(clear).hex())
 
 
 def open_secrets(payload: dict[str, Any], cipher: CredentialCipher) -> dict[str, Any]:
-    """The payload with its Wi-Fi password decrypted (blank when the key changed since)."""
-    wlan = payload.get("sections", {}).get("wirelessLan", {})
-    data = wlan.get("data") if isinstance(wlan, dict) else None
-    secret = data.get("password") if isinstance(data, dict) else None
-    if not isinstance(secret, str) or not secret.startswith(SECRET_PREFIX):
-        return payload
-    assert isinstance(data, dict)
-    try:
-        clear = cipher.decrypt(bytes.fromhex(secret[len(SECRET_PREFIX) :]))
-    except (CredentialError, ValueError):
-        log.warning("a cached Wi-Fi password cannot be decrypted (key changed); hidden")
-        clear = ""
-    sections = {**payload["sections"], "wirelessLan": {**wlan, "data": {**data, "password": clear}}}
-    return {**payload, "sections": sections}
+    """The payload with its secrets decrypted (blank when the key changed since)."""
+
+    def opened(secret: str) -> str | None:
+        if not secret.startswith(SECRET_PREFIX):
+            return None
+        try:
+            return cipher.decrypt(bytes.fromhex(secret[len(SECRET_PREFIX) :]))
+        except (CredentialError, ValueError):
+            log.warning("a cached device secret cannot be decrypted (key changed); hidden")
+            return ""
+
+    return _each_secret(payload, opened)
 
 
 class PayloadStore:

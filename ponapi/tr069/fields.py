@@ -11,7 +11,36 @@ from typing import Any
 
 from ponapi.tr069.document import DeviceDocument, Param
 
-SECTIONS = ("general", "ipInterface11", "ipInterface21", "wirelessLan", "wifiSurvey")
+# Every section, in screen order: the first five, then the rest of the TR-069 screen, then the
+# sections beyond the app (the 5 GHz radio and its survey, every WAN).
+SECTIONS = (
+    "general",
+    "ipInterface11",
+    "ipInterface21",
+    "wirelessLan",
+    "wifiSurvey",
+    "lanDhcpServer",
+    "lanPorts",
+    "lanCounters",
+    "wlanCounters",
+    "wlanCounters5",
+    "hosts",
+    "security",
+    "voiceLines",
+    "miscellaneous",
+    "deviceLogs",
+    "wirelessLan5",
+    "wifiSurvey5",
+    "wans",
+)
+# The sections whose data is a list of rows (each with an ``id``).
+LIST_SECTIONS = frozenset({"lanPorts", "lanCounters", "hosts", "voiceLines", "deviceLogs", "wans"})
+# Fields only roles allowed to see secrets get; everyone else gets ``""``.
+SECRET_FIELDS: dict[str, tuple[str, ...]] = {
+    "wirelessLan": ("password",),
+    "wirelessLan5": ("password",),
+    "security": ("cliPassword", "webPassword", "webAdminPassword"),
+}
 
 GENERAL_FIELDS = (
     "manufacturer",
@@ -75,8 +104,24 @@ class Section:
 
 
 @dataclass
+class Rows:
+    """A list section (``lanPorts[]``, ``hosts[]`` ...): ``data`` is a list of rows, each with an
+    ``id``; ``missing`` names a missing field of a row as ``"<id>.<field>"``."""
+
+    data: list[dict[str, Any]] | None
+    status: str
+    missing: list[str] = field(default_factory=list)
+    updated_at: datetime | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+    started_at: datetime | None = None
+
+
+AnySection = Section | Rows
+
+
+@dataclass
 class Mapped:
-    sections: dict[str, Section]
+    sections: dict[str, AnySection]
     device: dict[str, Any]
 
 

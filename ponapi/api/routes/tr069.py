@@ -30,6 +30,7 @@ from ponapi.db.models import Role
 from ponapi.jobs import job_view, outcome
 from ponapi.serials import Serial
 from ponapi.stats.entry import parse_sections, read_stats
+from ponapi.stats.render import LOG_LIMIT_DEFAULT, LOG_LIMIT_MAX, limit_logs, revealed_secrets
 from ponapi.tr069.fields import SECTIONS
 
 router = APIRouter(prefix="/api/olts", tags=["tr069"])
@@ -61,8 +62,12 @@ async def tr069_stats(
         bool, Query(description="Read live from the device (technician or higher)")
     ] = False,
     sections: Annotated[
-        str | None, Query(max_length=200, description="Comma-separated subset of sections")
+        str | None, Query(max_length=400, description="Comma-separated subset of sections")
     ] = None,
+    log_limit: Annotated[
+        int,
+        Query(alias="logLimit", ge=1, le=LOG_LIMIT_MAX, description="Device-log lines shown"),
+    ] = LOG_LIMIT_DEFAULT,
 ) -> Response:
     started = time.monotonic()
     serial = await serial_from_path(onu_serial)
@@ -101,9 +106,9 @@ async def tr069_stats(
         source=result.meta["source"],
         stale=result.meta["stale"],
     )
-    wlan = result.data.get("wirelessLan") or {}
-    if wlan.get("password"):
-        audit.record("secret.reveal", user=user, target=target, field="wirelessLan.password")
+    for secret in revealed_secrets(result):
+        audit.record("secret.reveal", user=user, target=target, field=secret)
+    limit_logs(result, log_limit)
     await remember_if_moved(ctx, result, ref, onu_id)
     return Response(orjson.dumps(result.body()), media_type="application/json")
 

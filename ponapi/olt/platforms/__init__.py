@@ -17,7 +17,7 @@ from ponapi.olt.location import Location
 from ponapi.olt.platforms import huawei, zte
 from ponapi.olt.platforms.runner import Found, Outputs, Runner
 from ponapi.serials import Serial
-from ponapi.tr069.fields import Section
+from ponapi.tr069.fields import AnySection
 
 __all__ = ["BRANDS", "Found", "Platform", "dialect_for", "platform_for"]
 
@@ -31,7 +31,9 @@ class Platform(Protocol):
     def read(self, loc: Location) -> list[str]: ...
     def raw_from(self, outputs: Outputs) -> dict[str, Any]: ...
     def reported_serial(self, raw: dict[str, Any]) -> str | None: ...
-    def sections(self, raw: dict[str, Any], now: datetime, tz: ZoneInfo) -> dict[str, Section]: ...
+    def sections(
+        self, raw: dict[str, Any], now: datetime, tz: ZoneInfo
+    ) -> dict[str, AnySection]: ...
     async def discover(self, pool: Runner, deadline: float) -> list[Found]: ...
 
 

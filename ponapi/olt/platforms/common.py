@@ -51,6 +51,12 @@ def mac(text: str | None) -> str | None:
     return ":".join(digits[i : i + 2] for i in range(0, 12, 2)).upper()
 
 
+def metres(text: str | None) -> str | None:
+    """A fibre distance as the OLT prints it (``47``, ``1033m``) -> ``"1033 m"``."""
+    m = re.fullmatch(r"\s*(\d+)\s*m?\s*", text or "")
+    return f"{int(m.group(1))} m" if m else None
+
+
 def pct(text: str | None) -> str | None:
     n = fmt.to_int((text or "").replace("%", "").strip())
     return fmt.percent(n)

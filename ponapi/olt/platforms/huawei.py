@@ -12,6 +12,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from ponapi.olt import parsers as p
+from ponapi.olt import screen_parsers as sp
 from ponapi.olt.dialect import Dialect
 from ponapi.olt.errors import CommandFailed
 from ponapi.olt.location import Location
@@ -22,11 +23,13 @@ from ponapi.olt.platforms.common import (
     duration_seconds,
     finish,
     mac,
+    metres,
     pct,
     since,
     unavailable,
 )
 from ponapi.olt.platforms.runner import Found, Outputs, Runner, serial_or_none, text_of
+from ponapi.olt.platforms.screen import hosts_from_macs, unseen_sections
 from ponapi.serials import Serial
 from ponapi.stats import format as fmt
 from ponapi.tr069.fields import (
@@ -34,6 +37,7 @@ from ponapi.tr069.fields import (
     WAN_FIELDS,
     WAN_OPTIONAL,
     WLAN_FIELDS,
+    AnySection,
     Fields,
     Section,
 )
@@ -87,10 +91,13 @@ class HuaweiPlatform:
             f"display ont version {f} {s} {pt} {o}",
             f"display ont wan-info {f}/{s} {pt} {o}",
             f"display ont wlan-info {f}/{s} {pt} {o}",
+            f"display mac-address port {f}/{s}/{pt} ont {o}",
         ]
 
     def raw_from(self, outputs: Outputs) -> dict[str, Any]:
-        info, version, wan, wlan = (text_of(o) for o in outputs)
+        info, version, wan, wlan, macs = (
+            text_of(o) if o is not None else None for o in (*outputs, *[None] * 5)[:5]
+        )
         if info is None:
             assert isinstance(outputs[0], CommandFailed)
             raise outputs[0]
@@ -99,6 +106,7 @@ class HuaweiPlatform:
             "version": p.huawei_ont_version(version) if version else {},
             "wan": p.huawei_wan_info(wan) if wan else [],
             "wlan": p.huawei_wlan_info(wlan) if wlan is not None else None,
+            "macs": sp.huawei_ont_macs(macs) if macs is not None else None,
         }
 
     def reported_serial(self, raw: dict[str, Any]) -> str | None:
@@ -106,8 +114,21 @@ class HuaweiPlatform:
         return str(value) if value else None
 
     @staticmethod
-    def sections(raw: dict[str, Any], now: datetime, tz: ZoneInfo) -> dict[str, Section]:
-        return sections(raw, now, tz)
+    def sections(raw: dict[str, Any], now: datetime, tz: ZoneInfo) -> dict[str, AnySection]:
+        return {
+            **sections(raw, now, tz),
+            "hosts": hosts_from_macs(
+                None
+                if raw.get("macs") is None
+                else [(r["MAC"], r["VLAN ID"]) for r in raw["macs"]],
+                now,
+            ),
+            "lanPorts": unavailable(
+                "The ONT's port state is shown in the OLT's GPON interface mode, which this "
+                "read does not enter; the ports are read over TR-069."
+            ),
+            **unseen_sections(),
+        }
 
     async def discover(self, pool: Runner, deadline: float) -> list[Found]:
         [boards] = await pool.run(["display board 0"], deadline)
@@ -177,9 +198,22 @@ def _general(raw: dict[str, Any], now: datetime, tz: ZoneInfo) -> Section:
         )
     else:
         g.not_applicable.update(("uptime", "uptimeAgo"))
+    g.put("distance", metres(first(info, "ONT distance(m)")))
     general = finish(g, now)
     general.extra["runState"] = first(info, "Run state") or ""
+    # The link history as the OLT prints it (its own clock and format).
+    for key, label in LINK_EVENTS:
+        value = first(info, label)
+        if value:
+            general.extra[key] = value
     return general
+
+
+LINK_EVENTS = (
+    ("lastUpTime", "Last up time"),
+    ("lastDownTime", "Last down time"),
+    ("lastDownCause", "Last down cause"),
+)
 
 
 def _wan(rec: dict[str, str], now: datetime) -> tuple[str, Section]:

@@ -12,6 +12,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from ponapi.olt import parsers as p
+from ponapi.olt import screen_parsers as sp
 from ponapi.olt.dialect import Dialect
 from ponapi.olt.errors import CommandFailed
 from ponapi.olt.location import Location
@@ -22,16 +23,25 @@ from ponapi.olt.platforms.common import (
     duration_seconds,
     finish,
     mac,
+    metres,
     since,
     unavailable,
 )
 from ponapi.olt.platforms.runner import Found, Outputs, Runner, serial_or_none, text_of
+from ponapi.olt.platforms.screen import (
+    hosts_from_macs,
+    unseen_sections,
+    zte_lan_ports,
+    zte_optical,
+    zte_optical_extra,
+)
 from ponapi.serials import Serial
 from ponapi.stats import format as fmt
 from ponapi.tr069.fields import (
     GENERAL_FIELDS,
     WAN_FIELDS,
     WAN_OPTIONAL,
+    AnySection,
     Fields,
     Section,
 )
@@ -88,10 +98,15 @@ class ZtePlatform:
             f"show gpon onu detail-info {iface}",
             f"show gpon remote-onu equip {iface}",
             f"show gpon remote-onu wan-ip {iface}",
+            f"show pon power attenuation {iface}",
+            f"show gpon remote-onu interface eth {iface}",
+            f"show mac gpon onu {iface}",
         ]
 
     def raw_from(self, outputs: Outputs) -> dict[str, Any]:
-        detail, equip, wan = (text_of(o) for o in outputs)
+        detail, equip, wan, power, eth, macs = (
+            text_of(o) if o is not None else None for o in (*outputs, *[None] * 6)[:6]
+        )
         if detail is None:
             assert isinstance(outputs[0], CommandFailed)
             raise outputs[0]
@@ -100,6 +115,9 @@ class ZtePlatform:
             "equip": p.zte_equip(equip) if equip else {},
             # The PPPoE password printed by wan-ip never leaves the parser's output.
             "wan": [p.redact(r) for r in p.zte_wan_ip(wan)] if wan else [],
+            "power": p.zte_attenuation(power) if power else {},
+            "eth": sp.zte_eth_ports(eth) if eth is not None else None,
+            "macs": sp.zte_onu_macs(macs) if macs is not None else None,
         }
 
     def reported_serial(self, raw: dict[str, Any]) -> str | None:
@@ -107,8 +125,18 @@ class ZtePlatform:
         return str(value) if value else None
 
     @staticmethod
-    def sections(raw: dict[str, Any], now: datetime, tz: ZoneInfo) -> dict[str, Section]:
-        return sections(raw, now, tz)
+    def sections(raw: dict[str, Any], now: datetime, tz: ZoneInfo) -> dict[str, AnySection]:
+        return {
+            **sections(raw, now, tz),
+            "lanPorts": zte_lan_ports(raw.get("eth"), now),
+            "hosts": hosts_from_macs(
+                None
+                if raw.get("macs") is None
+                else [(r.get("Mac address", ""), r.get("Vlan", "")) for r in raw["macs"]],
+                now,
+            ),
+            **unseen_sections(),
+        }
 
     async def discover(self, pool: Runner, deadline: float) -> list[Found]:
         titan = self.titan
@@ -164,8 +192,12 @@ def sections(raw: dict[str, Any], now: datetime, tz: ZoneInfo) -> dict[str, Sect
         )
     else:
         g.not_applicable.update(("uptime", "uptimeAgo"))
+    g.put("distance", metres(first(detail, "ONU Distance")))
+    for name, value in zte_optical(raw.get("power") or {}).items():
+        g.put(name, value)
     general = finish(g, now)  # CPU and RAM are never visible from a ZTE OLT: partial
     general.extra["phaseState"] = first(detail, "Phase state") or ""
+    general.extra.update(zte_optical_extra(raw.get("power") or {}))
 
     wans: list[tuple[str, Section]] = []
     for rec in raw.get("wan") or []:

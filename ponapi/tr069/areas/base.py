@@ -26,8 +26,11 @@ def service_tokens(text: str) -> set[str]:
 class DeviceView:
     """One device document as the section areas see it."""
 
+    log_limit = 50  # how many device-log lines ``deviceLogs`` shows (newest first)
+
     def __init__(self, raw: dict[str, Any], *, now: datetime, tz: ZoneInfo) -> None:
         self.doc = DeviceDocument(raw)
+        self.memo: dict[str, Any] = {}  # what several areas read, read once
         self.now = now
         self.tz = tz
         if self.doc.node("InternetGatewayDevice") is not None:

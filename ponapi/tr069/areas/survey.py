@@ -21,14 +21,29 @@ SURVEY_ROOTS = (
 )
 
 
-def survey(m: DeviceView) -> Section:
+# ZTE scans per radio: radio 1 is 2.4 GHz, radio 2 is 5 GHz
+ZTE_RADIO = {"2.4GHz": "1", "5GHz": "2"}
+
+
+def survey(m: DeviceView, band: str = "2.4GHz") -> Section:
+    """The neighbour networks on ``band``. A scan table holds every band: it is read once per
+    device view, and each band's section is cut from it."""
     for root in SURVEY_ROOTS:
         if m.doc.node(root) is not None:
-            return _scan(m, root, f"{root}.Result", "SignalStrength", "Radio")
-    zte = f"{m.root}.LANDevice.1.WIFI.Radio.1"
-    if m.doc.node(zte) is not None:  # ZTE: per radio, radio 1 is 2.4 GHz
-        return _scan(m, zte, f"{zte}.X_ZTE-COM_NeighborAP", "RSSI", None, band="2.4GHz")
+            key = f"survey:{root}"
+            if key not in m.memo:
+                m.memo[key] = _scan(m, root, f"{root}.Result", "SignalStrength", "Radio")
+            scans: dict[str, Section] = m.memo[key]
+            return scans.get(band) or _section(m, root, Fields(m.doc, _FIELDS), [])
+    radio = ZTE_RADIO.get(band)
+    zte = f"{m.root}.LANDevice.1.WIFI.Radio.{radio}"
+    if radio and m.doc.node(zte) is not None:
+        scan = _scan(m, zte, f"{zte}.X_ZTE-COM_NeighborAP", "RSSI", None, band)
+        return scan.get(band) or _section(m, zte, Fields(m.doc, _FIELDS), [])
     return Section(None, "absent")
+
+
+_FIELDS = ("hasRecords", "networks")
 
 
 def _scan(
@@ -37,17 +52,15 @@ def _scan(
     table: str,
     signal_name: str,
     radio_name: str | None,
-    band: str | None = None,
-) -> Section:
-    f = Fields(m.doc, ("hasRecords", "networks"))
-    state = m.doc.get(f"{root}.DiagnosticsState")
-    networks: list[tuple[int, dict[str, Any]]] = []
+    fixed_band: str | None = None,
+) -> dict[str, Section]:
+    """Every band's section of one scan table (``fixed_band``: the table is one radio's)."""
+    found: dict[str, tuple[Fields, list[tuple[int, dict[str, Any]]]]] = {}
     leaf = DeviceDocument.leaf
     for i in m.doc.instances(table):
-        # A scan holds ~100 results: each is resolved once and read field by field, and
-        # the band is settled first so results on other bands cost three look-ups.
+        # A scan holds ~100 results: each is resolved once and read field by field.
         result = m.doc.node(f"{table}.{i}")
-        net_band = band
+        net_band = fixed_band
         p_band = leaf(result, "OperatingFrequencyBand")
         if p_band is not None and str(p_band.value).strip():
             net_band = str(p_band.value).strip()
@@ -59,8 +72,11 @@ def _scan(
         channel = fmt.to_int(p_channel.value) if p_channel else None
         if net_band is None and channel:
             net_band = "2.4GHz" if channel <= 14 else "5GHz"
-        if net_band != "2.4GHz":
+        if net_band is None:
             continue
+        if net_band not in found:
+            found[net_band] = (Fields(m.doc, _FIELDS), [])
+        f, networks = found[net_band]
         p_ssid = f.seen(leaf(result, "SSID"))
         p_bssid = leaf(result, "BSSID")
         if p_ssid is None and p_bssid is None:
@@ -73,7 +89,7 @@ def _scan(
             "signalStrength": (fmt.dbm(p_signal.value) if p_signal else None) or "",
             "security": (fmt.security(p_sec.value) if p_sec else None) or "",
             "bssid": (fmt.mac(p_bssid.value) if p_bssid else None) or "",
-            "band": "2.4GHz",
+            "band": net_band,
         }
         seen = p_ssid or p_bssid
         stamp = seen.timestamp if seen is not None else None
@@ -81,10 +97,17 @@ def _scan(
             net["scannedAt"] = stamp.strftime("%Y-%m-%dT%H:%M:%SZ")
         strength = fmt.to_int(p_signal.value) if p_signal else None
         networks.append((strength if strength is not None else -999, net))
+    return {band: _section(m, root, f, networks) for band, (f, networks) in found.items()}
+
+
+def _section(
+    m: DeviceView, root: str, f: Fields, networks: list[tuple[int, dict[str, Any]]]
+) -> Section:
     networks.sort(key=lambda item: -item[0])
     f.put("hasRecords", bool(networks))
     f.put("networks", [n for _, n in networks])
     section = f.finish()
+    state = m.doc.get(f"{root}.DiagnosticsState")
     if state is not None:
         section.extra["scanState"] = str(state.value)
     return section
@@ -92,3 +115,7 @@ def _scan(
 
 def build(m: DeviceView) -> dict[str, Section]:
     return {"wifiSurvey": survey(m)}
+
+
+def build5(m: DeviceView) -> dict[str, Section]:
+    return {"wifiSurvey5": survey(m, "5GHz")}

@@ -40,18 +40,23 @@ def _band_tr098(m: DeviceView, wlc: str) -> str | None:
     return None
 
 
-def wireless(m: DeviceView) -> Section:
+def wireless(m: DeviceView, band: str = "2.4GHz") -> Section:
+    """The Wi-Fi section of one radio band (chosen from the data, never the instance number)."""
     if not m.root:
         return Section(None, "absent")
-    return _tr181(m) if m.tr181 else _tr098(m)
+    return _tr181(m, band) if m.tr181 else _tr098(m, band)
 
 
-def _tr098(m: DeviceView) -> Section:
+def band_tr098(m: DeviceView, wlc: str) -> str | None:
+    return _band_tr098(m, wlc)
+
+
+def _tr098(m: DeviceView, band: str) -> Section:
     chosen = None
     for lan in m.doc.instances(f"{m.root}.LANDevice"):
         base = f"{m.root}.LANDevice.{lan}.WLANConfiguration"
         insts = [f"{base}.{n}" for n in m.doc.instances(base)]
-        two_four = [w for w in insts if _band_tr098(m, w) == "2.4GHz"]
+        two_four = [w for w in insts if _band_tr098(m, w) == band]
         enabled = [
             w for w in two_four if fmt.to_bool(getattr(m.doc.get(f"{w}.Enable"), "value", None))
         ]
@@ -98,7 +103,7 @@ def _tr098(m: DeviceView) -> Section:
     status = f.read(f"{w}.Status")
     f.put_from("status", status, lambda v: (fmt.to_str(v) or "").capitalize() or None)
     f.put_from("enable", f.read(f"{w}.Enable"), fmt.yes_no)
-    f.put("rfBand", "2.4GHz")
+    f.put("rfBand", band)
     f.put_from(
         "standard",
         f.first(w, ("Standard", "X_HW_Standard", "X_ZTE-COM_WlanStandard")),
@@ -125,19 +130,22 @@ def _tr098(m: DeviceView) -> Section:
     return section
 
 
-def _tr181(m: DeviceView) -> Section:
-    chosen = None
+def ssid_radio_tr181(m: DeviceView, band: str) -> tuple[str, str] | None:
+    """The first TR-181 SSID on ``band`` and its radio."""
     for s in m.doc.instances("Device.WiFi.SSID"):
         ssid = f"Device.WiFi.SSID.{s}"
         radio = next((x for x in wan_tr181.layer_chain(m, ssid, 2) if "WiFi.Radio." in x), None)
-        band = m.doc.get(f"{radio}.OperatingFrequencyBand") if radio else None
-        if band is not None and str(band.value).startswith("2.4"):
-            chosen = (ssid, radio)
-            break
+        on = m.doc.get(f"{radio}.OperatingFrequencyBand") if radio else None
+        if radio and on is not None and str(on.value).startswith(band.removesuffix("GHz")):
+            return ssid, radio
+    return None
+
+
+def _tr181(m: DeviceView, band: str) -> Section:
+    chosen = ssid_radio_tr181(m, band)
     if chosen is None:
         return Section(None, "absent")
     ssid, radio = chosen
-    assert radio is not None
     ap = next(iter(wan_tr181.referring(m, "Device.WiFi.AccessPoint", "SSIDReference", ssid)), None)
     f = Fields(m.doc, WLAN_FIELDS)
     f.put_from("ssid", f.read(f"{ssid}.SSID"), fmt.to_str)
@@ -151,7 +159,7 @@ def _tr181(m: DeviceView) -> Section:
         f.put_from("ssidAdvertisementEnabled", f.read(f"{ap}.SSIDAdvertisementEnabled"), fmt.yes_no)
     f.put_from("status", f.read(f"{ssid}.Status"), fmt.to_str)
     f.put_from("enable", f.read(f"{ssid}.Enable"), fmt.yes_no)
-    f.put("rfBand", "2.4GHz")
+    f.put("rfBand", band)
     f.put_from("standard", f.read(f"{radio}.OperatingStandards"), fmt.wifi_standard)
     f.put_from("radioEnabled", f.read(f"{radio}.Enable"), fmt.yes_no)
     width = f.first(radio, ("CurrentOperatingChannelBandwidth", "OperatingChannelBandwidth"))
@@ -175,5 +183,5 @@ def build(m: DeviceView) -> dict[str, Section]:
     return {"wirelessLan": wireless(m)}
 
 
-# The band a TR-098 WLANConfiguration serves, for the device actions (same choice as the section).
-band_tr098 = _band_tr098
+def build5(m: DeviceView) -> dict[str, Section]:
+    return {"wirelessLan5": wireless(m, "5GHz")}

@@ -1,0 +1,125 @@
+"""The screen's extra sections as an OLT's CLI sees them: the ONU's optical levels (into
+``general``), its LAN ports and the hosts behind it (the OLT's MAC table for the ONU). What the CLI
+cannot see is ``unavailable`` with a reason (``UNSEEN``)."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from typing import Any
+
+from ponapi.olt.parsers import first
+from ponapi.olt.platforms.common import mac, unavailable
+from ponapi.tr069.areas.hosts import FIELDS as HOST_FIELDS
+from ponapi.tr069.areas.lan import PORT_FIELDS
+from ponapi.tr069.fields import Fields, Rows, Section
+from ponapi.tr069.kit import rows
+
+
+def dbm(text: str | None) -> str | None:
+    """``-17.560(dbm)`` / ``-18.18`` -> ``"-17.56 dBm"``."""
+    m = re.match(r"\s*(-?\d+(?:\.\d+)?)", text or "")
+    return f"{round(float(m.group(1)), 2):g} dBm" if m else None
+
+
+def zte_optical(att: dict[str, dict[str, str]]) -> dict[str, Any]:
+    """``show pon power attenuation``: the ONU's levels (``down`` Rx, ``up`` Tx) and the OLT's."""
+    out: dict[str, Any] = {}
+    down, up = att.get("down") or {}, att.get("up") or {}
+    if dbm(down.get("onu")):
+        out["opticalPowerRx"] = dbm(down.get("onu"))
+    if dbm(up.get("onu")):
+        out["opticalPowerTx"] = dbm(up.get("onu"))
+    return out
+
+
+def zte_optical_extra(att: dict[str, dict[str, str]]) -> dict[str, Any]:
+    down, up = att.get("down") or {}, att.get("up") or {}
+    extra = {
+        "oltRxPower": dbm(up.get("olt")),
+        "attenuationUp": f"{up['attenuation']} dB" if up.get("attenuation") else None,
+        "attenuationDown": f"{down['attenuation']} dB" if down.get("attenuation") else None,
+    }
+    return {k: v for k, v in extra.items() if v}
+
+
+def _zte_speed(status: str | None) -> tuple[str | None, str | None]:
+    """``full-100`` -> (``"100 Mbps"``, ``"Full"``); ``auto`` (no link) -> ("", "")."""
+    m = re.fullmatch(r"(full|half)-(\d+)", (status or "").strip().lower())
+    if m:
+        return f"{m.group(2)} Mbps", m.group(1).capitalize()
+    return ("", "") if status else (None, None)
+
+
+def zte_lan_ports(records: list[dict[str, str]] | None, now: datetime) -> Rows | Section:
+    """``show gpon remote-onu interface eth``: one row per ``eth_0/N`` port."""
+    if records is None:
+        return unavailable("The OLT did not return the ONU's Ethernet ports.")
+    items: list[tuple[str, Section]] = []
+    for rec in records:
+        port = re.search(r"(\d+)$", first(rec, "Interface") or "")
+        if port is None:
+            continue
+        f = Fields(None, PORT_FIELDS)
+        f.put("name", f"LAN{port.group(1)}")
+        admin = (first(rec, "Admin status") or "").lower()
+        f.put("enable", {"unlock": "Yes", "lock": "No"}.get(admin))
+        state = (first(rec, "Operate status") or "").lower()
+        f.put("status", {"enable": "Up", "disable": "NoLink"}.get(state))
+        speed, duplex = _zte_speed(first(rec, "Speed status"))
+        f.put("speed", speed)
+        f.put("duplex", duplex)
+        config = (first(rec, "Speed config") or "").lower()
+        if config == "auto":
+            f.put("speedMode", "Auto")
+            f.put("duplexMode", "Auto")
+        else:
+            mode_speed, mode_duplex = _zte_speed(config)
+            f.put("speedMode", mode_speed or None)
+            f.put("duplexMode", mode_duplex or None)
+        f.newest = now
+        items.append((port.group(1), f.finish()))
+    return rows(items) if items else Rows(None, "absent")
+
+
+def hosts_from_macs(entries: list[tuple[str, str]] | None, now: datetime) -> Rows | Section:
+    """The hosts behind the ONU as the OLT's MAC table shows them: ``(mac, vlan)`` each. The
+    OLT has no IP, name or LAN port for them: those fields are listed in ``missing``."""
+    if entries is None:
+        return unavailable("The OLT did not return its MAC table for this ONU.")
+    items: list[tuple[str, Section]] = []
+    for n, (address, vlan) in enumerate(entries, start=1):
+        shown = mac(address)
+        if shown is None:
+            continue
+        f = Fields(None, HOST_FIELDS)
+        f.put("macAddress", shown.lower())
+        f.put("active", "Yes")  # a learned (dynamic) entry: the host sent traffic lately
+        f.newest = now
+        section = f.finish()
+        if vlan and section.data is not None:
+            section.data["vlan"] = vlan
+        items.append((str(n), section))
+    result = rows(items)
+    result.extra["source"] = "olt-mac-table"
+    return result
+
+
+# What no OLT CLI shows: the ONU's own configuration and counters live in its data model.
+UNSEEN = {
+    "lanDhcpServer": "The ONU's DHCP server is configured on the ONU; only TR-069 reads it.",
+    "lanCounters": "Per-port counters of the ONU are read over TR-069.",
+    "wlanCounters": "Wi-Fi counters of the ONU are read over TR-069.",
+    "wlanCounters5": "Wi-Fi counters of the ONU are read over TR-069.",
+    "security": "The ONU's access settings are read over TR-069.",
+    "voiceLines": "The ONU's voice lines are read over TR-069.",
+    "miscellaneous": "The ONU's clock and NTP settings are read over TR-069.",
+    "deviceLogs": "The ONU's own log is read over TR-069.",
+    "wirelessLan5": "The OLT CLI shows the 2.4 GHz SSIDs only; the 5 GHz radio needs TR-069.",
+    "wifiSurvey5": "A neighbour scan needs TR-069; the OLT CLI cannot run one.",
+    "wans": "Every WAN with its role is read over TR-069.",
+}
+
+
+def unseen_sections(skip: tuple[str, ...] = ()) -> dict[str, Section]:
+    return {name: unavailable(reason) for name, reason in UNSEEN.items() if name not in skip}

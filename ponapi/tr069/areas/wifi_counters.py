@@ -1,0 +1,85 @@
+"""``wlanCounters`` (2.4 GHz) and ``wlanCounters5`` (5 GHz): traffic of the SSID the Wi-Fi
+section shows for that band.
+
+TR-098 ``WLANConfiguration.{n}``: ``TotalBytes*`` / ``TotalPackets*`` (ZTE and TP-Link EC220
+also, or only, ``Stats.Bytes*`` / ``Stats.Packets*``), ``Stats.DiscardPackets*`` and
+``Stats.Errors*``. TR-181 ``WiFi.SSID.{s}.Stats.*`` (same names as ``Stats`` above). The SSID is
+the one the mapper picks for ``wirelessLan`` / ``wirelessLan5`` (by band, enabled first).
+"""
+
+from __future__ import annotations
+
+from ponapi.tr069 import kit
+from ponapi.tr069.areas import wifi
+from ponapi.tr069.areas.base import DeviceView
+from ponapi.tr069.document import DeviceDocument
+from ponapi.tr069.fields import Fields, Section
+from ponapi.tr069.kit import AnySection
+
+FIELDS = (
+    "bytesIn",
+    "bytesOut",
+    "pktsIn",
+    "pktsOut",
+    "discardsIn",
+    "discardsOut",
+    "errIn",
+    "errOut",
+)
+_TR098: dict[str, tuple[str, ...]] = {
+    "bytesIn": ("TotalBytesReceived", "Stats.BytesReceived"),
+    "bytesOut": ("TotalBytesSent", "Stats.BytesSent"),
+    "pktsIn": ("TotalPacketsReceived", "Stats.PacketsReceived"),
+    "pktsOut": ("TotalPacketsSent", "Stats.PacketsSent"),
+    "discardsIn": ("Stats.DiscardPacketsReceived",),
+    "discardsOut": ("Stats.DiscardPacketsSent",),
+    "errIn": ("Stats.ErrorsReceived",),
+    "errOut": ("Stats.ErrorsSent",),
+}
+_TR181: dict[str, tuple[str, ...]] = {
+    name: (f"Stats.{names[-1].split('.')[-1]}",) for name, names in _TR098.items()
+}
+PROJECTION = (
+    "InternetGatewayDevice.LANDevice.1.WLANConfiguration",
+    "Device.WiFi.SSID",
+    "Device.WiFi.Radio",
+)
+
+
+def ssid_path(m: DeviceView, band: str) -> str | None:
+    """The SSID object the ``wirelessLan`` section of ``band`` reads."""
+    if not m.root:
+        return None
+    if m.tr181:
+        chosen = wifi.ssid_radio_tr181(m, band)
+        return chosen[0] if chosen else None
+    n = wifi.wireless(m, band).extra.get("instance")
+    if n is None:
+        return None
+    for lan in m.doc.instances(f"{m.root}.LANDevice"):
+        path = f"{m.root}.LANDevice.{lan}.WLANConfiguration.{n}"
+        if m.doc.node(path) is not None and wifi.band_tr098(m, path) == band:
+            return path
+    return None
+
+
+def wlan_counters(m: DeviceView, band: str = "2.4GHz") -> Section:
+    path = ssid_path(m, band)
+    if path is None:
+        return kit.absent()
+    return _counters(m.doc, path, _TR181 if m.tr181 else _TR098, band, path)
+
+
+def _counters(
+    doc: DeviceDocument, path: str, names: dict[str, tuple[str, ...]], band: str, ssid: str
+) -> Section:
+    f = Fields(doc, FIELDS)
+    for name, candidates in names.items():
+        f.put_from(name, f.first(path, candidates), kit.counter)
+    section = f.finish()
+    section.extra.update({"band": band, "instance": ssid.rsplit(".", 1)[-1]})
+    return section
+
+
+def build(m: DeviceView) -> dict[str, AnySection]:
+    return {"wlanCounters": wlan_counters(m), "wlanCounters5": wlan_counters(m, "5GHz")}
