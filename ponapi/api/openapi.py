@@ -4,6 +4,8 @@ FastAPI generates the document from the routes; this module post-processes it so
 what the API really does (``docs/contract/`` is the source of truth):
 
 - the stats route's 200 is the contract's JSON Schema (loaded from docs/contract, not copied);
+- each device action's 200 and 202 are the definitions of ``docs/contract/actions.schema.json``
+  (loaded the same way);
 - every error response is the contract's error envelope, narrowed to the codes that operation
   can answer with that status;
 - FastAPI's 422 ``HTTPValidationError`` is gone: validation errors are 400 ``INVALID_REQUEST``.
@@ -37,10 +39,27 @@ from ponapi.api.errors import ApiError, ErrorCode
 log = logging.getLogger("ponapi.api")
 
 CONTRACT = Path(__file__).resolve().parents[2] / "docs" / "contract" / "tr069-stats.schema.json"
+ACTIONS_CONTRACT = CONTRACT.with_name("actions.schema.json")
 STATS_PATH = "/api/olts/{olt_id}/onus/{onu_serial}/tr069-stats"
 ASSETS_URL = "/docs-assets"
 ENVELOPE = "ErrorEnvelope"
 STATS = "Tr069Stats"
+ACTIONS = "Actions"
+ACTIONS_PATH = "/api/olts/{olt_id}/onus/{onu_serial}/tr069/"
+# Each action operation's 200 answer: its definition in actions.schema.json.
+_ACTION_ANSWERS: dict[tuple[str, str], str] = {
+    ("post", "wireless-lan"): "wirelessLanSuccess",
+    ("post", "lan-dhcp"): "lanDhcpSuccess",
+    ("post", "diagnostic/ping"): "pingSuccess",
+    ("post", "diagnostic/traceroute"): "tracerouteSuccess",
+    ("post", "diagnostic/speedtest"): "speedtestSuccess",
+    ("post", "reboot"): "rebootSuccess",
+    ("post", "resync-config"): "resyncSuccess",
+    ("post", "factory-reset"): "factoryResetSuccess",
+    ("post", "disable"): "adminStateSuccess",
+    ("post", "enable"): "adminStateSuccess",
+    ("delete", "tasks/{task_id}"): "taskCancelledSuccess",
+}
 
 # Codes raised inside handlers (the rest follow from each route's dependencies and inputs).
 _RAISED: dict[tuple[str, str], tuple[ErrorCode, ...]] = {
@@ -81,6 +100,12 @@ _RAISED: dict[tuple[str, str], tuple[ErrorCode, ...]] = {
 @cache
 def contract() -> dict[str, Any]:
     loaded: dict[str, Any] = json.loads(CONTRACT.read_text(encoding="utf-8"))
+    return loaded
+
+
+@cache
+def actions_contract() -> dict[str, Any]:
+    loaded: dict[str, Any] = json.loads(ACTIONS_CONTRACT.read_text(encoding="utf-8"))
     return loaded
 
 
@@ -125,19 +150,20 @@ def _error_response(codes: list[str], description: str) -> dict[str, Any]:
     return {"description": description, "content": {"application/json": {"schema": schema}}}
 
 
-def _rebase_refs(node: Any) -> Any:
-    """``#/$defs/x`` (the contract's file) becomes ``#/components/schemas/Tr069Stats_x``."""
+def _rebase_refs(node: Any, prefix: str = STATS) -> Any:
+    """``#/$defs/x`` (the contract's file) becomes ``#/components/schemas/Tr069Stats_x``
+    (``prefix``_x)."""
     if isinstance(node, dict):
         return {
             k: (
-                f"#/components/schemas/{STATS}_{v.removeprefix('#/$defs/')}"
+                f"#/components/schemas/{prefix}_{v.removeprefix('#/$defs/')}"
                 if k == "$ref" and isinstance(v, str) and v.startswith("#/$defs/")
-                else _rebase_refs(v)
+                else _rebase_refs(v, prefix)
             )
             for k, v in node.items()
         }
     if isinstance(node, list):
-        return [_rebase_refs(v) for v in node]
+        return [_rebase_refs(v, prefix) for v in node]
     return node
 
 
@@ -167,11 +193,39 @@ def _add_contract_schemas(schemas: dict[str, Any]) -> bool:
     return True
 
 
+def _add_action_schemas(schemas: dict[str, Any]) -> bool:
+    """The actions contract's definitions as ``Actions_x`` components; False when its file is
+    not there (the action answers then stay unspecific, as the stats one does)."""
+    try:
+        defs = actions_contract()["$defs"]
+    except OSError:
+        log.warning(
+            "Actions contract not found at %s; /openapi.json describes less", ACTIONS_CONTRACT
+        )
+        return False
+    for name, definition in defs.items():
+        schemas[f"{ACTIONS}_{name}"] = _rebase_refs(copy.deepcopy(definition), ACTIONS)
+    return True
+
+
+def _action_answers(path: str, method: str, responses: dict[str, Any]) -> None:
+    """An action operation's 200 (its own answer) and 202 (the job) from the actions contract."""
+    name = _ACTION_ANSWERS.get((method, path.removeprefix(ACTIONS_PATH)))
+    if not path.startswith(ACTIONS_PATH) or name is None:
+        return
+    answers = {"200": name, **({"202": "jobAccepted"} if method == "post" else {})}
+    for status, definition in answers.items():
+        response = responses.setdefault(status, {"description": "Success"})
+        schema = {"$ref": f"#/components/schemas/{ACTIONS}_{definition}"}
+        response.setdefault("content", {})["application/json"] = {"schema": schema}
+
+
 def describe(app: FastAPI, document: dict[str, Any]) -> dict[str, Any]:
     """The generated document, corrected to the contract (see the module's docstring)."""
     doc = copy.deepcopy(document)
     schemas = doc.setdefault("components", {}).setdefault("schemas", {})
     has_contract = _add_contract_schemas(schemas)
+    has_actions = _add_action_schemas(schemas)
     routes = {(r.path, m.lower()): r for r in _api_routes(app) for m in r.methods or ()}
     for path, operations in doc.get("paths", {}).items():
         for method, operation in operations.items():
@@ -187,6 +241,8 @@ def describe(app: FastAPI, document: dict[str, Any]) -> dict[str, Any]:
             if path == STATS_PATH and method == "get" and has_contract:
                 content = responses["200"].setdefault("content", {})
                 content["application/json"] = {"schema": {"$ref": f"#/components/schemas/{STATS}"}}
+            if has_actions:
+                _action_answers(path, method, responses)
             operation["responses"] = dict(sorted(responses.items()))
     for unused in ("HTTPValidationError", "ValidationError"):
         schemas.pop(unused, None)
