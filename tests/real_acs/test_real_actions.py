@@ -189,6 +189,9 @@ def test_offline_change_is_queued_cancellable_then_applied_at_the_next_inform(wo
         assert [t["_id"] for t in tasks(world, DOWN)] == [d["taskId"]]
         with world.ponapi.client() as c:
             path = world.ponapi.stats_path(DOWN.onu)[: -len("-stats")]
+            other = world.ponapi.stats_path(BUTTONS.onu)[: -len("-stats")]
+            foreign = c.delete(f"{other}/tasks/{d['taskId']}")  # not that ONU's task
+            assert foreign.status_code == 404 and len(tasks(world, DOWN)) == 1
             gone = c.delete(f"{path}/tasks/{d['taskId']}")
             again = c.delete(f"{path}/tasks/{d['taskId']}")
         assert gone.status_code == 200 and gone.json()["data"]["status"] == "cancelled"
