@@ -229,3 +229,30 @@ def test_a_refused_change_is_the_faulted_error_and_withdrawn(world):
     ).json()
     assert faults == []
     assert stats(world, REFUSE)["wirelessLan"]["ssid"] == "Anlix-ZTE-H199"
+
+
+def test_offline_between_the_change_and_its_read_back(world):
+    """The CPE takes the SPV, then drops off before ponapi's read-back: never reported applied;
+    the error says the change was sent and why the read-back did not run; GenieACS runs the
+    read-back at the next inform and the stats show what the device holds."""
+    cpe = world.cpe(REFUSE)
+    handle = cpe.rpc.handle
+
+    def then_offline(method: str, req: Any) -> Any:
+        answer = handle(method, req)
+        if method == "SetParameterValues":
+            cpe._spawn(cpe.set_online(False))  # the CR port closes; the session ends normally
+        return answer
+
+    cpe.rpc.handle = then_offline  # type: ignore[method-assign]
+    try:
+        r = act(world, REFUSE, "wireless-lan", {"ssid": "Sent unseen"})
+    finally:
+        cpe.rpc.handle = handle  # type: ignore[method-assign]
+        _come_back(world, REFUSE)
+    assert r.status_code == 502, r.text
+    details = r.json()["details"]
+    assert "was sent" in details and "Device is offline" in details
+    assert held(world, REFUSE, WLAN + "SSID") == "Sent unseen"
+    wait_for(lambda: tasks(world, REFUSE) == [], 30, "the read-back to run at the next inform")
+    assert stats(world, REFUSE)["wirelessLan"]["ssid"] == "Sent unseen"
