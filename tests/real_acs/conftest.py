@@ -78,6 +78,14 @@ OFFLINE, FAULTY, ACTIONS, COLD, SLOW = (
     _small("ZTEG0000000E"),
 )
 ROLES = (OFFLINE, FAULTY, ACTIONS, COLD, SLOW)
+# CPEs the device-action tests drive through ponapi (whole tree primed: the actions read it).
+BUTTONS, RESET, DOWN, REFUSE = (
+    _small("ZTEG0000000F"),
+    _small("ZTEG00000010"),
+    _small("ZTEG00000011"),
+    _small("ZTEG00000012"),
+)
+BUTTON_CPES = (BUTTONS, RESET, DOWN, REFUSE)
 
 
 def dump_text(dump: Dump) -> str:
@@ -138,7 +146,7 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
     dumps_dir = tmp / "dumps"
     dumps_dir.mkdir()
     paths = {}
-    for dump in (*DUMPS, *ROLES):
+    for dump in (*DUMPS, *ROLES, *BUTTON_CPES):
         paths[dump.onu] = dumps_dir / f"{dump.onu}.csv"
         paths[dump.onu].write_text(dump_text(dump), encoding="utf-8")
     acs.start([paths[d.onu] for d in DUMPS if d.genieacs_sim])
@@ -149,7 +157,7 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
     world = World(acs, loop, fleet, ponapi, dumps_dir, {}, {}, timings)
     try:
         t0 = time.monotonic()
-        for dump in (*DUMPS, *ROLES):
+        for dump in (*DUMPS, *ROLES, *BUTTON_CPES):
             if not dump.genieacs_sim:
                 world.cpes[dump.onu] = fleet.add(load_document(paths[dump.onu]))
         loop.call(fleet.start())
@@ -161,7 +169,7 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
             60,
             "the simulated CPEs to register",
         )
-        for dump in DUMPS:
+        for dump in (*DUMPS, *BUTTON_CPES):
             if not dump.genieacs_sim:
                 _prime(world, dump, ("",))  # the whole tree
         for dump in ROLES:
