@@ -32,8 +32,9 @@ pytestmark = pytest.mark.real_acs
 
 # Values derived from the clock, which legitimately differ: a live CPE's uptime counts from the
 # simulator's start (``uptime``, ``uptimeAgo``), and GenieACS stamps each value when it fetches it
-# (a survey entry's ``scannedAt`` is its value's stamp), while the dump froze both in 2023.
-CLOCK_FIELDS = {"uptime", "uptimeAgo", "scannedAt"}
+# (a survey entry's ``scannedAt`` is its value's stamp), and ``general.lastSeen`` is the device's
+# last inform (now, for a live CPE), while the dump froze all of them in 2023.
+CLOCK_FIELDS = {"uptime", "uptimeAgo", "scannedAt", "lastSeen"}
 
 
 def offline_mapping(world: World, dump: Dump) -> dict:
