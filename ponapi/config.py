@@ -66,6 +66,7 @@ class Settings(BaseSettings):
     stats_section_ttl_seconds: dict[str, float] = Field(default_factory=dict)
     data_stale_after_seconds: float = Field(default=7 * 86400.0, ge=0, le=10 * 365 * 86400)
     stats_stale_ttl_seconds: float = Field(default=86400.0, ge=0, le=30 * 86400)
+    optical_ttl_seconds: float = Field(default=300.0, ge=0, le=86400)
 
     # GenieACS northbound interface (NBI).
     genieacs_url: str = ""

@@ -63,6 +63,7 @@ class StatsHandle:
         if self._service is not None:
             if self._service.acs is not None:
                 await self._service.acs.close()
+            await self._service.optical.close()
             await self._service.pools.close()
             await self._service.cache.close()
             self._service = None

@@ -124,6 +124,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                 await ctx.acs.close()
             await ctx.jobs.close()
             await ctx.audit.close()
+            await ctx.stats.optical.close()
             await ctx.stats.pools.close()
             await ctx.cache.close()
             await ctx.engine.dispose()

@@ -353,6 +353,51 @@ def test_huawei_mac_table_of_a_real_capture_and_other_spacing():
 
 
 @pytest.mark.parametrize(
+    ("n", "levels"),
+    [
+        (1, ("-18.18 dBm", "2.27 dBm", "58 °C", "3.36 V", "16 mA")),  # MA5608T, in the mode
+        (2, ("-15.1 dBm", "3.61 dBm", "49 °C", "3.24 V", "11 mA")),  # MA5800, XG-PON
+        (3, ("-18.18 dBm", "2.27 dBm", "58 °C", "3.36 V", "16 mA")),  # with the hint prompt
+    ],
+)
+def test_huawei_optical_levels_of_real_captures(n, levels):
+    from ponapi.olt.platforms import screen
+
+    info = p.huawei_optical_info(fx(f"huawei/display-ont-optical-info__{n}.txt"))
+    shown = screen.huawei_optical(info)
+    names = ("opticalPowerRx", "opticalPowerTx", "temperature", "voltage", "biasCurrent")
+    assert tuple(shown[k] for k in names) == levels
+
+
+def test_huawei_port_state_of_a_real_capture_by_its_wrapped_header():
+    from datetime import UTC, datetime
+
+    from ponapi.olt import screen_parsers as sp
+    from ponapi.olt.platforms import screen
+
+    records = sp.huawei_port_states(fx("huawei/display-ont-port-state-eth-port__1.txt"))
+    assert [(r["ONT port-ID"], r["ONT Port-type"], r["LinkState"]) for r in records] == [
+        ("1", "GE", "down"),
+        ("2", "FE", "down"),
+        ("3", "FE", "down"),
+        ("4", "FE", "down"),
+    ]
+    ports = screen.huawei_lan_ports(records, datetime.now(UTC))
+    assert [(r["name"], r["status"], r["speed"]) for r in ports.data] == [
+        (f"LAN{n}", "NoLink", "") for n in (1, 2, 3, 4)
+    ]
+    # A firmware that adds a column still parses (names from the header, not positions).
+    wider = (
+        "  ONT-ID   ONT      ONT       Speed(Mbps)   Duplex   LinkState  Alias  RingStatus\n"
+        "           port-ID  Port-type\n"
+        "  ----------------------------------------------------------------------------\n"
+        "       1         1         GE 1000          full     up         x      -\n"
+    )
+    [row] = sp.huawei_port_states(wider)
+    assert (row["ONT port-ID"], row["Speed(Mbps)"], row["LinkState"]) == ("1", "1000", "up")
+
+
+@pytest.mark.parametrize(
     ("n", "rx", "tx"), [(1, "-17.56 dBm", "2.36 dBm"), (2, "-16.68 dBm", "2.42 dBm")]
 )
 def test_zte_optical_levels_of_real_captures(n, rx, tx):

@@ -305,8 +305,9 @@ async def test_an_onu_that_moved_is_read_at_its_new_location_next_time(make_env)
     before = len(cli.sim.commands)
     r = await cli.stats(u.serial.canonical)
     assert r.status_code == 200, r.text
-    # info, version, WAN, Wi-Fi and the MAC table: the new location at once, no search
-    assert len(cli.sim.commands) - before == 5, cli.sim.commands[before:]
+    # info, version, WAN, Wi-Fi, the MAC table and the GPON interface mode (config,
+    # interface, optical-info, port state, quit x2): the new location at once, no search
+    assert len(cli.sim.commands) - before == 11, cli.sim.commands[before:]
 
 
 def test_a_host_key_unpinned_on_another_replica_is_unpinned_here():

@@ -98,7 +98,7 @@ async def make_env(tmp_path, sqlite_template):
         await sim.stop()
 
 
-CLI_SEEN = ("general", "ipInterface11", "ipInterface21", "wirelessLan", "hosts")
+CLI_SEEN = ("general", "ipInterface11", "ipInterface21", "wirelessLan", "hosts", "lanPorts")
 
 
 @pytest.mark.parametrize("protocol", ["ssh", "telnet"])
@@ -117,9 +117,30 @@ async def test_huawei_ont_over_the_cli(make_env, protocol):
         "ipInterface21": "partial",
         "wirelessLan": "partial",
         "hosts": "partial",  # from the OLT's MAC table: no IP, name or port there
+        "lanPorts": "partial",  # the GPON interface mode's port state: no admin state there
         **{name: "unavailable" for name in SECTIONS if name not in CLI_SEEN},
     }
     assert [h["macAddress"] for h in data["hosts"]] == ["c0:25:2f:f5:55:5d"]
+    # The ONT's optics and ports, read in the GPON interface mode, which is left after.
+    g = data["general"]
+    assert (g["opticalPowerRx"], g["opticalPowerTx"]) == ("-17.56 dBm", "2.36 dBm")
+    assert (g["temperature"], g["voltage"], g["biasCurrent"]) == ("52 °C", "3.32 V", "14 mA")
+    assert meta["sections"]["general"]["oltRxPower"] == "-20.98 dBm"
+    assert [(p["name"], p["status"], p["speed"], p["duplex"]) for p in data["lanPorts"]] == [
+        ("LAN1", "NoLink", "", ""),
+        ("LAN2", "Up", "100 Mbps", "Full"),
+        ("LAN3", "NoLink", "", ""),
+        ("LAN4", "NoLink", "", ""),
+    ]
+    block = env.sim.commands.index("config")
+    assert env.sim.commands[block:] == [
+        "config",
+        "interface gpon 0/1",
+        "display ont optical-info 0 2",
+        "display ont port state 0 2 eth-port all",
+        "quit",
+        "quit",
+    ]
     assert "read over TR-069" in meta["sections"]["security"]["reason"]
     g = data["general"]
     assert (g["modelName"], g["softwareVersion"], g["serialNumber"]) == (
@@ -355,10 +376,11 @@ async def test_metrics_count_olt_commands_and_logins(make_env):
     cmds = value("ponapi_upstream_requests_total", source="olt-cli")
     logins = value("ponapi_olt_logins_total", olt=str(env.olt_id))
     assert (await env.stats(env.sim.onus[0].serial.canonical)).status_code == 200
-    # 4 on-open commands + 5 reads (info, version, WAN, Wi-Fi, MAC table), one login
-    assert value("ponapi_upstream_requests_total", source="olt-cli") == cmds + 9
+    # 4 on-open commands + 5 reads (info, version, WAN, Wi-Fi, MAC table) + the GPON
+    # interface mode (config, interface, optical-info, port state, quit x2), one login
+    assert value("ponapi_upstream_requests_total", source="olt-cli") == cmds + 15
     assert value("ponapi_olt_logins_total", olt=str(env.olt_id)) == logins + 1
-    assert len(env.sim.commands) == 9
+    assert len(env.sim.commands) == 15
 
 
 @pytest.mark.parametrize(("brand", "protocol"), [("huawei", "telnet"), ("zte", "ssh")])
@@ -370,6 +392,7 @@ async def test_pager_hint_prompts_and_alarms_are_handled_when_left_on(brand, pro
     from ponapi.olt import parsers as p
     from ponapi.olt.platforms import dialect_for
     from ponapi.olt.platforms import platform_for as driver_for
+    from ponapi.olt.platforms.runner import InMode
     from ponapi.olt.session import CliSession
 
     sim = OltSim(
@@ -394,7 +417,16 @@ async def test_pager_hint_prompts_and_alarms_are_handled_when_left_on(brand, pro
         await session.open()
         driver = driver_for(brand, sim.model)
         loc = Location(u.frame, u.slot, u.port, u.ont_id)
-        outputs = [await session.run(c) for c in driver.read(loc)]
+        outputs = []
+        for c in driver.read(loc):
+            if isinstance(c, InMode):  # what the pool does with a mode block
+                for line in c.enter:
+                    await session.run(line)
+                outputs += [await session.run(x) for x in c.commands]
+                for _ in c.enter:
+                    await session.run(c.leave)
+            else:
+                outputs.append(await session.run(c))
         raw = driver.raw_from(outputs)
         if brand == "huawei":
             # The hint was answered (the OLT echoes "Command:" only after Enter), the alarm was
@@ -407,6 +439,9 @@ async def test_pager_hint_prompts_and_alarms_are_handled_when_left_on(brand, pro
             assert raw["info"]["Description"] == u.description.strip()  # wrapped, then joined
             assert [w["Name"] for w in raw["wan"]] == [w.name for w in u.wans]
             assert p.huawei_ont_info(outputs[0]) == raw["info"]
+            # In the GPON interface mode too, behind the hint prompt and an alarm.
+            assert raw["optical"]["Rx optical power(dBm)"] == f"{u.rx_power:.2f}"
+            assert [r["LinkState"] for r in raw["ports"]] == ["down", "up", "down", "down"]
         else:
             # The second WAN comes after the first 20-line page: the pager was passed.
             assert raw["detail"]["Serial number"] == u.serial.canonical

@@ -413,3 +413,77 @@ async def test_the_demo_shows_its_old_dumps_as_current_and_says_so():
         await demo.acs.stop()
         await demo.huawei.stop()
         await demo.zte.stop()
+
+
+def _on_the_olt(env, serial):
+    """The ACS's ONU also on the OLT simulator (so both sources know it)."""
+    from ponapi.serials import parse_serial
+    from ponapi.sim.olt import SimOnu
+
+    onu = SimOnu(parse_serial(serial), 0, 1, 0, 9, rx_power=-21.43, tx_power=2.11)
+    env.olt.onus.append(onu)
+    return onu
+
+
+async def test_auto_acs_read_gets_the_olts_optical_view_from_a_background_refresh(make):
+    env = await make("auto")
+    _on_the_olt(env, V5)
+    service = env.app.state.ctx.stats
+    r = await env.stats(V5)
+    assert r.status_code == 200, r.text
+    body = r.json()
+    assert body["meta"]["source"] == "genieacs"
+    g, gm = body["data"]["general"], body["meta"]["sections"]["general"]
+    assert g["opticalPowerRx"] != "-21.43 dBm"  # the ONU's own report
+    assert gm["fieldSources"]["opticalPowerRx"] == "genieacs"  # the OLT not read yet
+    assert "distance" in gm["missing"] and "optical" not in gm
+    await service.optical.wait()  # the refresh the first answer started
+    assert env.olt.logins == 1 and "display ont optical-info 0 9" in env.olt.commands
+    r = await env.stats(V5)  # the stats cache is still fresh: the overlay is per answer
+    body = r.json()
+    assert body["meta"]["cached"] is True
+    g, gm = body["data"]["general"], body["meta"]["sections"]["general"]
+    assert (g["opticalPowerRx"], g["opticalPowerTx"]) == ("-21.43 dBm", "2.11 dBm")
+    assert g["distance"] == "1532 m" and "distance" not in gm["missing"]
+    assert gm["fieldSources"] == {
+        **{k: "olt-cli" for k in ("opticalPowerRx", "opticalPowerTx", "distance")},
+        **{k: "olt-cli" for k in ("temperature", "voltage", "biasCurrent")},
+    }
+    assert gm["optical"]["stale"] is False and gm["optical"]["oltRxPower"] == "-21.23 dBm"
+    commands = len(env.olt.commands)
+    await env.stats(V5)  # within OPTICAL_TTL_SECONDS: no new OLT read
+    await service.optical.wait()
+    assert len(env.olt.commands) == commands
+
+
+async def test_a_hung_olt_does_not_slow_an_auto_acs_read(make):
+    import time
+
+    env = await make("auto", stats_cache_ttl_seconds=0.0, request_budget_seconds=20.0)
+    _on_the_olt(env, V5)
+    env.olt.fault = "stall"  # logs in, then never answers a command
+    service = env.app.state.ctx.stats
+    for _ in range(3):
+        started = time.monotonic()
+        r = await env.stats(V5)
+        assert r.status_code == 200, r.text
+        assert time.monotonic() - started < 2.0  # the ACS's answer, not the OLT's 20 s budget
+        gm = r.json()["meta"]["sections"]["general"]
+        assert "olt-cli" not in gm["fieldSources"].values()
+    assert len(service.optical._running) == 1  # one refresh per ONU, however many answers
+    env.olt.fault = ""
+    await service.optical.close()
+    await service.optical.wait()
+    r = await env.stats(V5)  # a new refresh, with the OLT answering again
+    await service.optical.wait()
+    gm = (await env.stats(V5)).json()["meta"]["sections"]["general"]
+    assert gm["fieldSources"]["opticalPowerRx"] == "olt-cli"
+
+
+async def test_an_acs_only_olt_never_reads_the_olt_for_optics(make):
+    env = await make("acs")
+    _on_the_olt(env, V5)
+    r = await env.stats(V5)
+    assert "fieldSources" not in r.json()["meta"]["sections"]["general"]
+    await env.app.state.ctx.stats.optical.wait()
+    assert env.olt.logins == 0

@@ -14,12 +14,13 @@ import contextlib
 import copy
 import logging
 import time
-from collections.abc import AsyncIterator, Callable, Iterable
+from collections.abc import AsyncIterator, Callable, Iterable, Sequence
 
 from ponapi.errors import ApiError, AuthFailed, LoginLimit, OltUnreachable
 from ponapi.metrics import OLT_LOGINS
 from ponapi.olt.errors import CommandFailed, timed_out
 from ponapi.olt.platforms import dialect_for
+from ponapi.olt.platforms.runner import Command, InMode
 from ponapi.olt.session import CliSession, Target
 
 log = logging.getLogger("ponapi.olt")
@@ -64,9 +65,10 @@ class OltPool:
         self._on_command = on_command
         self._on_host_key = on_host_key
 
-    async def run(self, commands: list[str], deadline: float) -> list[str | CommandFailed]:
+    async def run(self, commands: Sequence[Command], deadline: float) -> list[str | CommandFailed]:
         """Run commands back to back on one session. A rejected command yields its
-        CommandFailed in place of its output; any other failure raises."""
+        CommandFailed in place of its output; any other failure raises. An ``InMode`` block
+        runs its commands inside a CLI mode and leaves it (one output per inner command)."""
         if time.monotonic() < self._blocked_until and self._blocked is not None:
             wait = int(self._blocked_until - time.monotonic()) + 1
             raise _again(self._blocked, wait)
@@ -83,7 +85,7 @@ class OltPool:
             self._slots.release()
 
     async def _run_on_session(
-        self, commands: list[str], deadline: float
+        self, commands: Sequence[Command], deadline: float
     ) -> list[str | CommandFailed]:
         session = self._take_idle()
         for attempt in (1, 2):
@@ -114,22 +116,47 @@ class OltPool:
         raise AssertionError("unreachable")
 
     async def _commands(
-        self, session: CliSession, commands: list[str], deadline: float
+        self, session: CliSession, commands: Sequence[Command], deadline: float
     ) -> list[str | CommandFailed]:
         out: list[str | CommandFailed] = []
         for command in commands:
-            remaining = deadline - time.monotonic()
-            if remaining <= 0:
-                raise timed_out("The request budget ran out while reading the OLT.")
-            self.commands += 1
-            if self._on_command:
-                self._on_command()
-            try:
-                out.append(
-                    await session.run(command, time_limit=min(self.command_timeout, remaining))
-                )
-            except CommandFailed as exc:
-                out.append(exc)
+            if isinstance(command, InMode):
+                out.extend(await self._in_mode(session, command, deadline))
+            else:
+                out.append(await self._one(session, command, deadline))
+        return out
+
+    async def _one(self, session: CliSession, command: str, deadline: float) -> str | CommandFailed:
+        remaining = deadline - time.monotonic()
+        if remaining <= 0:
+            raise timed_out("The request budget ran out while reading the OLT.")
+        self.commands += 1
+        if self._on_command:
+            self._on_command()
+        try:
+            return await session.run(command, time_limit=min(self.command_timeout, remaining))
+        except CommandFailed as exc:
+            return exc
+
+    async def _in_mode(
+        self, session: CliSession, block: InMode, deadline: float
+    ) -> list[str | CommandFailed]:
+        entered = 0
+        refused: CommandFailed | None = None
+        for line in block.enter:
+            answer = await self._one(session, line, deadline)
+            if isinstance(answer, CommandFailed):
+                refused = answer
+                break
+            entered += 1
+        out: list[str | CommandFailed] = []
+        for command in block.commands:
+            out.append(refused or await self._one(session, command, deadline))
+        for _ in range(entered):
+            if isinstance(await self._one(session, block.leave, deadline), CommandFailed):
+                log.warning("OLT %s: could not leave a CLI mode; session dropped", self.label)
+                session.close()  # its mode is unknown: never reused
+                break
         return out
 
     @contextlib.asynccontextmanager

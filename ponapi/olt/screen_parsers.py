@@ -63,3 +63,29 @@ def huawei_ont_macs(text: str) -> list[dict[str, str]]:
                 }
             )
     return out
+
+
+def huawei_port_states(text: str) -> list[dict[str, str]]:
+    """``display ont port state P ID eth-port all``: one record per port. The header wraps
+    (``ONT`` over ``port-ID``, ``ONT`` over ``Port-type``): each name is its first line's
+    word joined with the word below it. Cells are single words (``-`` when empty) and the
+    port type touches the speed (``GE -``), so a row's words map to the names in order; a row
+    with another number of words is not a port row."""
+    lines = clean(text).split("\n")
+    for i, line in enumerate(lines):
+        if "linkstate" not in line.lower().replace(" ", ""):
+            continue
+        heads = [(m.start(), m.group(0)) for m in re.finditer(r"\S+", line)]
+        below = lines[i + 1] if i + 1 < len(lines) else ""
+        names = []
+        for n, (start, word) in enumerate(heads):
+            end = heads[n + 1][0] if n + 1 < len(heads) else len(below)
+            under = below[start:end].split()
+            names.append(f"{word} {under[0]}" if under else word)
+        records = []
+        for row in lines[i + 1 :]:
+            words = row.split()
+            if len(words) == len(names) and words[0].isdigit():
+                records.append(dict(zip(names, words, strict=True)))
+        return records
+    return []

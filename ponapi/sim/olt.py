@@ -73,6 +73,8 @@ class SimOnu:
     reboots: int = 0
     rx_power: float = -17.56  # dBm at the ONU (downstream)
     tx_power: float = 2.359  # dBm from the ONU (upstream)
+    voltage: float = 3.32  # V at the ONU's optics
+    bias_ma: int = 14  # laser bias current, mA
     lan_links: tuple[str, ...] = ("auto", "full-100", "auto", "auto")  # ZTE "Speed status"
     macs: tuple[str, ...] = ("c025.2ff5.555d",)  # learned behind the ONU
 
@@ -389,6 +391,9 @@ class _HuaweiShell(_Shell):
         sim = self.sim
         if w[1:] == ["board", "0"]:
             return hw_boards(sim)
+        in_port = re.fullmatch(r"config-if-gpon-(\d+)/(\d+)", self.mode)
+        if w[1:3] in (["ont", "optical-info"], ["ont", "port"]):
+            return hw_in_port(sim, in_port, w)
         if w[1:4] == ["ont", "info", "summary"] and len(w) == 5:
             m = re.fullmatch(r"(\d+)/(\d+)", w[4])
             if m is None:
@@ -751,6 +756,59 @@ def hw_wlan(u: SimOnu) -> str:
             rule,
         ]
     return "\n".join(out)
+
+
+def hw_in_port(sim: OltSim, mode: re.Match[str] | None, w: list[str]) -> str | None:
+    """``display ont optical-info P ID`` and ``display ont port state P ID eth-port all``:
+    commands of the GPON interface mode only (``interface gpon F/S``)."""
+    optical = w[2] == "optical-info" and len(w) == 5
+    ports = w[2:4] == ["port", "state"] and w[6:] == ["eth-port", "all"] and len(w) == 8
+    numbers = w[3:5] if optical else w[4:6]
+    if mode is None or not (optical or ports) or not all(x.isdigit() for x in numbers):
+        return None
+    onu = sim.onu_at(int(mode.group(1)), int(mode.group(2)), int(numbers[0]), int(numbers[1]))
+    if onu is None:
+        return "  Failure: The ONT does not exist"
+    if not onu.online:
+        return "  Failure: The ONT is not online"
+    return hw_optical(onu) if optical else hw_port_state(onu)
+
+
+def hw_optical(u: SimOnu) -> str:
+    """As ``display ont optical-info`` prints it (captures display-ont-optical-info__1/2)."""
+    rows = [
+        ("ONU NNI port ID", "0"),
+        ("Module type", "GPON"),
+        ("Vendor name", "HUAWEI"),
+        ("Rx optical power(dBm)", f"{u.rx_power:.2f}"),
+        ("Rx power current alarm threshold(dBm)", "[-29.0,-7.0]"),
+        ("Tx optical power(dBm)", f"{u.tx_power:.2f}"),
+        ("Laser bias current(mA)", str(u.bias_ma)),
+        ("Temperature(C)", str(u.temperature)),
+        ("Voltage(V)", f"{u.voltage:.3f}"),
+        ("OLT Rx ONT optical power(dBm)", f"{u.tx_power - 23.34:.2f}"),
+        ("CATV Rx optical power(dBm)", "-"),
+    ]
+    return "\n".join([RULE, *(f"  {k:<39}: {v}" for k, v in rows), RULE])
+
+
+def hw_port_state(u: SimOnu) -> str:
+    """As ``display ont port state ... eth-port all`` prints it (capture ..._1); the links
+    come from ``lan_links`` (``full-100`` = up at 100 Mbit/s full duplex, ``auto`` = down)."""
+    rule = "  " + "-" * 74
+    lines = [
+        rule,
+        "  ONT-ID   ONT      ONT       Speed(Mbps)   Duplex   LinkState  RingStatus",
+        "           port-ID  Port-type",
+        rule,
+    ]
+    for n, link in enumerate(u.lan_links, start=1):
+        m = re.fullmatch(r"(full|half)-(\d+)", link)
+        speed, duplex, state = (m.group(2), m.group(1), "up") if m else ("-", "-", "down")
+        kind = "GE" if n == 1 else "FE"
+        lines.append(f"  {u.ont_id:>5}{n:>10}{kind:>11} {speed:<13} {duplex:<8} {state:<10} -")
+    lines.append(rule)
+    return "\n".join(lines)
 
 
 def hw_boards(sim: OltSim) -> str:

@@ -36,6 +36,7 @@ from ponapi.serials import Serial
 from ponapi.stats.annotate import annotate, mark_offline, now, refresh_meta
 from ponapi.stats.flight import ReplicaLock, SingleFlight
 from ponapi.stats.model import OltRef, StatsResult, StatsSource
+from ponapi.stats.optical import OpticalView
 from ponapi.stats.render import render
 from ponapi.stats.sources import read_acs, read_cli
 from ponapi.stats.store import PayloadStore
@@ -79,6 +80,14 @@ class StatsService:
         # registry, set by the app); None keeps it in this process only.
         self.on_host_key: Callable[[int, str], Coroutine[Any, Any, None]] | None = None
         self._background: set[asyncio.Task[None]] = set()
+        # auto OLTs: the OLT's optical view of an ACS-read ONU, refreshed in the background.
+        self.optical = OpticalView(
+            cache,
+            self._optical_read,
+            ttl=settings.optical_ttl_seconds,
+            keep=settings.optical_ttl_seconds + settings.stats_stale_ttl_seconds,
+            budget=settings.request_budget_seconds,
+        )
 
     def pool(self, olt_id: int, target: Target) -> OltPool:
         """The OLT's session pool; a host key it learns at a first login gets pinned."""
@@ -107,6 +116,13 @@ class StatsService:
     ) -> StatsResult:
         """One ONU's statistics (data + meta)."""
         result = await self._get(olt, serial, sections, refresh, reveal_secrets, deadline)
+        if (
+            "general" in sections
+            and olt.stats_source == StatsSource.auto.value
+            and olt.target is not None
+            and result.meta.get("source") == "genieacs"
+        ):
+            await self.optical.overlay(result, olt, serial)
         annotate(result.meta, sections, self.settings.data_stale_after_seconds, now())
         if refresh and "refresh" not in result.meta:
             result.meta["refresh"] = refresh_meta(result.meta)
@@ -271,6 +287,11 @@ class StatsService:
                 f"{cli_error.details})"
             )
             raise acs_error from cli_error
+
+    async def _optical_read(self, olt: OltRef, serial: Serial, deadline: float) -> dict[str, Any]:
+        """A background OLT read for the optical view: within the OLT's read slots."""
+        async with self._olt_slot(olt.id):
+            return await self._cli(olt, serial, deadline)
 
     async def _cli(self, olt: OltRef, serial: Serial, deadline: float) -> dict[str, Any]:
         assert olt.target is not None

@@ -28,8 +28,22 @@ from ponapi.olt.platforms.common import (
     since,
     unavailable,
 )
-from ponapi.olt.platforms.runner import Found, Outputs, Runner, serial_or_none, text_of
-from ponapi.olt.platforms.screen import hosts_from_macs, unseen_sections
+from ponapi.olt.platforms.runner import (
+    Command,
+    Found,
+    InMode,
+    Outputs,
+    Runner,
+    serial_or_none,
+    text_of,
+)
+from ponapi.olt.platforms.screen import (
+    dbm,
+    hosts_from_macs,
+    huawei_lan_ports,
+    huawei_optical,
+    unseen_sections,
+)
 from ponapi.serials import Serial
 from ponapi.stats import format as fmt
 from ponapi.tr069.fields import (
@@ -84,7 +98,7 @@ class HuaweiPlatform:
         except (ValueError, IndexError, TypeError):
             return None
 
-    def read(self, loc: Location) -> list[str]:
+    def read(self, loc: Location) -> list[Command]:
         f, s, pt, o = loc.frame, loc.slot, loc.port, loc.ont_id
         return [
             f"display ont info {f} {s} {pt} {o}",
@@ -92,11 +106,21 @@ class HuaweiPlatform:
             f"display ont wan-info {f}/{s} {pt} {o}",
             f"display ont wlan-info {f}/{s} {pt} {o}",
             f"display mac-address port {f}/{s}/{pt} ont {o}",
+            # The ONT's optics and port state are shown only in the GPON interface mode
+            # (captures display-ont-optical-info__1, display-ont-port-state-eth-port__1).
+            InMode(
+                enter=("config", f"interface gpon {f}/{s}"),
+                commands=(
+                    f"display ont optical-info {pt} {o}",
+                    f"display ont port state {pt} {o} eth-port all",
+                ),
+                leave="quit",
+            ),
         ]
 
     def raw_from(self, outputs: Outputs) -> dict[str, Any]:
-        info, version, wan, wlan, macs = (
-            text_of(o) if o is not None else None for o in (*outputs, *[None] * 5)[:5]
+        info, version, wan, wlan, macs, optical, ports = (
+            text_of(o) if o is not None else None for o in (*outputs, *[None] * 7)[:7]
         )
         if info is None:
             assert isinstance(outputs[0], CommandFailed)
@@ -107,6 +131,8 @@ class HuaweiPlatform:
             "wan": p.huawei_wan_info(wan) if wan else [],
             "wlan": p.huawei_wlan_info(wlan) if wlan is not None else None,
             "macs": sp.huawei_ont_macs(macs) if macs is not None else None,
+            "optical": p.huawei_optical_info(optical) if optical is not None else None,
+            "ports": sp.huawei_port_states(ports) if ports is not None else None,
         }
 
     def reported_serial(self, raw: dict[str, Any]) -> str | None:
@@ -123,10 +149,7 @@ class HuaweiPlatform:
                 else [(r["MAC"], r["VLAN ID"]) for r in raw["macs"]],
                 now,
             ),
-            "lanPorts": unavailable(
-                "The ONT's port state is shown in the OLT's GPON interface mode, which this "
-                "read does not enter; the ports are read over TR-069."
-            ),
+            "lanPorts": huawei_lan_ports(raw.get("ports"), now),
             **unseen_sections(),
         }
 
@@ -185,6 +208,9 @@ def _general(raw: dict[str, Any], now: datetime, tz: ZoneInfo) -> Section:
     memory = pct(first(info, "Memory occupation"))
     if memory:
         g.put("memoryUsage", memory)  # additive: the OLT reports memory used, not RAM sizes
+    optical = raw.get("optical") or {}
+    for name, level in huawei_optical(optical).items():
+        g.put(name, level)  # the optics' own temperature first, then the ONT's
     temperature = first(info, "Temperature")
     if temperature:
         g.put("temperature", re.sub(r"\(C\)$", "", temperature) + " °C")
@@ -201,6 +227,9 @@ def _general(raw: dict[str, Any], now: datetime, tz: ZoneInfo) -> Section:
     g.put("distance", metres(first(info, "ONT distance(m)")))
     general = finish(g, now)
     general.extra["runState"] = first(info, "Run state") or ""
+    olt_rx = dbm(first(optical, "OLT Rx ONT optical power(dBm)"))
+    if olt_rx:
+        general.extra["oltRxPower"] = olt_rx
     # The link history as the OLT prints it (its own clock and format).
     for key, label in LINK_EVENTS:
         value = first(info, label)

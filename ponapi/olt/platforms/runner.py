@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -11,10 +12,33 @@ from ponapi.serials import InvalidSerialError, Serial, parse_serial
 Outputs = list[str | CommandFailed]
 
 
+@dataclass(frozen=True)
+class InMode:
+    """Commands run inside a CLI mode (Huawei ``config`` -> ``interface gpon F/S``): the
+    ``enter`` lines are run in order, each must succeed; then ``commands`` (each yields its
+    output or its ``CommandFailed``, like a plain command); then ``leave`` once per level
+    entered, always, so the session is back in privileged mode. If a level cannot be entered,
+    every command of the block yields that failure. If leaving fails the session is dropped
+    (its mode is unknown)."""
+
+    enter: tuple[str, ...]
+    commands: tuple[str, ...]
+    leave: str
+
+
+Command = str | InMode
+
+
+def flat_size(commands: Sequence[Command]) -> int:
+    """How many outputs ``Runner.run`` returns for these commands (one per plain command and
+    one per command inside each mode block)."""
+    return sum(len(c.commands) if isinstance(c, InMode) else 1 for c in commands)
+
+
 class Runner(Protocol):
     """Runs commands back to back on one logged-in session (``ponapi.olt.pool.OltPool``)."""
 
-    async def run(self, commands: list[str], deadline: float) -> Outputs: ...
+    async def run(self, commands: Sequence[Command], deadline: float) -> Outputs: ...
 
 
 @dataclass(frozen=True)

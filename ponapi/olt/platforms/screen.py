@@ -13,7 +13,7 @@ from ponapi.olt.platforms.common import mac, unavailable
 from ponapi.tr069.areas.hosts import FIELDS as HOST_FIELDS
 from ponapi.tr069.areas.lan import PORT_FIELDS
 from ponapi.tr069.fields import Fields, Rows, Section
-from ponapi.tr069.kit import rows
+from ponapi.tr069.kit import decimal, rows, to_float
 
 
 def dbm(text: str | None) -> str | None:
@@ -79,6 +79,53 @@ def zte_lan_ports(records: list[dict[str, str]] | None, now: datetime) -> Rows |
             f.put("duplexMode", mode_duplex or None)
         f.newest = now
         items.append((port.group(1), f.finish()))
+    return rows(items) if items else Rows(None, "absent")
+
+
+def huawei_optical(info: dict[str, str]) -> dict[str, str]:
+    """``display ont optical-info``: the ONU's own levels, by label (``-`` = not reported)."""
+    out: dict[str, str] = {}
+    for field, labels, unit, places in _HW_OPTICAL:
+        number = to_float(first(info, *labels))
+        if number is not None:
+            out[field] = f"{decimal(number, places)} {unit}"
+    return out
+
+
+_HW_OPTICAL = (
+    ("opticalPowerRx", ("Rx optical power(dBm)",), "dBm", 2),
+    ("opticalPowerTx", ("Tx optical power(dBm)",), "dBm", 2),
+    ("temperature", ("Temperature(C)",), "°C", 1),
+    ("voltage", ("Voltage(V)",), "V", 3),
+    ("biasCurrent", ("Laser bias current(mA)",), "mA", 2),
+)
+
+
+def huawei_lan_ports(records: list[dict[str, str]] | None, now: datetime) -> Rows | Section:
+    """``display ont port state P ID eth-port all``: one row per ONT port (``LinkState``
+    up/down, ``Speed(Mbps)``, ``Duplex``); the admin state is not shown there (``missing``)."""
+    if records is None:
+        return unavailable("The OLT did not return the ONT's Ethernet port state.")
+    items: list[tuple[str, Section]] = []
+    for rec in records:
+        port = first(rec, "ONT port-ID", "ONT-port-ID", "Port-ID", "Port ID")
+        if port is None or not port.isdigit():
+            continue
+        f = Fields(None, PORT_FIELDS)
+        f.put("name", f"LAN{port}")
+        link = (first(rec, "LinkState", "Link State") or "").lower()
+        f.put("status", {"up": "Up", "down": "NoLink"}.get(link))
+        speed = first(rec, "Speed(Mbps)", "Speed")
+        duplex = first(rec, "Duplex")
+        if link in ("up", "down"):  # "-" while the link is down: no speed to show
+            f.put("speed", f"{speed} Mbps" if speed and speed.isdigit() else "")
+            f.put("duplex", duplex.capitalize() if duplex else "")
+        f.newest = now
+        section = f.finish()
+        kind = first(rec, "ONT Port-type", "Port-type")
+        if kind and section.data is not None:
+            section.data["portType"] = kind
+        items.append((port, section))
     return rows(items) if items else Rows(None, "absent")
 
 

@@ -27,7 +27,7 @@ from ponapi.olt.platforms.common import (
     since,
     unavailable,
 )
-from ponapi.olt.platforms.runner import Found, Outputs, Runner, serial_or_none, text_of
+from ponapi.olt.platforms.runner import Command, Found, Outputs, Runner, serial_or_none, text_of
 from ponapi.olt.platforms.screen import (
     hosts_from_macs,
     unseen_sections,
@@ -92,7 +92,7 @@ class ZtePlatform:
             return None
         return Location(found["rack"], found["shelf"], found["port"], found["onuId"])
 
-    def read(self, loc: Location) -> list[str]:
+    def read(self, loc: Location) -> list[Command]:
         iface = self.iface(loc)
         return [
             f"show gpon onu detail-info {iface}",
