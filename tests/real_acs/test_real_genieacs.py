@@ -93,13 +93,15 @@ def test_every_section_equals_the_offline_mapping_of_the_same_dump(world, dump):
     for name, section in offline["data"].items():
         live = body["data"][name]
         assert differences(live, section, name) == []
-        if section is not None:
-            # the clock fields are there exactly when the dump has them
-            assert {k for k in live if k in CLOCK_FIELDS} == {
-                k for k in section if k in CLOCK_FIELDS
+        # the clock fields are there exactly when the dump has them (rows of a list section too)
+        rows = section if isinstance(section, list) else [section] if section else []
+        live_rows = live if isinstance(live, list) else [live] if live else []
+        for live_row, row in zip(live_rows, rows, strict=True):
+            assert {k for k in live_row if k in CLOCK_FIELDS} == {
+                k for k in row if k in CLOCK_FIELDS
             }
-            for k in CLOCK_FIELDS & set(section):
-                assert bool(live[k]) == bool(section[k]), (name, k)
+            for k in CLOCK_FIELDS & set(row):
+                assert bool(live_row[k]) == bool(row[k]), (name, k)
         meta, off = body["meta"]["sections"][name], offline["meta"]["sections"][name]
         assert (meta["status"], meta.get("missing")) == (off["status"], off.get("missing")), name
 
