@@ -8,8 +8,8 @@ import logging
 import math
 import time
 
-from ponapi.api.errors import ApiError, ErrorCode
 from ponapi.cache import Cache
+from ponapi.errors import ApiError, ErrorCode
 
 log = logging.getLogger("ponapi.ratelimit")
 WINDOW = 60.0

@@ -2,7 +2,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from ponapi.stats import format as fmt
+from ponapi import display as fmt
 
 T0 = datetime(2025, 11, 17, 21, 24, 50, tzinfo=UTC)
 

@@ -13,13 +13,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from ponapi import display as fmt
 from ponapi.actions import tasks as t
 from ponapi.actions import validate as v
 from ponapi.actions.errors import ActionValidationError, NotSupportedError
 from ponapi.actions.locate import Device, lan
 from ponapi.actions.models import LanDhcpRequest
 from ponapi.actions.writes import Writes
-from ponapi.stats import format as fmt
 
 
 def plan_dhcp(req: LanDhcpRequest, raw: dict[str, Any]) -> t.Plan:

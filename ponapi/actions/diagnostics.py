@@ -16,12 +16,12 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Literal
 
+from ponapi import display as fmt
 from ponapi.actions import tasks as t
 from ponapi.actions.errors import NotConfiguredError, NotSupportedError
 from ponapi.actions.locate import Device, internet_interface
 from ponapi.actions.models import PingRequest, SpeedtestRequest, TracerouteRequest
 from ponapi.actions.writes import Writes
-from ponapi.stats import format as fmt
 from ponapi.tr069.document import parse_time
 
 Kind = Literal["ping", "traceroute", "download", "upload"]

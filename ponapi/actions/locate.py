@@ -15,8 +15,8 @@ from datetime import UTC, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from ponapi import display as fmt
 from ponapi.actions.errors import NotSupportedError
-from ponapi.stats import format as fmt
 from ponapi.tr069.areas import wan, wan_tr181, wifi
 from ponapi.tr069.areas.base import DeviceView
 from ponapi.tr069.document import DeviceDocument

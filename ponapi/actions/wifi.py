@@ -16,13 +16,13 @@ from __future__ import annotations
 import string
 from typing import Any
 
+from ponapi import display as fmt
 from ponapi.actions import tasks as t
 from ponapi.actions import validate as v
 from ponapi.actions.errors import ActionValidationError, NotSupportedError
 from ponapi.actions.locate import Device, Wlan, wlan
 from ponapi.actions.models import AuthMode, WirelessLanRequest
 from ponapi.actions.writes import Writes
-from ponapi.stats import format as fmt
 
 # TR-098 BeaconType and the modes each auth choice writes (TR-098 has no WPA3).
 _TR098_AUTH: dict[AuthMode, tuple[str, dict[str, str]]] = {
@@ -190,7 +190,7 @@ def _security(req: WirelessLanRequest, dev: Device, target: Wlan, w: Writes) -> 
 
 def wlan_section(raw: dict[str, Any], band: str) -> dict[str, Any]:
     """The WLAN of ``band`` as read back, camelCase like ``tr069-stats``' ``wirelessLan``
-    (display formats from ``ponapi.stats.format``); never the passphrase."""
+    (display formats from ``ponapi.display``); never the passphrase."""
     dev = Device(raw)
     target = wlan(dev, band)
     tr181 = dev.tr181

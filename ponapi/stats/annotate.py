@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from ponapi.stats import format as fmt
+from ponapi import display as fmt
 from ponapi.stats.render import parse_iso
 
 # The OLT's word for an ONU that is up: Huawei "Run state", ZTE "Phase state".

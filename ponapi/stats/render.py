@@ -6,7 +6,7 @@ from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime
 from typing import Any
 
-from ponapi.stats import format as fmt
+from ponapi import display as fmt
 from ponapi.stats.flight import new_read_id
 from ponapi.stats.model import StatsResult
 from ponapi.tr069.fields import SECRET_FIELDS, SECTIONS, AnySection

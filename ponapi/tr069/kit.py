@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable
 from datetime import datetime
 from typing import Any
 
-from ponapi.stats import format as fmt
+from ponapi import display as fmt
 from ponapi.tr069.document import DeviceDocument
 from ponapi.tr069.fields import AnySection, Fields, Rows, Section
 

@@ -13,7 +13,7 @@ import re
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from ponapi.stats import format as fmt
+from ponapi import display as fmt
 from ponapi.tr069.fields import (
     Fields,
     Section,

@@ -11,6 +11,7 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from ponapi import display as fmt
 from ponapi.olt import parsers as p
 from ponapi.olt import screen_parsers as sp
 from ponapi.olt.dialect import Dialect
@@ -45,7 +46,6 @@ from ponapi.olt.platforms.screen import (
     unseen_sections,
 )
 from ponapi.serials import Serial
-from ponapi.stats import format as fmt
 from ponapi.tr069.fields import (
     GENERAL_FIELDS,
     WAN_FIELDS,

@@ -10,10 +10,9 @@ from typing import Any
 
 from ponapi.olt.parsers import first
 from ponapi.olt.platforms.common import mac, unavailable
-from ponapi.tr069.areas.hosts import FIELDS as HOST_FIELDS
-from ponapi.tr069.areas.lan import PORT_FIELDS
 from ponapi.tr069.fields import Fields, Rows, Section
 from ponapi.tr069.kit import decimal, rows, to_float
+from ponapi.tr069.row_fields import HOST_FIELDS, PORT_FIELDS
 
 
 def dbm(text: str | None) -> str | None:

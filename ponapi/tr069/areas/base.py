@@ -8,7 +8,7 @@ from typing import Any
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
-from ponapi.stats import format as fmt
+from ponapi import display as fmt
 from ponapi.tr069.document import DeviceDocument, Param
 from ponapi.tr069.fields import Fields
 from ponapi.tr069.profiles import Profile, detect

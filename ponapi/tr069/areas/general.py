@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ponapi.stats import format as fmt
+from ponapi import display as fmt
 from ponapi.tr069.areas.base import DeviceView
 from ponapi.tr069.fields import (
     GENERAL_FIELDS,

@@ -11,14 +11,15 @@ host at a WLAN instance that does not exist while its MAC sits in another's tabl
 
 from __future__ import annotations
 
-from ponapi.stats import format as fmt
+from ponapi import display as fmt
 from ponapi.tr069 import kit
 from ponapi.tr069.areas.base import DeviceView
 from ponapi.tr069.document import DeviceDocument
 from ponapi.tr069.fields import Fields, Section
 from ponapi.tr069.kit import AnySection
+from ponapi.tr069.row_fields import HOST_FIELDS
 
-FIELDS = ("macAddress", "ipAddress", "addressSource", "hostname", "port", "active")
+FIELDS = HOST_FIELDS
 PROJECTION = (
     "InternetGatewayDevice.LANDevice.1.Hosts",
     "InternetGatewayDevice.LANDevice.1.WLANConfiguration",

@@ -13,12 +13,13 @@ from __future__ import annotations
 
 import re
 
-from ponapi.stats import format as fmt
+from ponapi import display as fmt
 from ponapi.tr069 import kit
 from ponapi.tr069.areas.base import DeviceView
 from ponapi.tr069.document import DeviceDocument
 from ponapi.tr069.fields import Fields, Section
 from ponapi.tr069.kit import AnySection
+from ponapi.tr069.row_fields import PORT_FIELDS
 
 DHCP_FIELDS = (
     "lanIpAddress",
@@ -32,17 +33,6 @@ DHCP_FIELDS = (
     "clientsDomainName",
     "reservedIpAddress",
     "leaseTimeSec",
-)
-PORT_FIELDS = (
-    "name",
-    "enable",
-    "status",
-    "speed",
-    "duplex",
-    "l3Enable",
-    "speedMode",
-    "duplexMode",
-    "flowControl",
 )
 COUNTERS = {
     "bytesIn": "BytesReceived",

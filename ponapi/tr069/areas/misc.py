@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from zoneinfo import ZoneInfo
 
-from ponapi.stats import format as fmt
+from ponapi import display as fmt
 from ponapi.tr069 import kit
 from ponapi.tr069.areas.base import DeviceView
 from ponapi.tr069.document import DeviceDocument, parse_time

@@ -28,7 +28,7 @@ import math
 from collections.abc import Callable
 from zoneinfo import ZoneInfo
 
-from ponapi.stats import format as fmt
+from ponapi import display as fmt
 from ponapi.tr069 import kit
 from ponapi.tr069.areas.base import DeviceView
 from ponapi.tr069.document import DeviceDocument

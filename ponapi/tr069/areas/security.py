@@ -15,7 +15,7 @@ see secrets, as ``wirelessLan.password``.
 
 from __future__ import annotations
 
-from ponapi.stats import format as fmt
+from ponapi import display as fmt
 from ponapi.tr069 import kit
 from ponapi.tr069.areas.base import DeviceView
 from ponapi.tr069.document import DeviceDocument

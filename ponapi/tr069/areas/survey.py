@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ponapi.stats import format as fmt
+from ponapi import display as fmt
 from ponapi.tr069.areas import wifi
 from ponapi.tr069.areas.base import DeviceView
 from ponapi.tr069.document import DeviceDocument

@@ -10,7 +10,7 @@ has only the profile): the first tree that has lines is read. ``id`` is ``<profi
 
 from __future__ import annotations
 
-from ponapi.stats import format as fmt
+from ponapi import display as fmt
 from ponapi.tr069 import kit
 from ponapi.tr069.areas.base import DeviceView
 from ponapi.tr069.document import DeviceDocument

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ponapi.stats import format as fmt
+from ponapi import display as fmt
 from ponapi.tr069.areas.base import DeviceView, service_tokens
 from ponapi.tr069.fields import (
     WAN_FIELDS,

@@ -1,4 +1,5 @@
-"""Raw values -> the app's display strings. The only place display formats are decided.
+"""Raw values -> the app's display strings. The only place display formats are decided; a leaf
+module (it imports nothing from ponapi), so the TR-069 mapping and the OLT parsers may use it.
 
 Devices type values inconsistently (``1``/``"1"``/``true``; ints as strings), so every
 function here accepts anything and returns None when it cannot make sense of it.
