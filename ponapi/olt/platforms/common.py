@@ -10,14 +10,17 @@ where the CLI cannot see at all.
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from ponapi import display as fmt
+from ponapi.tr069 import wan_roles
 from ponapi.tr069.fields import (
     Fields,
     Section,
 )
+from ponapi.tr069.wan_roles import WanFacts
 
 VENDORS = {"HWTC": "Huawei", "ZTEG": "ZTE", "ALCL": "Nokia (ALCL)", "FHTT": "FiberHome"}
 _DURATION_HW = re.compile(
@@ -80,15 +83,16 @@ def unavailable(reason: str) -> Section:
     return Section(None, "unavailable", extra={"reason": reason})
 
 
-def both_wans(wans: list[tuple[str, Section]]) -> tuple[Section, Section]:
-    """(management, internet) from (role, section) pairs; one WAN stands for both."""
-    if not wans:
-        absent = Section(None, "absent")
-        return absent, absent
-    mgmt = next((s for r, s in wans if r == "management"), None)
-    inet = next((s for r, s in wans if r == "internet"), None)
-    if mgmt is None and len(wans) == 1:
-        mgmt = wans[0][1]
-    if inet is None and len(wans) == 1:
-        inet = wans[0][1]
-    return mgmt or Section(None, "absent"), inet or Section(None, "absent")
+def both_wans(wans: list[tuple[WanFacts, Section]]) -> tuple[Section, Section]:
+    """(management, internet) from each WAN's facts and section, by the one WAN-role rule
+    (``ponapi.tr069.wan_roles``); the only connected internet WAN stands for both."""
+    mgmt, inet = wan_roles.pick(wans, lambda w: w[0])
+    return _shown(mgmt), _shown(inet)
+
+
+def _shown(picked: wan_roles.Picked[tuple[WanFacts, Section]] | None) -> Section:
+    if picked is None:
+        return Section(None, "absent")
+    section = replace(picked.wan[1], data=dict(picked.wan[1].data or {}))
+    section.data = {**(section.data or {}), "role": picked.role}
+    return section

@@ -46,6 +46,7 @@ from ponapi.olt.platforms.screen import (
     unseen_sections,
 )
 from ponapi.serials import Serial
+from ponapi.tr069 import wan_roles
 from ponapi.tr069.fields import (
     GENERAL_FIELDS,
     WAN_FIELDS,
@@ -55,6 +56,7 @@ from ponapi.tr069.fields import (
     Fields,
     Section,
 )
+from ponapi.tr069.wan_roles import WanFacts
 
 DIALECT = Dialect(
     name="huawei",
@@ -245,7 +247,7 @@ LINK_EVENTS = (
 )
 
 
-def _wan(rec: dict[str, str], now: datetime) -> tuple[str, Section]:
+def _wan(rec: dict[str, str], now: datetime) -> tuple[WanFacts, Section]:
     f = Fields(None, WAN_FIELDS)
     f.put("name", first(rec, "Name"))
     access = first(rec, "IPv4 access type", "IP access type")
@@ -280,21 +282,16 @@ def _wan(rec: dict[str, str], now: datetime) -> tuple[str, Section]:
         )
     section = finish(f, now, WAN_OPTIONAL)
     assert section.data is not None
-    service = (first(rec, "Service type") or "").lower()
-    role = (
-        "management"
-        if "tr069" in service
-        else "voip"
-        if "voip" in service
-        else "iptv"
-        if "iptv" in service
-        else "internet"
-        if "internet" in service and "bridged" not in ctype
-        else "other"
+    facts = WanFacts(
+        services=wan_roles.services_in(first(rec, "Service type")),
+        routed="bridged" not in ctype,
+        nat=section.data.get("natEnabled") is True,
+        gateway=bool(section.data.get("defaultGateway")),
+        connected=(status or "").lower() == "connected",
+        instance=(fmt.to_int(first(rec, "Index")) or 0, 1),
     )
     section.data["label"] = f"WAN {first(rec, 'Index') or '?'}"
-    section.data["role"] = role
-    return role, section
+    return facts, section
 
 
 def _wlan(raw: dict[str, Any], now: datetime) -> Section:

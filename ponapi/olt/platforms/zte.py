@@ -37,6 +37,7 @@ from ponapi.olt.platforms.screen import (
     zte_optical_extra,
 )
 from ponapi.serials import Serial
+from ponapi.tr069 import wan_roles
 from ponapi.tr069.fields import (
     GENERAL_FIELDS,
     WAN_FIELDS,
@@ -45,6 +46,7 @@ from ponapi.tr069.fields import (
     Fields,
     Section,
 )
+from ponapi.tr069.wan_roles import WanFacts
 
 DIALECT = Dialect(
     name="zte",
@@ -199,7 +201,7 @@ def sections(raw: dict[str, Any], now: datetime, tz: ZoneInfo) -> dict[str, Sect
     general.extra["phaseState"] = first(detail, "Phase state") or ""
     general.extra.update(zte_optical_extra(raw.get("power") or {}))
 
-    wans: list[tuple[str, Section]] = []
+    wans: list[tuple[WanFacts, Section]] = []
     for rec in raw.get("wan") or []:
         f = Fields(None, WAN_FIELDS)
         f.put("name", first(rec, "Host name") or f"WAN {first(rec, 'WAN id') or '?'}")
@@ -221,11 +223,15 @@ def sections(raw: dict[str, Any], now: datetime, tz: ZoneInfo) -> dict[str, Sect
         f.put("vlanId", fmt.vlan(first(rec, "CVLAN")) if first(rec, "CVLAN") else None)
         section = finish(f, now, WAN_OPTIONAL)
         assert section.data is not None
-        name = str(section.data.get("name", "")).lower()
-        role = "management" if ("tr069" in name or "mgmt" in name) else "internet"
+        # No service type here: the services a WAN carries are read from its host name.
+        facts = WanFacts(
+            services=wan_roles.services_in(first(rec, "Host name")),
+            gateway=bool(section.data.get("defaultGateway")),
+            connected=(status or "").lower() == "connected",
+            instance=(fmt.to_int(first(rec, "WAN id")) or 0, 1),
+        )
         section.data["label"] = f"WAN {first(rec, 'WAN id') or '?'}"
-        section.data["role"] = role
-        wans.append((role, section))
+        wans.append((facts, section))
     mgmt, inet = both_wans(wans)
     return {
         "general": general,

@@ -1,10 +1,11 @@
-"""The two WAN sections (``ipInterface11`` management, ``ipInterface21`` internet): which WAN
-plays which role, in one place for both data models."""
+"""The two WAN sections (``ipInterface11`` management, ``ipInterface21`` internet) of both data
+models; which WAN plays which role is decided in ``ponapi.tr069.wan_roles``."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from ponapi.tr069 import wan_roles
 from ponapi.tr069.areas import wan_tr098, wan_tr181
 from ponapi.tr069.areas.base import DeviceView
 from ponapi.tr069.fields import (
@@ -15,71 +16,25 @@ from ponapi.tr069.fields import (
 
 
 def role_of(w: dict[str, Any]) -> str:
-    s = w["services"]
-    if "TR069" in s or w["carries_acs"]:
-        return "management"
-    if "INTERNET" in s or (not s and w["routed"] and (w["nat"] or w["gateway"])):
-        return "internet"
-    if "VOIP" in s:
-        return "voip"
-    if "IPTV" in s:
-        return "iptv"
-    return "other"
+    return wan_roles.role_of(w["facts"])
 
 
 def select(m: DeviceView) -> tuple[Section, Section]:
     if not m.root:
         return Section(None, "absent"), Section(None, "absent")
     wans = wan_tr181.wans(m) if m.tr181 else wan_tr098.wans(m)
-    if not wans:
-        return Section(None, "absent"), Section(None, "absent")
-
-    def by_instance(i: int, j: int) -> dict[str, Any] | None:
-        return next((w for w in wans if w["instance"] == (i, j)), None)
-
-    mgmt_candidates = [w for w in wans if "TR069" in w["services"] or w["carries_acs"]]
-    mgmt = min(
-        mgmt_candidates,
-        key=lambda w: (not w["carries_acs"], not w["connected"], w["instance"]),
-        default=None,
-    )
-    mgmt_role = "management" if mgmt else None
-    if mgmt is None:
-        mgmt = by_instance(1, 1)
-    internet_candidates = [
-        w
-        for w in wans
-        if w["routed"]
-        and ("INTERNET" in w["services"] or (not w["services"] and (w["nat"] or w["gateway"])))
-    ]
-    inet = min(
-        internet_candidates,
-        key=lambda w: (
-            not w["connected"],
-            w is mgmt,
-            not w["nat"],
-            not w["gateway"],
-            w["instance"],
-        ),
-        default=None,
-    )
-    inet_role = "internet" if inet else None
-    if inet is None:
-        inet = by_instance(2, 1)
-    up = [w for w in internet_candidates if w["connected"]]
-    if mgmt is None and len(up) == 1:
-        mgmt = up[0]  # the only connected routed WAN carries the ACS session too
-    return _section(m, mgmt, mgmt_role), _section(m, inet, inet_role)
+    mgmt, inet = wan_roles.pick(wans, lambda w: w["facts"], positions=((1, 1), (2, 1)))
+    return _section(mgmt), _section(inet)
 
 
-def _section(m: DeviceView, w: dict[str, Any] | None, role: str | None) -> Section:
-    if w is None:
+def _section(picked: wan_roles.Picked[dict[str, Any]] | None) -> Section:
+    if picked is None:
         return Section(None, "absent")
-    f: Fields = w["fields"]
+    f: Fields = picked.wan["fields"]
     section = f.finish(WAN_OPTIONAL)
     assert section.data is not None
-    section.data["label"] = w["label"]
-    section.data["role"] = role or role_of(w)
+    section.data["label"] = picked.wan["label"]
+    section.data["role"] = picked.role
     return section
 
 

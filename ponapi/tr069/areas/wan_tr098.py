@@ -6,7 +6,8 @@ from __future__ import annotations
 from typing import Any
 
 from ponapi import display as fmt
-from ponapi.tr069.areas.base import DeviceView, service_tokens
+from ponapi.tr069 import wan_roles
+from ponapi.tr069.areas.base import DeviceView
 from ponapi.tr069.fields import (
     WAN_FIELDS,
     Fields,
@@ -66,23 +67,20 @@ def _wan(m: DeviceView, wcd_path: str, wcd: str, kind: str, j: str) -> dict[str,
     f.put_from("vlanId", vlan, fmt.vlan)
     _ipv6(m, f, c)
     services = f.first(c, m.profile.service_list)
-    tokens = service_tokens(str(services.value)) if services else set()
-    name = str(f.values.get("name", ""))
+    tokens = wan_roles.services_in(str(services.value)) if services else frozenset()
     if not tokens:
-        tokens = service_tokens(name) & {"TR069", "INTERNET", "VOIP", "IPTV", "OTHER"}
+        tokens = wan_roles.services_in(str(f.values.get("name", "")))
     ctype = m.doc.get(f"{c}.ConnectionType")
-    label = f"{'PPP' if ppp else 'IP'} Interface {wcd}.{j}"
-    return {
-        "fields": f,
-        "label": label,
-        "instance": (int(wcd), int(j)),
-        "services": tokens,
-        "connected": connected,
-        "carries_acs": bool(m.acs_ip) and m.acs_ip == str(ip.value if ip else ""),
-        "routed": not (ctype and "Bridged" in str(ctype.value)),
-        "nat": f.values.get("natEnabled") is True,
-        "gateway": bool(f.values.get("defaultGateway")),
-    }
+    facts = wan_roles.WanFacts(
+        services=tokens,
+        routed=not (ctype and "Bridged" in str(ctype.value)),
+        nat=f.values.get("natEnabled") is True,
+        gateway=bool(f.values.get("defaultGateway")),
+        connected=connected,
+        carries_acs=bool(m.acs_ip) and m.acs_ip == str(ip.value if ip else ""),
+        instance=(int(wcd), int(j)),
+    )
+    return {"fields": f, "label": f"{'PPP' if ppp else 'IP'} Interface {wcd}.{j}", "facts": facts}
 
 
 def _ipv6(m: DeviceView, f: Fields, c: str) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from ponapi import display as fmt
+from ponapi.tr069 import wan_roles
 from ponapi.tr069.areas.base import DeviceView, ref_of
 from ponapi.tr069.document import Param
 from ponapi.tr069.fields import (
@@ -125,17 +126,14 @@ def _wan(m: DeviceView, ip_if: str, k: str, chain: list[str]) -> dict[str, Any]:
         f.put("vlanId", "untagged")
     _ipv6(m, f, ip_if)
     ip_text = str(f.values.get("ipAddress", ""))
-    return {
-        "fields": f,
-        "label": f"IP Interface {k}",
-        "instance": (int(k), 1),
-        "services": set(),
-        "connected": connected,
-        "carries_acs": bool(m.acs_ip) and m.acs_ip == ip_text,
-        "routed": True,
-        "nat": f.values.get("natEnabled") is True,
-        "gateway": bool(f.values.get("defaultGateway")),
-    }
+    facts = wan_roles.WanFacts(
+        nat=f.values.get("natEnabled") is True,
+        gateway=bool(f.values.get("defaultGateway")),
+        connected=connected,
+        carries_acs=bool(m.acs_ip) and m.acs_ip == ip_text,
+        instance=(int(k), 1),
+    )
+    return {"fields": f, "label": f"IP Interface {k}", "facts": facts}
 
 
 def _gateway(

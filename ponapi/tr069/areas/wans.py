@@ -8,10 +8,8 @@ carrying management and internet says both.
 
 from __future__ import annotations
 
-from typing import Any
-
-from ponapi.tr069 import kit
-from ponapi.tr069.areas import wan, wan_tr098, wan_tr181
+from ponapi.tr069 import kit, wan_roles
+from ponapi.tr069.areas import wan_tr098, wan_tr181
 from ponapi.tr069.areas.base import DeviceView
 from ponapi.tr069.fields import WAN_OPTIONAL, Section
 from ponapi.tr069.kit import AnySection
@@ -50,25 +48,6 @@ PROJECTION_WANS = (
 )
 
 
-def _roles(w: dict[str, Any]) -> list[str]:
-    services: set[str] = w["services"]
-    roles = [
-        role
-        for role, token in (
-            ("management", "TR069"),
-            ("internet", "INTERNET"),
-            ("voip", "VOIP"),
-            ("iptv", "IPTV"),
-        )
-        if token in services
-    ]
-    if w["carries_acs"] and "management" not in roles:
-        roles.insert(0, "management")
-    if not roles:
-        roles.append(wan.role_of(w))
-    return roles
-
-
 def wans(m: DeviceView) -> kit.Rows:
     if not m.root:
         return kit.absent_rows()
@@ -78,12 +57,12 @@ def wans(m: DeviceView) -> kit.Rows:
     items: list[tuple[str, Section]] = []
     # ``id`` is the position in instance order: an IP and a PPP connection can share an
     # instance pair (Intelbras), and ``label`` names the true instance.
-    for n, w in enumerate(sorted(found, key=lambda w: (w["instance"], w["label"])), start=1):
+    for n, w in enumerate(sorted(found, key=lambda w: (w["facts"].instance, w["label"])), start=1):
         section = w["fields"].finish(WAN_OPTIONAL)
         assert section.data is not None
         section.data["label"] = w["label"]
-        section.data["role"] = wan.role_of(w)
-        section.data["roles"] = _roles(w)
+        section.data["role"] = wan_roles.role_of(w["facts"])
+        section.data["roles"] = wan_roles.roles_of(w["facts"])
         items.append((str(n), section))
     rows = kit.rows(items)
     # When each connection came up, so ``uptimeAgo`` can be recomputed at serving time.
