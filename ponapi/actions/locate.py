@@ -15,9 +15,8 @@ from datetime import UTC, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from ponapi import display as fmt
 from ponapi.actions.errors import NotSupportedError
-from ponapi.tr069.areas import wan, wan_tr181, wifi
+from ponapi.tr069.areas import wan, wifi
 from ponapi.tr069.areas.base import DeviceView
 from ponapi.tr069.document import DeviceDocument
 from ponapi.tr069.profiles import Profile
@@ -54,42 +53,15 @@ class Device:
         return p.value if p is not None else None
 
 
-@dataclass(frozen=True)
-class Wlan:
-    """TR-098: ``wlc`` is the WLANConfiguration (radio, SSID and security in one object).
-    TR-181: ``wlc`` is the SSID, ``radio`` the Radio, ``ap`` the AccessPoint."""
-
-    band: str
-    wlc: str
-    radio: str
-    ap: str
+Wlan = wifi.Wlan
 
 
 def wlan(dev: Device, band: str) -> Wlan:
-    """The WLAN the device serves ``band`` on (the enabled one first), chosen by band, never by
-    instance number (Intelbras W5-2100G has 5 GHz on instance 1)."""
-    if dev.tr181:
-        for s in dev.doc.instances("Device.WiFi.SSID"):
-            ssid = f"Device.WiFi.SSID.{s}"
-            radio = next(
-                (x for x in wan_tr181.layer_chain(dev.mapper, ssid, 2) if "WiFi.Radio." in x), None
-            )
-            got = dev.value(f"{radio}.OperatingFrequencyBand") if radio else None
-            if radio and got is not None and str(got).strip() == band:
-                aps = wan_tr181.referring(
-                    dev.mapper, "Device.WiFi.AccessPoint", "SSIDReference", ssid
-                )
-                return Wlan(band, ssid, radio, aps[0] if aps else "")
+    """The WLAN the device serves ``band`` on: the ``wirelessLan`` sections' own choice."""
+    chosen = wifi.choose(dev.mapper, band)
+    if chosen is None:
         raise NotSupportedError("band", f"this device reports no {band} Wi-Fi")
-    for lan in dev.doc.instances(f"{dev.root}.LANDevice"):
-        base = f"{dev.root}.LANDevice.{lan}.WLANConfiguration"
-        insts = [f"{base}.{n}" for n in dev.doc.instances(base)]
-        on_band = [w for w in insts if wifi.band_tr098(dev.mapper, w) == band]
-        enabled = [w for w in on_band if fmt.to_bool(dev.value(f"{w}.Enable"))]
-        pick = (enabled or on_band)[:1]
-        if pick:
-            return Wlan(band, pick[0], pick[0], pick[0])
-    raise NotSupportedError("band", f"this device reports no {band} Wi-Fi")
+    return chosen
 
 
 _LABEL = re.compile(r"(?P<kind>IP|PPP) Interface (?P<a>\d+)(?:\.(?P<b>\d+))?")

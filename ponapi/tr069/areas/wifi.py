@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from ponapi import display as fmt
 from ponapi.tr069.areas import wan_tr181
 from ponapi.tr069.areas.base import DeviceView, ref_of
@@ -12,20 +14,26 @@ from ponapi.tr069.fields import (
 )
 
 
+def band_of(text: object) -> str | None:
+    """A reported radio band (``2.4GHz``, ``2.4G``, ``5GHz``, ``5G``, ``6GHz`` ...) -> ``2.4GHz`` /
+    ``5GHz`` / ``6GHz``: the one band test of the stats sections and the actions."""
+    value = str(text if text is not None else "").strip().upper()
+    for prefix, band in (("2.4", "2.4GHz"), ("2", "2.4GHz"), ("5", "5GHz"), ("6", "6GHz")):
+        if value.startswith(prefix):
+            return band
+    return None
+
+
 def _band_tr098(m: DeviceView, wlc: str) -> str | None:
     for rel in ("X_HW_RFBand", "OperatingFrequencyBand", "X_ZTE-COM_RFBand"):
         p = m.doc.get(f"{wlc}.{rel}")
         if p is not None and str(p.value).strip():
-            return (
-                "5GHz"
-                if str(p.value).strip().startswith("5")
-                else ("6GHz" if str(p.value).strip().startswith("6") else "2.4GHz")
-            )
+            return band_of(p.value) or "2.4GHz"
     lower = m.doc.get(f"{wlc}.LowerLayers")
     if lower is not None:
         band = m.doc.get(f"{ref_of(lower.value)}.OperatingFrequencyBand")
         if band is not None and str(band.value).strip():
-            return str(band.value).strip()
+            return band_of(band.value)
     channel = m.doc.get(f"{wlc}.Channel")
     ch = fmt.to_int(channel.value) if channel else None
     if ch:
@@ -51,19 +59,48 @@ def band_tr098(m: DeviceView, wlc: str) -> str | None:
     return _band_tr098(m, wlc)
 
 
-def _tr098(m: DeviceView, band: str) -> Section:
-    chosen = None
+@dataclass(frozen=True)
+class Wlan:
+    """The WLAN a device serves a band on. TR-098: ``wlc`` is the WLANConfiguration (radio, SSID
+    and security in one object, so ``radio`` and ``ap`` name it too). TR-181: ``wlc`` is the
+    SSID, ``radio`` its Radio, ``ap`` the AccessPoint that refers to it (``""`` if none)."""
+
+    band: str
+    wlc: str
+    radio: str
+    ap: str
+
+
+def choose(m: DeviceView, band: str) -> Wlan | None:
+    """The WLAN of ``band``, chosen by the band the device reports, never by instance number
+    (Intelbras W5-2100G has 5 GHz on instance 1): the one choice of the ``wirelessLan`` sections
+    and of the Wi-Fi actions. TR-098: the first enabled WLANConfiguration on the band, else the
+    first; TR-181: the first SSID whose Radio is on the band."""
+    if not m.root:
+        return None
+    if m.tr181:
+        found = ssid_radio_tr181(m, band)
+        if found is None:
+            return None
+        ssid, radio = found
+        aps = wan_tr181.referring(m, "Device.WiFi.AccessPoint", "SSIDReference", ssid)
+        return Wlan(band, ssid, radio, aps[0] if aps else "")
     for lan in m.doc.instances(f"{m.root}.LANDevice"):
         base = f"{m.root}.LANDevice.{lan}.WLANConfiguration"
         insts = [f"{base}.{n}" for n in m.doc.instances(base)]
-        two_four = [w for w in insts if _band_tr098(m, w) == band]
+        on_band = [w for w in insts if _band_tr098(m, w) == band]
         enabled = [
-            w for w in two_four if fmt.to_bool(getattr(m.doc.get(f"{w}.Enable"), "value", None))
+            w for w in on_band if fmt.to_bool(getattr(m.doc.get(f"{w}.Enable"), "value", None))
         ]
-        pick = (enabled or two_four or [])[:1]
+        pick = (enabled or on_band)[:1]
         if pick:
-            chosen = pick[0]
-            break
+            return Wlan(band, pick[0], pick[0], pick[0])
+    return None
+
+
+def _tr098(m: DeviceView, band: str) -> Section:
+    found = choose(m, band)
+    chosen = found.wlc if found else None
     if chosen is None:
         return Section(None, "absent")
     w = chosen
@@ -136,17 +173,16 @@ def ssid_radio_tr181(m: DeviceView, band: str) -> tuple[str, str] | None:
         ssid = f"Device.WiFi.SSID.{s}"
         radio = next((x for x in wan_tr181.layer_chain(m, ssid, 2) if "WiFi.Radio." in x), None)
         on = m.doc.get(f"{radio}.OperatingFrequencyBand") if radio else None
-        if radio and on is not None and str(on.value).startswith(band.removesuffix("GHz")):
+        if radio and on is not None and band_of(on.value) == band:
             return ssid, radio
     return None
 
 
 def _tr181(m: DeviceView, band: str) -> Section:
-    chosen = ssid_radio_tr181(m, band)
+    chosen = choose(m, band)
     if chosen is None:
         return Section(None, "absent")
-    ssid, radio = chosen
-    ap = next(iter(wan_tr181.referring(m, "Device.WiFi.AccessPoint", "SSIDReference", ssid)), None)
+    ssid, radio, ap = chosen.wlc, chosen.radio, chosen.ap or None
     f = Fields(m.doc, WLAN_FIELDS)
     f.put_from("ssid", f.read(f"{ssid}.SSID"), fmt.to_str)
     psk = f.read(f"{ap}.Security.KeyPassphrase") if ap else None

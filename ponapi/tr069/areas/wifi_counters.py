@@ -48,19 +48,8 @@ PROJECTION = (
 
 def ssid_path(m: DeviceView, band: str) -> str | None:
     """The SSID object the ``wirelessLan`` section of ``band`` reads."""
-    if not m.root:
-        return None
-    if m.tr181:
-        chosen = wifi.ssid_radio_tr181(m, band)
-        return chosen[0] if chosen else None
-    n = wifi.wireless(m, band).extra.get("instance")
-    if n is None:
-        return None
-    for lan in m.doc.instances(f"{m.root}.LANDevice"):
-        path = f"{m.root}.LANDevice.{lan}.WLANConfiguration.{n}"
-        if m.doc.node(path) is not None and wifi.band_tr098(m, path) == band:
-            return path
-    return None
+    chosen = wifi.choose(m, band)
+    return chosen.wlc if chosen else None
 
 
 def wlan_counters(m: DeviceView, band: str = "2.4GHz") -> Section:
