@@ -203,10 +203,10 @@ async def test_resync_and_dhcp(env):  # noqa: F811
     r = await post(env, "lan-dhcp", body)
     assert r.status_code == 200, r.text
     d = r.json()["data"]["lanDhcpServer"]
-    assert (d["startAddress"], d["endAddress"], d["leaseTime"]) == (
+    assert (d["dhcpMinAddr"], d["dhcpMaxAddr"], d["leaseTimeSec"]) == (
         "192.168.18.100",
         "192.168.18.150",
-        3600,
+        "3600",
     )
 
 

@@ -56,7 +56,7 @@ async def test_settings_changes_applied_queued_and_cancelled(env):  # noqa: F811
     del broken["data"]["wirelessLan"]["ssid"]
     assert rejected(broken, "wirelessLanSuccess")
     broken = copy.deepcopy(body)
-    broken["data"]["wirelessLan"]["password"] = "x"  # never echoed: not in the contract
+    broken["data"]["wirelessLan"]["password"] = "x"  # never echoed: always ""
     assert rejected(broken, "wirelessLanSuccess")
 
     dhcp = {
@@ -67,7 +67,7 @@ async def test_settings_changes_applied_queued_and_cancelled(env):  # noqa: F811
         "lease_time": 3600,
     }
     body = check(await post(env, "lan-dhcp", dhcp), "lanDhcpSuccess")
-    assert body["data"]["lanDhcpServer"]["leaseTime"] == 3600
+    assert body["data"]["lanDhcpServer"]["leaseTimeSec"] == "3600"
     assert rejected(body, "wirelessLanSuccess")  # each operation has its own shape
 
     device(env).online = False

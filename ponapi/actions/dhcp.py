@@ -1,5 +1,5 @@
 """LAN DHCP server: a validated ``LanDhcpRequest`` + the device document -> the GenieACS tasks,
-and the read-back section.
+and the read-back section (the stats ``lanDhcpServer`` section's own builder).
 
 TR-098 ``LANDevice.{i}.LANHostConfigManagement``: ``DHCPServerEnable``, ``MinAddress``,
 ``MaxAddress``, ``SubnetMask``, ``DNSServers`` (comma list), ``DHCPLeaseTime``; the LAN address
@@ -13,13 +13,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from ponapi import display as fmt
 from ponapi.actions import tasks as t
 from ponapi.actions import validate as v
 from ponapi.actions.errors import ActionValidationError, NotSupportedError
 from ponapi.actions.locate import Device, lan
 from ponapi.actions.models import LanDhcpRequest
 from ponapi.actions.writes import Writes
+from ponapi.tr069.areas import lan as lan_area
 
 
 def plan_dhcp(req: LanDhcpRequest, raw: dict[str, Any]) -> t.Plan:
@@ -70,27 +70,11 @@ def plan_dhcp(req: LanDhcpRequest, raw: dict[str, Any]) -> t.Plan:
 
 
 def dhcp_section(raw: dict[str, Any]) -> dict[str, Any]:
-    """``lanDhcpServer`` as read back (camelCase)."""
+    """``lanDhcpServer`` as read back: the stats section itself (same builder, same fields and
+    display formats as ``tr069-stats``' ``lanDhcpServer``)."""
     dev = Device(raw)
-    where = lan(dev)
-    if where.tr181:
-        enable = (
-            fmt.to_bool(dev.value(f"{where.server}.Enable"))
-            and fmt.to_bool(dev.value(f"{where.pool}.Enable")) is not False
-        )
-        lease = dev.value(f"{where.pool}.LeaseTime")
-    else:
-        enable = fmt.to_bool(dev.value(f"{where.server}.DHCPServerEnable"))
-        lease = dev.value(f"{where.pool}.DHCPLeaseTime")
-    dns = [x.strip() for x in str(dev.value(f"{where.pool}.DNSServers") or "").split(",")]
-    return {
-        "dhcpServerEnable": bool(enable),
-        "lanAddress": fmt.to_str(dev.value(where.address_path)) or "",
-        "startAddress": fmt.to_str(dev.value(f"{where.pool}.MinAddress")) or "",
-        "endAddress": fmt.to_str(dev.value(f"{where.pool}.MaxAddress")) or "",
-        "subnetMask": fmt.to_str(dev.value(f"{where.pool}.SubnetMask"))
-        or fmt.to_str(dev.value(where.mask_path))
-        or "",
-        "dnsServers": [x for x in dns if x],
-        "leaseTime": fmt.to_int(lease),
-    }
+    lan(dev)  # a device without a DHCP server says so as the plan did
+    section = lan_area.lan_dhcp_server(dev.doc)
+    if section.data is None:
+        raise NotSupportedError("lanDhcpServer", "the device no longer reports its DHCP server")
+    return dict(section.data)

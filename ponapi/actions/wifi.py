@@ -1,5 +1,6 @@
 """Wi-Fi settings: a validated ``WirelessLanRequest`` + the device document -> the GenieACS
-tasks, with the data model's own paths per vendor; and the read-back section.
+tasks, with the data model's own paths per vendor; and the read-back section (the stats
+``wirelessLan`` section's own builder).
 
 TR-098 (``WLANConfiguration``): ``BeaconType`` with ``WPAAuthenticationMode`` /
 ``IEEE11iAuthenticationMode`` (and Huawei's ``X_HW_WPAand11i*`` twins), the passphrase in the
@@ -16,13 +17,13 @@ from __future__ import annotations
 import string
 from typing import Any
 
-from ponapi import display as fmt
 from ponapi.actions import tasks as t
 from ponapi.actions import validate as v
 from ponapi.actions.errors import ActionValidationError, NotSupportedError
 from ponapi.actions.locate import Device, Wlan, wlan
 from ponapi.actions.models import AuthMode, WirelessLanRequest
 from ponapi.actions.writes import Writes
+from ponapi.tr069.areas import wifi as wifi_area
 
 # TR-098 BeaconType and the modes each auth choice writes (TR-098 has no WPA3).
 _TR098_AUTH: dict[AuthMode, tuple[str, dict[str, str]]] = {
@@ -189,27 +190,11 @@ def _security(req: WirelessLanRequest, dev: Device, target: Wlan, w: Writes) -> 
 
 
 def wlan_section(raw: dict[str, Any], band: str) -> dict[str, Any]:
-    """The WLAN of ``band`` as read back, camelCase like ``tr069-stats``' ``wirelessLan``
-    (display formats from ``ponapi.display``); never the passphrase."""
+    """The WLAN of ``band`` as read back: the stats ``wirelessLan`` section itself (same choice,
+    same builder, same display formats); ``password`` is always ``""``."""
     dev = Device(raw)
-    target = wlan(dev, band)
-    tr181 = dev.tr181
-
-    def val(path: str) -> Any:
-        return dev.value(path)
-
-    if tr181:
-        auth = fmt.auth_mode_tr181(val(f"{target.ap}.Security.ModeEnabled"))
-    else:
-        auth = fmt.auth_mode_tr098(val(f"{target.wlc}.BeaconType"), None, False)
-    return {
-        "band": band,
-        "ssid": fmt.to_str(val(f"{target.wlc}.SSID")) or "",
-        "enable": fmt.yes_no(val(f"{target.wlc}.Enable")) or "",
-        "ssidAdvertisementEnabled": fmt.yes_no(val(f"{target.ap}.SSIDAdvertisementEnabled")) or "",
-        "authMode": auth or "",
-        "autoChannel": fmt.on_off(val(f"{target.radio}.AutoChannelEnable")) or "",
-        "channel": fmt.to_str(val(f"{target.radio}.Channel")) or "",
-        "txPower": fmt.to_str(val(f"{target.radio}.TransmitPower")) or "",
-        "countryDomain": fmt.country(val(f"{target.radio}.RegulatoryDomain")) or "",
-    }
+    wlan(dev, band)  # a device without the band says so as the plan did
+    section = wifi_area.wireless(dev.mapper, band)
+    if section.data is None:
+        raise NotSupportedError("band", f"this device no longer reports its {band} Wi-Fi")
+    return {**section.data, "password": ""}

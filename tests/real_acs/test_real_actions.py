@@ -88,10 +88,10 @@ def test_lan_dhcp_change_is_applied_and_read_back(world):
     data = r.json()["data"]
     assert data["status"] == "applied", data
     d = data["lanDhcpServer"]
-    assert (d["startAddress"], d["endAddress"], d["leaseTime"]) == (
+    assert (d["dhcpMinAddr"], d["dhcpMaxAddr"], d["leaseTimeSec"]) == (
         "192.168.1.100",
         "192.168.1.150",
-        3600,
+        "3600",
     )
     assert held(world, BUTTONS, LAN + "MinAddress") == "192.168.1.100"
     assert held(world, BUTTONS, LAN + "MaxAddress") == "192.168.1.150"
