@@ -4,12 +4,17 @@ from __future__ import annotations
 
 import os
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 from bench.run import ROOT, verdict
 
+DOC = ROOT / "docs" / "benchmarks.md"
 
-def write_doc(results: list[dict[str, Any]], started: datetime, seconds: float) -> None:
+
+def write_doc(
+    results: list[dict[str, Any]], started: datetime, seconds: float, path: Path = DOC
+) -> None:
     """Rewrite docs/benchmarks.md with this run's figures and how each is measured."""
     lines = [
         "# Benchmarks",
@@ -93,4 +98,4 @@ def write_doc(results: list[dict[str, Any]], started: datetime, seconds: float) 
         "5x) holds at every setting, and more than one session is ruled out (1 login).",
         "",
     ]
-    (ROOT / "docs" / "benchmarks.md").write_text("\n".join(lines))
+    path.write_text("\n".join(lines))

@@ -95,6 +95,21 @@ def sent_lines(commands: Sequence[Command]) -> list[str]:
     return lines
 
 
+async def read_per_login(target: Any, loc: Any) -> list[str]:
+    """One read as a login-per-request client does it (netmiko-style): log in, prepare the
+    terminal, send the platform's read line by line, log out. Returns each line's output."""
+    from ponapi.olt.platforms import platform_for
+    from ponapi.olt.session import CliSession
+
+    driver = platform_for(target.brand)
+    session = CliSession(target, driver.dialect, login_timeout=30, command_timeout=30)
+    await session.open()
+    try:
+        return [await session.run(line) for line in sent_lines(driver.read(loc))]
+    finally:
+        await session.quit()
+
+
 def free_port() -> int:
     import socket
 
@@ -455,7 +470,7 @@ async def bench_cli(tmp: Path) -> None:
     from ponapi.olt.location import Location
     from ponapi.olt.platforms import platform_for as driver_for
     from ponapi.olt.platforms.huawei import DIALECT as HUAWEI
-    from ponapi.olt.session import CliSession, Target
+    from ponapi.olt.session import Target
 
     login_delay, command_delay, onus, limit = plan().cli_login, plan().cli_command, 20, 4
 
@@ -484,11 +499,7 @@ async def bench_cli(tmp: Path) -> None:
         u = sim.onus[i]
         async with gate:
             started = time.perf_counter()
-            session = CliSession(target, HUAWEI, login_timeout=30, command_timeout=30)
-            await session.open()
-            for command in sent_lines(driver.read(Location(u.frame, u.slot, u.port, u.ont_id))):
-                await session.run(command)
-            await session.quit()
+            await read_per_login(target, Location(u.frame, u.slot, u.port, u.ont_id))
             durations.append(time.perf_counter() - started)
 
     t0 = time.perf_counter()
