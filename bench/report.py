@@ -33,7 +33,7 @@ def write_doc(
         lines.append(f"| {r['name']} | {r['measured']} | {r['target']} | {verdict(r)} |")
     lines += [
         "",
-        "How each is measured (`bench/run.py`):",
+        "How each is measured (`bench/`: run.py, olt_cli.py, memory.py, actions.py, demo.py):",
         "",
         "1. The API as `ponapi serve` runs it (ponapi.server: uvicorn, the asyncio loop, one "
         "worker per core) and `wrk -t2 -c100` on the same 2 cores. The baseline is an "
@@ -62,7 +62,7 @@ def write_doc(
         "Both are bound by the OLT's 0.3 s per command: ponapi reads each of the 20 ONUs once "
         "(11 commands each, the optics and port state inside the GPON interface mode: 220 "
         "commands in one session), the baseline reads 100 times over 4 sessions, so the "
-        "ratio is judged against the bound these settings allow (bench/run.py `cli_bound`: "
+        "ratio is judged against the bound these settings allow (bench/olt_cli.py `cli_bound`: "
         "25 rounds of a login + 15 commands against one login + 4 + 220 commands, about 2.3x): "
         "at least 0.9 of it, with one login. The bound grows as the OLT's login limit shrinks or "
         "its logins slow down. The one-at-a-time figure is the sum of the baseline's own "

@@ -2,7 +2,8 @@
 
 import pytest
 
-from bench.run import cli_bound, exit_status, verdict
+from bench.olt_cli import cli_bound
+from bench.run import exit_status, verdict
 
 
 def test_cli_bound_follows_the_olts_settings():
@@ -28,7 +29,7 @@ def test_reported_figures_never_fail_the_run_judged_ones_do():
 def test_a_login_per_request_read_sends_interface_mode_blocks_as_their_lines():
     """The baseline client of the OLT CLI benchmark once passed a mode block to
     CliSession.run (TypeError: argument of type 'InMode' is not iterable)."""
-    from bench.run import sent_lines
+    from bench.olt_cli import sent_lines
     from ponapi.olt.location import Location
     from ponapi.olt.platforms import platform_for
 
@@ -45,7 +46,7 @@ def test_a_login_per_request_read_sends_interface_mode_blocks_as_their_lines():
 
 
 async def test_the_baseline_client_reads_a_simulated_olt_over_ssh():
-    from bench.run import read_per_login
+    from bench.olt_cli import read_per_login
     from ponapi.olt.location import Location
     from ponapi.olt.session import Target
     from ponapi.sim.olt import OltSim, demo_onus
