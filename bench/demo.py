@@ -21,19 +21,6 @@ from bench.plan import plan
 ACS_ONU = "HWTCA94196A5"  # read through the ACS on the demo's main OLT
 
 
-async def _ready(c: httpx.AsyncClient, proc: asyncio.subprocess.Process) -> None:
-    for _ in range(300):
-        if proc.returncode is not None:
-            raise RuntimeError(f"ponapi demo exited with {proc.returncode}")
-        try:
-            if (await c.get("/healthz")).status_code == 200:
-                return
-        except httpx.HTTPError:
-            pass
-        await asyncio.sleep(0.1)
-    raise RuntimeError("ponapi demo did not answer /healthz in 30 s")
-
-
 async def _stats_path(c: httpx.AsyncClient, h: dict[str, str]) -> str:
     """The cached-read path of the ACS ONU, on whichever demo OLT holds it (warmed once)."""
     olts = (await c.get("/api/olts", headers=h)).json()["data"]
@@ -46,7 +33,7 @@ async def _stats_path(c: httpx.AsyncClient, h: dict[str, str]) -> str:
 
 
 async def bench_demo(tmp: Path) -> None:
-    from bench.run import free_port, record, wrk
+    from bench.run import free_port, record, wait_ready, wrk
 
     port = free_port()
     env = {
@@ -72,7 +59,7 @@ async def bench_demo(tmp: Path) -> None:
     health: list[float] = []
     try:
         async with httpx.AsyncClient(base_url=base, timeout=30) as c:
-            await _ready(c, proc)
+            await wait_ready(c, proc, "ponapi demo")
             r = await c.post("/api/auth/login", json={"username": "tech", "password": "demo"})
             token = r.json()["access_token"]
             path = await _stats_path(c, {"Authorization": f"Bearer {token}"})

@@ -64,6 +64,24 @@ def verdict(result: dict[str, Any]) -> str:
     return "met" if result["ok"] else "**missed**"
 
 
+async def wait_ready(
+    c: httpx.AsyncClient, proc: asyncio.subprocess.Process, what: str, seconds: float = 60
+) -> None:
+    """Wait for a started server's ``/healthz``; a loaded machine may take many seconds to
+    start its workers. Raises if the process exits or the time runs out."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if proc.returncode is not None:
+            raise RuntimeError(f"{what} exited with {proc.returncode}")
+        try:
+            if (await c.get("/healthz")).status_code == 200:
+                return
+        except httpx.HTTPError:
+            pass
+        await asyncio.sleep(0.2)
+    raise RuntimeError(f"{what} did not answer /healthz in {seconds:.0f} s")
+
+
 def free_port() -> int:
     import socket
 
@@ -203,12 +221,7 @@ async def bench_cached(tmp: Path) -> None:
     base = f"http://127.0.0.1:{port}"
     try:
         async with httpx.AsyncClient(base_url=base, timeout=30) as c:
-            for _ in range(100):
-                try:
-                    await c.get("/healthz")
-                    break
-                except httpx.HTTPError:
-                    await asyncio.sleep(0.1)
+            await wait_ready(c, server, "the benchmark server")
             token = (
                 await c.post(
                     "/api/auth/login", json={"username": "bench", "password": "bench-password"}
