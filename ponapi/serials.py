@@ -70,11 +70,3 @@ def parse_serial(value: object) -> Serial:
     raise InvalidSerialError(
         "expected 4 letters + 8 hex digits (HWTC25F08D9D, HWTC-25F08D9D) or 16 hex digits"
     )
-
-
-def is_serial(value: object) -> bool:
-    try:
-        parse_serial(value)
-    except InvalidSerialError:
-        return False
-    return True

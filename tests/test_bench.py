@@ -2,7 +2,8 @@
 
 import pytest
 
-from bench.run import cli_bound, exit_status, verdict
+from bench.olt_cli import cli_bound
+from bench.run import exit_status, verdict
 
 
 def test_cli_bound_follows_the_olts_settings():
@@ -23,3 +24,92 @@ def test_reported_figures_never_fail_the_run_judged_ones_do():
     assert verdict(reported_miss) == "reported"
     assert verdict(judged_met) == "met"
     assert verdict(judged_miss) == "**missed**"
+
+
+def test_a_login_per_request_read_sends_interface_mode_blocks_as_their_lines():
+    """The baseline client of the OLT CLI benchmark once passed a mode block to
+    CliSession.run (TypeError: argument of type 'InMode' is not iterable)."""
+    from bench.olt_cli import sent_lines
+    from ponapi.olt.location import Location
+    from ponapi.olt.platforms import platform_for
+
+    lines = sent_lines(platform_for("huawei").read(Location(0, 1, 2, 3)))
+    assert all(isinstance(line, str) for line in lines)
+    assert lines[-6:] == [
+        "config",
+        "interface gpon 0/1",
+        "display ont optical-info 2 3",
+        "display ont port state 2 3 eth-port all",
+        "quit",
+        "quit",
+    ]
+
+
+async def test_the_baseline_client_reads_a_simulated_olt_over_ssh():
+    from bench.olt_cli import read_per_login
+    from ponapi.olt.location import Location
+    from ponapi.olt.session import Target
+    from ponapi.sim.olt import OltSim, demo_onus
+
+    sim = OltSim(password="pw", onus=demo_onus("huawei", 1))
+    port = await sim.start_ssh()
+    try:
+        u = sim.onus[0]
+        target = Target("127.0.0.1", port, "ssh", "noc", "pw", "huawei")
+        outputs = await read_per_login(target, Location(u.frame, u.slot, u.port, u.ont_id))
+    finally:
+        await sim.stop()
+    assert len(outputs) == 11 and sim.logins == 1
+    assert "Rx optical power(dBm)" in outputs[7] and "LinkState" in outputs[8]
+
+
+def test_smoke_mode_is_chosen_by_flag_or_environment(monkeypatch):
+    from bench.run import smoke_requested
+
+    monkeypatch.delenv("BENCH_SMOKE", raising=False)
+    assert not smoke_requested([])
+    assert smoke_requested(["--smoke"])
+    monkeypatch.setenv("BENCH_SMOKE", "1")
+    assert smoke_requested([])
+    monkeypatch.setenv("BENCH_SMOKE", "0")
+    assert not smoke_requested([])
+
+
+def test_the_smoke_plan_is_shorter_everywhere_and_reads_every_device():
+    from dataclasses import fields
+
+    from bench.plan import FULL, SMOKE
+
+    for f in fields(FULL):
+        if f.name != "smoke":
+            assert 0 < getattr(SMOKE, f.name) <= getattr(FULL, f.name), f.name
+    assert SMOKE.cold_reads % 3 == 0 and FULL.cold_reads % 3 == 0  # three devices in turn
+
+
+def test_smoke_results_are_printed_never_judged(capsys):
+    from bench import run
+    from bench.plan import FULL, SMOKE, use
+
+    use(SMOKE)
+    try:
+        run.record("x", "1 ms", "< 0 ms", False)
+    finally:
+        use(FULL)
+        run.RESULTS.pop()
+    assert "[SMOKE] x: 1 ms" in capsys.readouterr().out
+
+
+def test_the_report_lists_every_result(tmp_path):
+    from datetime import UTC, datetime
+
+    from bench.report import write_doc
+
+    results = [
+        {"name": "a", "measured": "1", "target": "1", "ok": True, "judged": True},
+        {"name": "b", "measured": "2", "target": "< 1", "ok": False, "judged": False},
+    ]
+    doc = tmp_path / "benchmarks.md"
+    write_doc(results, datetime(2026, 1, 2, 3, 4, tzinfo=UTC), 12.0, doc)
+    text = doc.read_text()
+    assert "| a | 1 | 1 | met |" in text and "| b | 2 | < 1 | reported |" in text
+    assert "2026-01-02 03:04 UTC, 12 s" in text
