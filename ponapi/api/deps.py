@@ -256,12 +256,12 @@ async def find_onu(db: AsyncSession, olt: Olt, serial: Serial) -> Onu:
 
 
 # --- the tenant gate ------------------------------------------------------------------------
-# Every authenticated request's path objects (``olt_id``, ``onu_serial``, ``user_id``) are
-# checked here, in the user dependency every protected route has, against the database (never
-# a cache), before the route's own code, role check or cache reads run. A route added later is
-# scoped by it too, whatever it forgets.
+# Every authenticated request's path objects (``olt_id``, ``user_id``) are checked here, in the
+# user dependency every protected route has, against the database (never a cache), before the
+# route's own code, role check or cache reads run. A route added later is scoped by it too,
+# whatever it forgets. The path's ONU is read in the same query, for ``lookup``.
 
-_GATED: ContextVar[tuple[int, str] | None] = ContextVar("ponapi_gated", default=None)
+_GATED: ContextVar[tuple[int, str, int | None] | None] = ContextVar("ponapi_gated", default=None)
 
 
 def _db_id(raw: object) -> int | None:
@@ -272,35 +272,30 @@ def _db_id(raw: object) -> int | None:
     return value if 1 <= value <= MAX_DB_ID else None
 
 
-async def registry_gate(db: AsyncSession, scope: Scope, olt_id: int, serial: Serial | None) -> int:
-    """One query: the OLT within scope, and the ONU on it; the ONU's id (0 without a serial).
-    The same errors as a missing OLT/ONU."""
-    if serial is None:
-        tenant = (await db.execute(select(Olt.tenant).where(Olt.id == olt_id))).first()
-        if tenant is None or not scope.allows(tenant[0]):
-            raise olt_not_found(olt_id)
-        return 0
-    row = (
-        await db.execute(
-            select(Olt.tenant, Onu.id)
-            .outerjoin(Onu, and_(Onu.olt_id == Olt.id, Onu.serial == serial.canonical))
-            .where(Olt.id == olt_id)
-        )
-    ).first()
+async def registry_gate(
+    db: AsyncSession, scope: Scope, olt_id: int, serial: Serial | None
+) -> int | None:
+    """One query: the OLT within scope (else the very error of a missing OLT) and the id of
+    the ONU ``serial`` on it (None: not registered there, or no serial asked)."""
+    on = and_(Onu.olt_id == Olt.id, Onu.serial == (serial.canonical if serial else None))
+    query = select(Olt.tenant, Onu.id).outerjoin(Onu, on).where(Olt.id == olt_id)
+    row = (await db.execute(query)).first()
     if row is None or not scope.allows(row[0]):
         raise olt_not_found(olt_id)
-    if row[1] is None:
-        raise onu_not_found(olt_id, serial)
-    return int(row[1])
+    return None if row[1] is None else int(row[1])
 
 
 # Routes whose own audit action records a miss ("stats.read" ONU_NOT_FOUND).
 _MISS_ACTION = {"tr069_stats": "stats.read"}
 
 
-def gate_passed(olt_id: int, serial: Serial) -> bool:
-    """Whether this request's gate already checked this ONU within the current scope."""
-    return _GATED.get() == (olt_id, serial.canonical)
+def gated(olt_id: int, serial: Serial) -> tuple[bool, int | None]:
+    """Whether this request's gate already read this ONU's registry row within the current
+    scope, and the ONU's id it found (None: not registered on that OLT)."""
+    seen = _GATED.get()
+    if seen is None or seen[:2] != (olt_id, serial.canonical):
+        return False, None
+    return True, seen[2]
 
 
 async def gate(ctx: AppContext, user: AuthUser, request: Request) -> None:
@@ -321,9 +316,9 @@ async def gate(ctx: AppContext, user: AuthUser, request: Request) -> None:
     try:
         async with ctx.sessions() as db:
             if olt_id is not None:
-                await registry_gate(db, scope, olt_id, serial)
-                if serial is not None:
-                    _GATED.set((olt_id, serial.canonical))
+                onu_id = await registry_gate(db, scope, olt_id, serial)
+                if serial is not None:  # an unregistered ONU is the route's own 404
+                    _GATED.set((olt_id, serial.canonical, onu_id))
             if user_id is not None:
                 row = (await db.execute(select(User.tenant).where(User.id == user_id))).first()
                 if row is None or not scope.allows(row[0]):

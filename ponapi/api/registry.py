@@ -7,7 +7,7 @@ import logging
 
 from sqlalchemy import select
 
-from ponapi.api.deps import AppContext, gate_passed, onu_not_found, registry_gate
+from ponapi.api.deps import AppContext, gated, onu_not_found, registry_gate
 from ponapi.auth.principal import Scope, current_scope
 from ponapi.crypto import CredentialError
 from ponapi.db.models import Olt, Onu
@@ -30,9 +30,12 @@ async def lookup(
     process's REGISTRY_CACHE_SECONDS map. No connection is held while an ACS or OLT answers."""
     current = current_scope()
     scope = scope if scope is not None else current
-    if scope.nothing or scope != current or not gate_passed(olt_id, serial):
+    done, onu_id = gated(olt_id, serial) if scope == current else (False, None)
+    if scope.nothing or not done:
         async with ctx.sessions() as db:
-            await registry_gate(db, scope, olt_id, serial)
+            onu_id = await registry_gate(db, scope, olt_id, serial)
+    if onu_id is None:
+        raise onu_not_found(olt_id, serial)
 
     async def load() -> tuple[OltRef, int, bool]:
         async with ctx.sessions() as db:
