@@ -11,7 +11,7 @@ import jwt
 from fastapi import FastAPI
 from fastapi.routing import APIRoute
 
-PLATFORM_SECRET = "platform-secret-0123456789-abcdefghijklmnopqrstuvwxyz"  # noqa: S105
+PLATFORM_SECRET = "platform-secret-0123456789-abcdefghijklmnopqrstuvwxyz"
 ROLE_MAP = {
     "MEGA ADMINISTRADOR": "platform",
     "SUPER ADMINISTRADOR": "admin",

@@ -14,7 +14,6 @@ from tests.conftest import make_settings
 from tests.tenancy import (
     A_SERIAL,
     HOST_SETTINGS,
-    Isps,
     api_routes,
     bearer,
     cross_isp_failures,
