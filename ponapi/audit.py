@@ -18,6 +18,7 @@ import orjson
 from sqlalchemy import insert
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from ponapi.auth.principal import current
 from ponapi.db.models import AuditEntry
 from ponapi.requestid import current_request_id
 
@@ -58,10 +59,21 @@ class AuditLog:
     ) -> None:
         # Plain rows, written with one multi-row INSERT: an ORM object per entry cost more
         # than the cached stats read it records.
+        user_id = getattr(user, "id", None)
+        principal = current()
+        if user is not None and hasattr(user, "tenant"):
+            tenant, subject = user.tenant, str(getattr(user, "subject", "") or "")
+        elif principal is not None:
+            tenant, subject = principal.tenant, principal.subject
+        else:
+            tenant, subject = None, ""
         self._pending.append(
             {
                 "at": datetime.now(UTC),
-                "user_id": getattr(user, "id", None),
+                # A platform user has no row here (its id is negative): its subject says who.
+                "user_id": user_id if isinstance(user_id, int) and user_id > 0 else None,
+                "tenant": tenant,
+                "subject": subject[:255],
                 "username": getattr(user, "username", "") or username,
                 "action": action,
                 "target": target[:255],

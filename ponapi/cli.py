@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import enum
 import sys
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -27,6 +28,8 @@ app.add_typer(credentials_app, name="credentials")
 app.add_typer(db_app, name="db")
 app.add_typer(users_app, name="users")
 app.add_typer(tr069_app, name="tr069")
+olts_app = typer.Typer(help="The OLT registry.", no_args_is_help=True)
+app.add_typer(olts_app, name="olts")
 sim_app = typer.Typer(help="Simulators for tests and demos.", no_args_is_help=True)
 app.add_typer(sim_app, name="sim")
 
@@ -155,6 +158,46 @@ def users_create(
         typer.echo(str(exc), err=True)
         raise typer.Exit(1) from exc
     typer.echo(f"created {role.value} {username!r}")
+
+
+@olts_app.command("import")
+def olts_import(
+    file: Annotated[Path, typer.Argument(help="CSV (header row) or JSON array of OLTs.")],
+) -> None:
+    """Create or replace OLTs by the platform's ids, with their ISP (tenant), in one
+    transaction: all or nothing. Errors name the line; passwords are never printed."""
+    from ponapi.crypto import CredentialCipher
+    from ponapi.db.migrate import upgrade
+    from ponapi.db.session import make_engine, make_sessionmaker
+    from ponapi.olt_import import RegistryImportError, load, parse
+
+    settings = _settings()
+    try:
+        rows = parse(file)
+    except RegistryImportError as exc:
+        for error in exc.errors:
+            typer.echo(f"{file}: {error}", err=True)
+        raise typer.Exit(1) from exc
+    upgrade(settings.database_url)
+    cipher = CredentialCipher(settings.credentials_key or settings.secret_key)
+
+    async def run() -> tuple[int, int]:
+        engine = make_engine(settings.database_url)
+        try:
+            async with make_sessionmaker(engine)() as db:
+                done = await load(db, rows, cipher)
+                return done.created, done.replaced
+        finally:
+            await engine.dispose()
+
+    try:
+        created, replaced = asyncio.run(run())
+    except RegistryImportError as exc:
+        for error in exc.errors:
+            typer.echo(f"{file}: {error}", err=True)
+        typer.echo("nothing was imported", err=True)
+        raise typer.Exit(1) from exc
+    typer.echo(f"imported {len(rows)} OLTs ({created} created, {replaced} replaced)")
 
 
 @credentials_app.command("rotate")

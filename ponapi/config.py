@@ -15,6 +15,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from ponapi.auth.hostconfig import algorithms, check_host_settings
+
 MIN_SECRET_LENGTH = 32
 
 
@@ -84,6 +86,31 @@ class Settings(BaseSettings):
     speedtest_upload_url: str = ""
     speedtest_upload_bytes: int = Field(default=10_000_000, ge=1, le=1_000_000_000)
 
+    # Behind an ISP platform (docs/platform.md): the platform's own tokens are accepted.
+    host_jwt_algorithms: str = Field(default="", max_length=200)
+    host_jwt_secret: str = ""
+    host_jwt_public_key_file: Path | None = None
+    host_jwks_url: str = ""
+    host_jwks_cache_seconds: float = Field(default=300.0, gt=0, le=86400)
+    host_jwks_refetch_seconds: float = Field(default=30.0, ge=0, le=3600)
+    host_jwks_timeout_seconds: float = Field(default=5.0, gt=0, le=60)
+    host_jwt_issuer: str = ""
+    host_jwt_audience: str = ""
+    host_jwt_leeway_seconds: float = Field(default=0.0, ge=0, le=600)
+    host_jwt_subject_claim: str = Field(default="sub", min_length=1, max_length=200)
+    host_jwt_role_claim: str = Field(default="role", min_length=1, max_length=200)
+    host_jwt_role_map: dict[str, str] = Field(default_factory=dict)
+    host_jwt_tenant_claim: str = Field(default="", max_length=200)
+    host_introspection_url: str = ""
+    host_introspection_auth_header: str = ""
+    host_introspection_cache_seconds: float = Field(default=30.0, ge=0, le=3600)
+    host_introspection_timeout_seconds: float = Field(default=5.0, gt=0, le=60)
+
+    @model_validator(mode="after")
+    def _host_rules(self) -> Settings:
+        check_host_settings(self)
+        return self
+
     @field_validator("stats_section_ttl_seconds")
     @classmethod
     def _known_sections(cls, value: dict[str, float]) -> dict[str, float]:
@@ -118,6 +145,10 @@ class Settings(BaseSettings):
         elif not self.secret_key:
             self.secret_key = _dev_secret(self.data_dir)
         return self
+
+    @property
+    def host_algorithms(self) -> list[str]:
+        return algorithms(self.host_jwt_algorithms)
 
     @property
     def tz(self) -> ZoneInfo:

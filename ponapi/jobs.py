@@ -17,6 +17,7 @@ from typing import Any
 
 import orjson
 
+from ponapi.auth.principal import current
 from ponapi.cache import Cache
 from ponapi.crypto import CredentialCipher, CredentialError
 from ponapi.errors import ApiError, ErrorCode, error_body
@@ -100,12 +101,15 @@ class Jobs:
         the error) when it ends, e.g. to audit the outcome rather than the start; ``budget``
         overrides the default job budget (device actions wait longer than reads)."""
         budget = budget or self.budget
+        principal = current()  # the request's user: its tenant scopes who may read the job
         job: dict[str, Any] = {
             "id": uuid.uuid4().hex,
             "kind": kind,
             "status": "queued",
             "progress": 0,
             "owner": owner,
+            "tenant": principal.tenant if principal is not None else None,
+            "subject": principal.subject if principal is not None else "",
             "target": target,
             "createdAt": _now(),
             "deadline": time.time() + budget + GRACE,
@@ -204,10 +208,13 @@ class Jobs:
 SECRET_FIELDS = (("wirelessLan", "password"),)
 
 
+_PRIVATE = frozenset({"owner", "deadline", "tenant", "subject"})
+
+
 def job_view(job: dict[str, Any], *, reveal_secrets: bool = False) -> dict[str, Any]:
-    """What a client sees of a job (not its owner nor its internal deadline); its result's
+    """What a client sees of a job (not its owner, tenant nor internal deadline); its result's
     secrets blanked unless ``reveal_secrets``."""
-    view = {k: v for k, v in job.items() if k not in ("owner", "deadline")}
+    view = {k: v for k, v in job.items() if k not in _PRIVATE}
     result = view.get("result")
     if reveal_secrets or not isinstance(result, dict) or not isinstance(result.get("data"), dict):
         return view

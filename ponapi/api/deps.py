@@ -3,15 +3,20 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from contextvars import ContextVar
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Annotated, Any
 
 from fastapi import Depends, Path, Request
 from fastapi.security import OAuth2PasswordBearer
-from sqlalchemy import select
+from sqlalchemy import and_, select
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from ponapi.api.errors import ApiError, ErrorCode
+from ponapi.auth.claims import HostTokenError
+from ponapi.auth.host import HostAuth, is_own_token
+from ponapi.auth.principal import PRINCIPAL, Principal, Scope, scope_for
 from ponapi.auth.tokens import TokenError, decode_token
 from ponapi.cache import Cache
 from ponapi.config import Settings
@@ -52,12 +57,16 @@ class AppContext:
     # Made at first use by the routes that need them (login, readiness).
     passwords: PasswordWorkers | None = None
     probe_engine: AsyncEngine | None = None
+    host_auth: HostAuth | None = None  # the platform's tokens (HOST_* settings)
 
 
 # Dependencies are ``async def`` even when they do not await: FastAPI runs a plain ``def``
 # dependency in a worker thread, and the thread hop costs more than the work itself.
 async def get_ctx(request: Request) -> AppContext:
     ctx: AppContext = request.app.state.ctx
+    # Every request starts with no principal: nothing is visible until a user is known.
+    PRINCIPAL.set(None)
+    _GATED.set(None)
     return ctx
 
 
@@ -78,7 +87,10 @@ _BEARER = {"WWW-Authenticate": "Bearer"}
 
 @dataclass(frozen=True, slots=True)
 class AuthUser:
-    """The authenticated user as routes see it (plain data, cacheable for a few seconds)."""
+    """The authenticated user as routes see it (plain data, cacheable for a few seconds).
+
+    ponapi's own users have their database id; a platform token's user has a negative id
+    derived from its subject (stable, never a local id) and ``subject`` set."""
 
     id: int
     username: str
@@ -86,37 +98,88 @@ class AuthUser:
     active: bool
     token_version: int
     created_at: Any
+    tenant: str | None = None
+    platform: bool = False  # an admin of every ISP
+    subject: str = ""
+
+    @property
+    def scope(self) -> Scope:
+        return scope_for(self.tenant, self.platform)
 
 
-async def get_current_user(ctx: Ctx, token: str | None = Depends(oauth2)) -> AuthUser:
-    if not token:
-        raise ApiError(
-            ErrorCode.UNAUTHORIZED,
-            "Send 'Authorization: Bearer <token>'; get a token from POST /api/auth/login.",
-            headers=_BEARER,
-        )
+def host_auth(ctx: AppContext) -> HostAuth:
+    if ctx.host_auth is None:
+        ctx.host_auth = HostAuth.from_settings(ctx.settings)
+    return ctx.host_auth
+
+
+def _unauthorized(details: str) -> ApiError:
+    return ApiError(ErrorCode.UNAUTHORIZED, details, headers=_BEARER)
+
+
+async def _local_user(ctx: AppContext, token: str) -> AuthUser:
     try:
         claims = decode_token(ctx.settings.secret_key, token)
     except TokenError as exc:
-        raise ApiError(ErrorCode.UNAUTHORIZED, str(exc), headers=_BEARER) from exc
-    users = ctx.users
+        raise _unauthorized(str(exc)) from exc
 
     async def load() -> AuthUser | None:  # a session only on a miss
         async with ctx.sessions() as db:
             row = await db.get(User, claims.user_id)
         if row is None:
             return None
+        platform = row.role == Role.admin.value and row.tenant is None
         return AuthUser(
-            row.id, row.username, row.role, row.active, row.token_version, row.created_at
+            row.id,
+            row.username,
+            row.role,
+            row.active,
+            row.token_version,
+            row.created_at,
+            tenant=row.tenant,
+            platform=platform,
         )
 
-    user = await users.get_or_load(claims.user_id, load)
+    user = await ctx.users.get_or_load(claims.user_id, load)
     if user is None or not user.active or user.token_version != claims.version:
-        raise ApiError(
-            ErrorCode.UNAUTHORIZED,
-            "The token is no longer valid for this account; log in again.",
-            headers=_BEARER,
+        raise _unauthorized("The token is no longer valid for this account; log in again.")
+    return user
+
+
+async def _host_user(host: HostAuth, token: str) -> AuthUser:
+    try:
+        who = await host.verify(token)
+    except HostTokenError as exc:
+        raise _unauthorized(str(exc)) from exc
+    return AuthUser(
+        who.user_id,
+        f"platform:{who.subject}"[:64],
+        who.role,
+        True,
+        0,
+        datetime.fromtimestamp(0, UTC),
+        tenant=who.tenant,
+        platform=who.platform,
+        subject=who.subject,
+    )
+
+
+async def get_current_user(
+    ctx: Ctx, request: Request, token: str | None = Depends(oauth2)
+) -> AuthUser:
+    """ponapi's own token, or the platform's (HOST_* settings); then the path's objects are
+    checked against the user's tenant (see ``gate``) before the route runs."""
+    if not token:
+        raise _unauthorized(
+            "Send 'Authorization: Bearer <token>'; get a token from POST /api/auth/login."
         )
+    host = host_auth(ctx)
+    if host.enabled and not is_own_token(token):
+        user = await _host_user(host, token)
+    else:
+        user = await _local_user(ctx, token)
+    PRINCIPAL.set(Principal(user.id, user.subject, user.tenant, user.scope))
+    await gate(ctx, user, request)
     return user
 
 
@@ -134,16 +197,39 @@ def require_role(minimum: Role) -> Any:
     return Depends(check)
 
 
+async def _platform(user: CurrentUser) -> AuthUser:
+    if not user.platform:
+        raise ApiError(ErrorCode.FORBIDDEN, "This action needs a platform admin (every ISP).")
+    return user
+
+
 AdminUser = Annotated[AuthUser, require_role(Role.admin)]
+PlatformUser = Annotated[AuthUser, Depends(_platform)]
 TechnicianUser = Annotated[AuthUser, require_role(Role.technician)]
 
 OltId = Annotated[int, Path(ge=1, le=MAX_DB_ID, description="OLT id in the registry")]
 
 
-async def get_olt(olt_id: OltId, db: Db) -> Olt:
+def olt_not_found(olt_id: int) -> ApiError:
+    return ApiError(ErrorCode.OLT_NOT_FOUND, f"No OLT with id {olt_id} in the registry.")
+
+
+def onu_not_found(olt_id: int, serial: Serial) -> ApiError:
+    return ApiError(
+        ErrorCode.ONU_NOT_FOUND, f"ONU {serial.canonical} is not registered on OLT {olt_id}."
+    )
+
+
+def user_not_found(user_id: int) -> ApiError:
+    return ApiError(ErrorCode.NOT_FOUND, f"No user with id {user_id}.", message="User not found")
+
+
+async def get_olt(olt_id: OltId, db: Db, user: CurrentUser) -> Olt:
+    """The OLT, when it exists within the user's scope: another ISP's is answered exactly as
+    a missing one (404), so nothing tells it exists."""
     olt = await db.get(Olt, olt_id)
-    if olt is None:
-        raise ApiError(ErrorCode.OLT_NOT_FOUND, f"No OLT with id {olt_id} in the registry.")
+    if olt is None or not user.scope.allows(olt.tenant):
+        raise olt_not_found(olt_id)
     return olt
 
 
@@ -160,12 +246,89 @@ OnuSerial = Annotated[Serial, Depends(serial_from_path)]
 
 
 async def find_onu(db: AsyncSession, olt: Olt, serial: Serial) -> Onu:
+    """The ONU on an OLT already in scope (``get_olt``)."""
     onu = (
         await db.execute(select(Onu).where(Onu.olt_id == olt.id, Onu.serial == serial.canonical))
     ).scalar_one_or_none()
     if onu is None:
-        raise ApiError(
-            ErrorCode.ONU_NOT_FOUND,
-            f"ONU {serial.canonical} is not registered on OLT {olt.id}.",
-        )
+        raise onu_not_found(olt.id, serial)
     return onu
+
+
+# --- the tenant gate ------------------------------------------------------------------------
+# Every authenticated request's path objects (``olt_id``, ``user_id``) are checked here, in the
+# user dependency every protected route has, against the database (never a cache), before the
+# route's own code, role check or cache reads run. A route added later is scoped by it too,
+# whatever it forgets. The path's ONU is read in the same query, for ``lookup``.
+
+_GATED: ContextVar[tuple[int, str, int | None] | None] = ContextVar("ponapi_gated", default=None)
+
+
+def _db_id(raw: object) -> int | None:
+    text = str(raw)
+    if not text.isascii() or not text.isdigit() or len(text) > 10:
+        return None
+    value = int(text)
+    return value if 1 <= value <= MAX_DB_ID else None
+
+
+async def registry_gate(
+    db: AsyncSession, scope: Scope, olt_id: int, serial: Serial | None
+) -> int | None:
+    """One query: the OLT within scope (else the very error of a missing OLT) and the id of
+    the ONU ``serial`` on it (None: not registered there, or no serial asked)."""
+    on = and_(Onu.olt_id == Olt.id, Onu.serial == (serial.canonical if serial else None))
+    query = select(Olt.tenant, Onu.id).outerjoin(Onu, on).where(Olt.id == olt_id)
+    row = (await db.execute(query)).first()
+    if row is None or not scope.allows(row[0]):
+        raise olt_not_found(olt_id)
+    return None if row[1] is None else int(row[1])
+
+
+# Routes whose own audit action records a miss ("stats.read" ONU_NOT_FOUND).
+_MISS_ACTION = {"tr069_stats": "stats.read"}
+
+
+def gated(olt_id: int, serial: Serial) -> tuple[bool, int | None]:
+    """Whether this request's gate already read this ONU's registry row within the current
+    scope, and the ONU's id it found (None: not registered on that OLT)."""
+    seen = _GATED.get()
+    if seen is None or seen[:2] != (olt_id, serial.canonical):
+        return False, None
+    return True, seen[2]
+
+
+async def gate(ctx: AppContext, user: AuthUser, request: Request) -> None:
+    scope = user.scope
+    if request.method == "PUT":  # create-or-replace: platform users only (they see all)
+        return
+    params = request.path_params
+    olt_id = _db_id(params["olt_id"]) if "olt_id" in params else None
+    user_id = _db_id(params["user_id"]) if "user_id" in params else None
+    if olt_id is None and user_id is None:
+        return
+    serial: Serial | None = None
+    if "onu_serial" in params:
+        try:
+            serial = parse_serial(str(params["onu_serial"]))
+        except InvalidSerialError:
+            serial = None  # answered INVALID_SERIAL by the route
+    try:
+        async with ctx.sessions() as db:
+            if olt_id is not None:
+                onu_id = await registry_gate(db, scope, olt_id, serial)
+                if serial is not None:  # an unregistered ONU is the route's own 404
+                    _GATED.set((olt_id, serial.canonical, onu_id))
+            if user_id is not None:
+                row = (await db.execute(select(User.tenant).where(User.id == user_id))).first()
+                if row is None or not scope.allows(row[0]):
+                    raise user_not_found(user_id)
+    except ApiError as exc:  # a miss (or another ISP's object) is audited like any read
+        route = request.scope.get("route")
+        name = getattr(route, "name", "")
+        target = f"olt {olt_id}" if olt_id is not None else f"user {user_id}"
+        if serial is not None:
+            target += f" onu {serial.canonical}"
+        action = _MISS_ACTION.get(name, "access.not-found")
+        ctx.audit.record(action, user=user, target=target, result=exc.code.value, route=name)
+        raise

@@ -5,7 +5,10 @@ from __future__ import annotations
 
 import logging
 
-from ponapi.api.deps import AppContext, find_onu, get_olt
+from sqlalchemy import select
+
+from ponapi.api.deps import AppContext, gated, onu_not_found, registry_gate
+from ponapi.auth.principal import Scope, current_scope
 from ponapi.crypto import CredentialError
 from ponapi.db.models import Olt, Onu
 from ponapi.serials import Serial
@@ -15,16 +18,35 @@ from ponapi.stats.refs import OltInfo, OnuInfo, make_ref
 log = logging.getLogger("ponapi.api")
 
 
-async def lookup(ctx: AppContext, olt_id: int, serial: Serial) -> tuple[OltRef, int]:
-    """The OLT/ONU registry rows a stats read needs (kept REGISTRY_CACHE_SECONDS in process).
+async def lookup(
+    ctx: AppContext, olt_id: int, serial: Serial, scope: Scope | None = None
+) -> tuple[OltRef, int]:
+    """The OLT/ONU registry rows a read or an action needs, within ``scope`` (default: the
+    request's user, set by the user dependency; none known: nothing is found).
 
-    A session is opened only on a miss, and closed before any upstream call: no database
-    connection is held while an ACS or OLT answers."""
+    The tenant gate runs first, on the database, never from a cache: this request's user
+    dependency already ran it for the path's ONU (then it is not repeated), else one small
+    query here. Only then the rows (the decrypted OLT credentials) may come from this
+    process's REGISTRY_CACHE_SECONDS map. No connection is held while an ACS or OLT answers."""
+    current = current_scope()
+    scope = scope if scope is not None else current
+    done, onu_id = gated(olt_id, serial) if scope == current else (False, None)
+    if scope.nothing or not done:
+        async with ctx.sessions() as db:
+            onu_id = await registry_gate(db, scope, olt_id, serial)
+    if onu_id is None:
+        raise onu_not_found(olt_id, serial)
 
     async def load() -> tuple[OltRef, int, bool]:
         async with ctx.sessions() as db:
-            olt = await get_olt(olt_id, db)
-            onu = await find_onu(db, olt, serial)
+            olt = await db.get(Olt, olt_id)
+            onu = (
+                await db.execute(
+                    select(Onu).where(Onu.olt_id == olt_id, Onu.serial == serial.canonical)
+                )
+            ).scalar_one_or_none()
+            if olt is None or onu is None:  # removed since the gate: as if never there
+                raise onu_not_found(olt_id, serial)
             return olt_ref(ctx, olt, onu), onu.id, onu.ont_id is not None
 
     hit = await ctx.registry.get_or_load((olt_id, serial.canonical), load)

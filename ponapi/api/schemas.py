@@ -13,6 +13,7 @@ import asyncssh.saslprep
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, computed_field, field_validator
 from pydantic.alias_generators import to_camel
 
+from ponapi.auth.principal import valid_tenant
 from ponapi.db.models import Brand, Protocol, Role, StatsSource
 
 T = TypeVar("T")
@@ -102,6 +103,10 @@ class UserOut(CamelModel):
     username: str
     role: Role
     active: bool
+    tenant: str | None = None
+    platform: bool = Field(
+        default=False, description="An admin of every ISP (a local admin without a tenant)."
+    )
     created_at: UtcDatetime
 
 
@@ -133,10 +138,25 @@ class OltBase(CamelModel):
     _host = field_validator("host")(valid_host)
 
 
+def tenant_value(value: str | None) -> str | None:
+    """An ISP's id as the platform names it: 1-64 characters, no control characters."""
+    if value is not None and not valid_tenant(value):
+        raise ValueError("1-64 characters, no control characters nor surrounding spaces")
+    return value
+
+
+TENANT_DOC = (
+    "The ISP the OLT belongs to (the platform's ISP id); only a platform admin sets another "
+    "ISP's or changes it. null: no ISP (visible to platform users only)."
+)
+
+
 class OltCreate(OltBase):
     password: str = Field(min_length=1, max_length=256, description="Write-only; never returned.")
+    tenant: str | None = Field(default=None, max_length=64, description=TENANT_DOC)
 
     _password = field_validator("password")(cli_credential)
+    _tenant = field_validator("tenant")(tenant_value)
 
 
 def ssh_host_key_line(value: str) -> str:
@@ -176,7 +196,9 @@ class OltUpdate(CamelModel):
         description="Pin this OpenSSH public key ('ssh-ed25519 AAAA...'); \"\" unpins, and the "
         "key the OLT presents at the next login is pinned.",
     )
+    tenant: str | None = Field(default=None, max_length=64, description=TENANT_DOC)
 
+    _tenant = field_validator("tenant")(tenant_value)
     _names = field_validator("name", "model")(lambda v: v if v is None else no_control_chars(v))
     _username = field_validator("username")(lambda v: v if v is None else cli_username(v))
     _password = field_validator("password")(lambda v: v if v is None else cli_credential(v))
@@ -186,6 +208,7 @@ class OltUpdate(CamelModel):
 
 class OltOut(CamelModel):
     id: int
+    tenant: str | None = None
     name: str
     brand: Brand
     model: str

@@ -71,7 +71,14 @@ class User(Base):
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     # Bumped when a user is disabled or their password changes: older tokens stop working.
     token_version: Mapped[int] = mapped_column(Integer, default=0)
+    # The ISP this account belongs to (None: none; an admin without one is a platform admin).
+    tenant: Mapped[str | None] = mapped_column(String(64), nullable=True, index=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    @property
+    def platform(self) -> bool:
+        """An admin without a tenant administers every ISP."""
+        return self.role == Role.admin.value and self.tenant is None
 
 
 # Usernames are case-insensitive: ``ANA`` and ``ana`` are one account (migration 0004).
@@ -91,12 +98,18 @@ class AuditEntry(Base):
     details: Mapped[str] = mapped_column(Text, default="{}")
     client: Mapped[str] = mapped_column(String(64), default="")
     request_id: Mapped[str] = mapped_column(String(64), default="")
+    # The actor's ISP (None: a platform user or an untenanted one) and, for a platform token,
+    # the platform's user id.
+    tenant: Mapped[str | None] = mapped_column(String(64), nullable=True, index=True)
+    subject: Mapped[str] = mapped_column(String(255), default="", server_default="")
 
 
 class Olt(Base):
     __tablename__ = "olts"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    # The ISP the OLT belongs to; None: visible to platform users (and untenanted local users).
+    tenant: Mapped[str | None] = mapped_column(String(64), nullable=True, index=True)
     name: Mapped[str] = mapped_column(String(100), unique=True)
     brand: Mapped[str] = mapped_column(String(16))
     model: Mapped[str] = mapped_column(String(64), default="")

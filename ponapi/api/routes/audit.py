@@ -1,4 +1,5 @@
-"""GET /api/audit: the audit log, newest first, filterable (admins)."""
+"""GET /api/audit: the audit log, newest first, filterable (admins; an ISP's admin sees its
+ISP's entries only)."""
 
 from __future__ import annotations
 
@@ -35,11 +36,13 @@ class AuditOut(CamelModel):
     details: dict[str, Any]
     client: str
     request_id: str
+    tenant: str | None = None
+    subject: str = ""
 
 
 @router.get("", response_model=Envelope[list[AuditOut]])
 async def list_audit(
-    _: AdminUser,
+    user: AdminUser,
     db: Db,
     ctx: Ctx,
     username: Annotated[str | None, Query(max_length=64)] = None,
@@ -56,6 +59,8 @@ async def list_audit(
     audit: AuditLog = ctx.audit
     await audit.flush()
     q = select(AuditEntry).order_by(AuditEntry.id.desc()).limit(limit).offset(offset)
+    if not user.scope.everything:  # an ISP's admin: its own ISP's entries only
+        q = q.where(AuditEntry.tenant == user.scope.tenant)
     if username:
         q = q.where(AuditEntry.username == username)
     if action:
@@ -81,6 +86,8 @@ async def list_audit(
             details=orjson.loads(r.details or "{}"),
             client=r.client,
             request_id=r.request_id,
+            tenant=r.tenant,
+            subject=r.subject,
         )
         for r in rows
     ]

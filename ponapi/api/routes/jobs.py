@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import re
+from typing import Any
 
 import orjson
 from fastapi import APIRouter
 from fastapi.responses import Response
 
-from ponapi.api.deps import ROLE_RANK, Ctx, CurrentUser
+from ponapi.api.deps import ROLE_RANK, AuthUser, Ctx, CurrentUser
 from ponapi.api.envelope import success_body
 from ponapi.api.errors import ApiError, ErrorCode
 from ponapi.db.models import Role
@@ -18,13 +19,21 @@ router = APIRouter(prefix="/api/jobs", tags=["jobs"])
 _JOB_ID = re.compile(r"[0-9a-f]{32}")
 
 
+def may_read(job: dict[str, Any], user: AuthUser) -> bool:
+    """Within the user's ISP, and theirs or the reader an admin (of that ISP or platform)."""
+    if not user.scope.allows(job.get("tenant")):
+        return False
+    return job.get("owner") == user.id or user.role == Role.admin.value
+
+
 @router.get("/{job_id}")
 async def get_job(job_id: str, user: CurrentUser, ctx: Ctx) -> Response:
     """``status`` is queued, running, done (``result`` holds the stats response) or failed
-    (``error`` holds the error envelope). Visible to the user who started it and to admins; a
-    secret in the result (the Wi-Fi password) only to a reader who is a technician or admin now."""
+    (``error`` holds the error envelope). Visible to the user who started it and to admins of
+    its ISP; a secret in the result (the Wi-Fi password) only to a reader who is a technician
+    or admin now. Another ISP's job is answered as a missing one."""
     job = await ctx.jobs.get(job_id) if _JOB_ID.fullmatch(job_id) else None
-    if job is None or (job.get("owner") != user.id and user.role != Role.admin.value):
+    if job is None or not may_read(job, user):
         raise ApiError(
             ErrorCode.NOT_FOUND, "No such job (jobs are kept for an hour).", message="Job not found"
         )
