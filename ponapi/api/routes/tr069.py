@@ -30,6 +30,7 @@ from ponapi.db.models import Role
 from ponapi.jobs import job_view, outcome
 from ponapi.serials import Serial
 from ponapi.stats.entry import parse_sections, read_stats
+from ponapi.stats.model import StatsResult
 from ponapi.stats.render import LOG_LIMIT_DEFAULT, LOG_LIMIT_MAX, limit_logs, revealed_secrets
 from ponapi.tr069.fields import SECTIONS
 
@@ -47,7 +48,7 @@ _STATS_DOC = {
 }
 
 
-__all__ = ["parse_sections", "router"]
+__all__ = ["parse_sections", "read_for", "router"]
 
 
 @router.get("/{olt_id}/onus/{onu_serial}/tr069-stats", responses=_STATS_DOC)  # type: ignore[arg-type]
@@ -69,6 +70,22 @@ async def tr069_stats(
         Query(alias="logLimit", ge=1, le=LOG_LIMIT_MAX, description="Device-log lines shown"),
     ] = LOG_LIMIT_DEFAULT,
 ) -> Response:
+    result = await read_for(ctx, user, olt_id, onu_serial, refresh, sections, log_limit)
+    return Response(orjson.dumps(result.body()), media_type="application/json")
+
+
+async def read_for(
+    ctx: AppContext,
+    user: AuthUser,
+    olt_id: int,
+    onu_serial: str,
+    refresh: bool,
+    sections: str | None,
+    log_limit: int,
+) -> StatsResult:
+    """One user's stats read, whatever format renders it: the serial and sections checked,
+    the rate limits, the live-read rule, the registry, the read (cache, single flight,
+    budget), the audit and the secrets by role. Both wire formats call this."""
     started = time.monotonic()
     serial = await serial_from_path(onu_serial)
     wanted = parse_sections(sections)
@@ -110,7 +127,7 @@ async def tr069_stats(
         audit.record("secret.reveal", user=user, target=target, field=secret)
     limit_logs(result, log_limit)
     await remember_if_moved(ctx, result, ref, onu_id)
-    return Response(orjson.dumps(result.body()), media_type="application/json")
+    return result
 
 
 @router.post("/{olt_id}/onus/{onu_serial}/tr069-stats/refresh", status_code=202)
