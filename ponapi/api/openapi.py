@@ -176,12 +176,13 @@ def _add_contract_schemas(schemas: dict[str, Any]) -> bool:
         log.warning("API contract not found at %s; /openapi.json describes less", CONTRACT)
         schemas[ENVELOPE] = {
             "type": "object",
-            "required": ["success", "error", "code", "details"],
+            "required": ["success", "error", "code", "details", "message"],
             "properties": {
                 "success": {"const": False},
                 "error": {"type": "string"},
                 "code": {"enum": [c.value for c in ErrorCode]},
                 "details": {"type": "string"},
+                "message": {"type": "string"},
             },
         }
         return False
