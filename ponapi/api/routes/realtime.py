@@ -10,7 +10,7 @@ from fastapi import APIRouter, Path, Query
 from fastapi.responses import Response
 
 from ponapi.api.deps import Ctx, CurrentUser, OltId
-from ponapi.api.routes.tr069 import read_for
+from ponapi.api.reads import read_for
 from ponapi.appwire.stats import render_stats
 from ponapi.stats.render import LOG_LIMIT_DEFAULT
 
