@@ -131,7 +131,9 @@ async def start_simulators(host: str = "127.0.0.1") -> Demo:
     # and the OLT's optical levels come from its CLI, the rest from the ACS.
     more = demo_onus("huawei", len(huawei.onus) + len(ACS_ONUS))[len(huawei.onus) :]
     huawei.onus += [
-        dataclasses.replace(u, serial=parse_serial(serial), rx_power=-18.4 - i, online=serial != OFFLINE_IN_ACS)
+        dataclasses.replace(
+            u, serial=parse_serial(serial), rx_power=-18.4 - i, online=serial != OFFLINE_IN_ACS
+        )
         for i, (serial, u) in enumerate(zip(ACS_ONUS, more, strict=True))
     ]
     zte = OltSim(
