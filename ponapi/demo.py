@@ -127,6 +127,15 @@ async def start_simulators(host: str = "127.0.0.1") -> Demo:
         command_delay=0.05,
     )
     huawei.onus[3].online = False
+    # The ONUs the ACS knows hang off this OLT too (as on a real `auto` OLT): their distance
+    # and the OLT's optical levels come from its CLI, the rest from the ACS.
+    more = demo_onus("huawei", len(huawei.onus) + len(ACS_ONUS))[len(huawei.onus) :]
+    huawei.onus += [
+        dataclasses.replace(
+            u, serial=parse_serial(serial), rx_power=-18.4 - i, online=serial != OFFLINE_IN_ACS
+        )
+        for i, (serial, u) in enumerate(zip(ACS_ONUS, more, strict=True))
+    ]
     zte = OltSim(
         brand="zte",
         model="C320",
@@ -211,6 +220,8 @@ async def seed(settings: Settings, demo: Demo) -> dict[str, int]:
             for serial in ACS_ONUS:
                 db.add(Onu(olt_id=main.id, serial=serial, description=demo.descriptions[serial]))
             for u in demo.huawei.onus:
+                if u.serial.canonical in ACS_ONUS:  # registered above, read through the ACS
+                    continue
                 db.add(
                     Onu(
                         olt_id=main.id,

@@ -180,10 +180,17 @@ UPSTREAM_CODES = frozenset(
 
 
 def error_body(code: ErrorCode, details: str, message: str | None = None) -> dict[str, Any]:
-    """The contract's error envelope as plain data (also stored in failed jobs)."""
+    """The contract's error envelope as plain data (also stored in failed jobs).
+
+    ``error`` is the short label (``message``, else the code's default); ``message`` is the
+    sentence a person can act on, the one the app shows (``data.message || data.error``):
+    ``details``, which names the field and its rule for a bad request
+    (``"ssid: must be 1 to 32 bytes in UTF-8 (got 0)"``)."""
+    error = message or DEFAULTS[code][1]
     return {
         "success": False,
-        "error": message or DEFAULTS[code][1],
+        "error": error,
         "code": code.value,
         "details": details,
+        "message": details or error,
     }

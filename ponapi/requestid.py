@@ -68,13 +68,14 @@ class RequestIdMiddleware:
             log.exception("unhandled error (request id %s)", rid)
             if started:
                 raise
+            details = f"An unexpected error occurred. Quote request id {rid} to your administrator."
             body = json.dumps(
                 {
                     "success": False,
                     "error": "Internal error",
                     "code": "INTERNAL_ERROR",
-                    "details": f"An unexpected error occurred. Quote request id {rid} "
-                    "to your administrator.",
+                    "details": details,
+                    "message": details,
                 }
             ).encode()
             await send(

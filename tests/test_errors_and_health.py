@@ -16,6 +16,7 @@ async def test_unknown_api_route_uses_the_envelope(client):
         "error": "Not found",
         "code": "NOT_FOUND",
         "details": "No route /api/does/not/exist.",
+        "message": "No route /api/does/not/exist.",
     }
     assert r.headers["X-Request-ID"]
 

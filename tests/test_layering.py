@@ -15,7 +15,9 @@ PACKAGE = ROOT / "ponapi"
 FORBIDDEN = ("fastapi", "starlette", "sqlalchemy")
 
 
-@pytest.mark.parametrize("module", ["ponapi.tr069", "ponapi.olt", "ponapi.acs", "ponapi.stats"])
+@pytest.mark.parametrize(
+    "module", ["ponapi.tr069", "ponapi.olt", "ponapi.acs", "ponapi.stats", "ponapi.appwire"]
+)
 def test_domain_packages_load_no_web_framework_nor_database_toolkit(module: str) -> None:
     # Every module of the package, in a fresh interpreter: what it loads is all it needs.
     names = sorted(

@@ -1,7 +1,8 @@
 """The one place that renders errors as responses (the codes and exception types live in
 ``ponapi.errors``): the contract's envelope for every error under /api.
 
-``{"success": false, "error": <short message>, "code": <CODE>, "details": <plain words>}``
+``{"success": false, "error": <short label>, "code": <CODE>, "details": <plain words>,
+"message": <the sentence a person reads: details>}``
 Never FastAPI's ``{"detail": ...}``, never a stack trace, never a secret.
 """
 

@@ -4,6 +4,7 @@ FastAPI generates the document from the routes; this module post-processes it so
 what the API really does (``docs/contract/`` is the source of truth):
 
 - the stats route's 200 is the contract's JSON Schema (loaded from docs/contract, not copied);
+- the app's stats route (/api/olts/realtime/...) answers docs/contract/app-wire.schema.json;
 - each device action's 200 and 202 are the definitions of ``docs/contract/actions.schema.json``
   (loaded the same way);
 - every error response is the contract's error envelope, narrowed to the codes that operation
@@ -40,6 +41,9 @@ log = logging.getLogger("ponapi.api")
 
 CONTRACT = Path(__file__).resolve().parents[2] / "docs" / "contract" / "tr069-stats.schema.json"
 ACTIONS_CONTRACT = CONTRACT.with_name("actions.schema.json")
+APP_WIRE_CONTRACT = CONTRACT.with_name("app-wire.schema.json")
+APP_WIRE = "AppWire"
+APP_STATS_PATH = "/api/olts/realtime/{olt_id}/onus/{onu_serial}/tr069-stats"
 STATS_PATH = "/api/olts/{olt_id}/onus/{onu_serial}/tr069-stats"
 ASSETS_URL = "/docs-assets"
 ENVELOPE = "ErrorEnvelope"
@@ -69,6 +73,7 @@ _RAISED: dict[tuple[str, str], tuple[ErrorCode, ...]] = {
         ErrorCode.RATE_LIMITED,
     ),
     ("get", STATS_PATH): (ErrorCode.RATE_LIMITED,),
+    ("get", APP_STATS_PATH): (ErrorCode.RATE_LIMITED,),
     ("post", "/api/olts"): (ErrorCode.CONFLICT,),
     ("patch", "/api/olts/{olt_id}"): (ErrorCode.CONFLICT,),
     ("post", "/api/olts/{olt_id}/onus"): (ErrorCode.CONFLICT, ErrorCode.INVALID_SERIAL),
@@ -176,12 +181,13 @@ def _add_contract_schemas(schemas: dict[str, Any]) -> bool:
         log.warning("API contract not found at %s; /openapi.json describes less", CONTRACT)
         schemas[ENVELOPE] = {
             "type": "object",
-            "required": ["success", "error", "code", "details"],
+            "required": ["success", "error", "code", "details", "message"],
             "properties": {
                 "success": {"const": False},
                 "error": {"type": "string"},
                 "code": {"enum": [c.value for c in ErrorCode]},
                 "details": {"type": "string"},
+                "message": {"type": "string"},
             },
         }
         return False
@@ -208,6 +214,19 @@ def _add_action_schemas(schemas: dict[str, Any]) -> bool:
     return True
 
 
+def _add_app_wire_schemas(schemas: dict[str, Any]) -> bool:
+    """The app's wire format (docs/contract/app-wire.schema.json) as ``AppWire_x``
+    components; False when its file is not there."""
+    try:
+        defs = json.loads(APP_WIRE_CONTRACT.read_text(encoding="utf-8"))["$defs"]
+    except OSError:
+        log.warning("App wire contract not found at %s", APP_WIRE_CONTRACT)
+        return False
+    for name, definition in defs.items():
+        schemas[f"{APP_WIRE}_{name}"] = _rebase_refs(copy.deepcopy(definition), APP_WIRE)
+    return True
+
+
 def _action_answers(path: str, method: str, responses: dict[str, Any]) -> None:
     """An action operation's 200 (its own answer) and 202 (the job) from the actions contract."""
     name = _ACTION_ANSWERS.get((method, path.removeprefix(ACTIONS_PATH)))
@@ -226,6 +245,7 @@ def describe(app: FastAPI, document: dict[str, Any]) -> dict[str, Any]:
     schemas = doc.setdefault("components", {}).setdefault("schemas", {})
     has_contract = _add_contract_schemas(schemas)
     has_actions = _add_action_schemas(schemas)
+    has_app_wire = _add_app_wire_schemas(schemas)
     routes = {(r.path, m.lower()): r for r in _api_routes(app) for m in r.methods or ()}
     for path, operations in doc.get("paths", {}).items():
         for method, operation in operations.items():
@@ -241,6 +261,10 @@ def describe(app: FastAPI, document: dict[str, Any]) -> dict[str, Any]:
             if path == STATS_PATH and method == "get" and has_contract:
                 content = responses["200"].setdefault("content", {})
                 content["application/json"] = {"schema": {"$ref": f"#/components/schemas/{STATS}"}}
+            if path == APP_STATS_PATH and method == "get" and has_app_wire:
+                content = responses["200"].setdefault("content", {})
+                schema = {"$ref": f"#/components/schemas/{APP_WIRE}_stats"}
+                content["application/json"] = {"schema": schema}
             if has_actions:
                 _action_answers(path, method, responses)
             operation["responses"] = dict(sorted(responses.items()))

@@ -13,7 +13,6 @@ from fastapi.responses import Response
 
 from ponapi import ratelimit
 from ponapi.api.deps import (
-    ROLE_RANK,
     AppContext,
     AuthUser,
     Ctx,
@@ -21,16 +20,14 @@ from ponapi.api.deps import (
     OltId,
     OnuSerial,
     TechnicianUser,
-    serial_from_path,
 )
 from ponapi.api.envelope import success_body
-from ponapi.api.errors import ApiError, ErrorCode
+from ponapi.api.reads import check_live_read, read_for
 from ponapi.api.registry import lookup, remember_if_moved
-from ponapi.db.models import Role
 from ponapi.jobs import job_view, outcome
 from ponapi.serials import Serial
-from ponapi.stats.entry import parse_sections, read_stats
-from ponapi.stats.render import LOG_LIMIT_DEFAULT, LOG_LIMIT_MAX, limit_logs, revealed_secrets
+from ponapi.stats.entry import parse_sections
+from ponapi.stats.render import LOG_LIMIT_DEFAULT, LOG_LIMIT_MAX
 from ponapi.tr069.fields import SECTIONS
 
 router = APIRouter(prefix="/api/olts", tags=["tr069"])
@@ -47,7 +44,7 @@ _STATS_DOC = {
 }
 
 
-__all__ = ["parse_sections", "router"]
+__all__ = ["check_live_read", "parse_sections", "read_for", "router"]
 
 
 @router.get("/{olt_id}/onus/{onu_serial}/tr069-stats", responses=_STATS_DOC)  # type: ignore[arg-type]
@@ -69,47 +66,7 @@ async def tr069_stats(
         Query(alias="logLimit", ge=1, le=LOG_LIMIT_MAX, description="Device-log lines shown"),
     ] = LOG_LIMIT_DEFAULT,
 ) -> Response:
-    started = time.monotonic()
-    serial = await serial_from_path(onu_serial)
-    wanted = parse_sections(sections)
-    limits = ctx.settings
-    await ratelimit.check(ctx.cache, f"stats:{user.id}", limits.rate_limit_stats_per_minute)
-    if refresh:
-        await check_live_read(ctx, user, olt_id, serial, wanted)
-    audit = ctx.audit
-    target = f"olt {olt_id} onu {serial.canonical}"
-    try:
-        ref, onu_id = await lookup(ctx, olt_id, serial)
-    except ApiError as exc:
-        audit.record("stats.read", user=user, target=target, result=exc.code.value)
-        raise
-    reveal = ROLE_RANK[Role(user.role)] >= ROLE_RANK[Role.technician]
-    try:
-        result = await read_stats(
-            ctx.stats,
-            ref,
-            serial,
-            sections=wanted,
-            refresh=refresh,
-            reveal_secrets=reveal,
-            started=started,
-            budget=ctx.settings.request_budget_seconds,
-        )
-    except ApiError as exc:
-        audit.record("stats.read", user=user, target=target, result=exc.code.value, refresh=refresh)
-        raise
-    audit.record(
-        "stats.read",
-        user=user,
-        target=target,
-        refresh=refresh,
-        source=result.meta["source"],
-        stale=result.meta["stale"],
-    )
-    for secret in revealed_secrets(result):
-        audit.record("secret.reveal", user=user, target=target, field=secret)
-    limit_logs(result, log_limit)
-    await remember_if_moved(ctx, result, ref, onu_id)
+    result = await read_for(ctx, user, olt_id, onu_serial, refresh, sections, log_limit)
     return Response(orjson.dumps(result.body()), media_type="application/json")
 
 
@@ -164,25 +121,6 @@ async def wifi_survey(
 
     return await start_job(
         ctx, "wifi.survey", "wifi-survey", user, olt_id, serial, work, "Wi-Fi scan started"
-    )
-
-
-async def check_live_read(
-    ctx: AppContext, user: AuthUser, olt_id: int, serial: Serial, sections: frozenset[str]
-) -> None:
-    """The one rule of live reads, ``GET ...?refresh=true`` and ``POST .../refresh`` alike:
-    the technician role or higher; the refresh rate limit counts only reads that may reach
-    the device (an answer from the ONU's cooldown spends none)."""
-    if ROLE_RANK[Role(user.role)] < ROLE_RANK[Role.technician]:
-        raise ApiError(
-            ErrorCode.FORBIDDEN,
-            "A live read (refresh) needs the technician role or higher; without refresh the "
-            "last known values are returned.",
-        )
-    if await ctx.stats.serves_cooldown(olt_id, serial, sections):
-        return
-    await ratelimit.check(
-        ctx.cache, f"refresh:{user.id}", ctx.settings.rate_limit_refresh_per_minute
     )
 
 
