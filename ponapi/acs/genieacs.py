@@ -177,16 +177,6 @@ class GenieAcsClient:
     def forget(self, serial: Serial) -> None:
         self._ids.pop(serial.canonical, None)
 
-    async def read_paths(self, device_id: str, paths: list[str]) -> dict[str, Any] | None:
-        """The device document projected on ``paths`` (one NBI call), by GenieACS id."""
-        params = {
-            "query": json.dumps({"_id": device_id}, separators=(",", ":")),
-            "projection": ",".join(["_id", *paths]),
-        }
-        resp, body = await self._request("GET", "/devices/", params=params)
-        devices = self._devices(resp, body)
-        return devices[0] if devices else None
-
     async def read_device(self, serial: Serial, paths: Sequence[str]) -> dict[str, Any] | None:
         """The device document projected on ``paths`` (``ponapi.tr069.sections.projection``),
         or None when the ACS has no such device.

@@ -67,7 +67,7 @@ async def run_scan(
         try:
             checked = await acs.run_task(device_id, tasks.get_values([state_path]), time_limit=left)
             ran = checked.state == "applied"
-            now = await acs.read_paths(device_id, [state_path]) if ran else None
+            now = await acs.device(device_id, [state_path]) if ran else None
         except ApiError as exc:
             if exc.code is not ErrorCode.UPSTREAM_TIMEOUT:
                 raise
