@@ -114,10 +114,17 @@ class Settings(BaseSettings):
     @field_validator("stats_section_ttl_seconds")
     @classmethod
     def _known_sections(cls, value: dict[str, float]) -> dict[str, float]:
-        known = {"general", "ipInterface11", "ipInterface21", "wirelessLan", "wifiSurvey"}
+        # The TTL keys are the section registry's (one per section).
+        from ponapi.tr069.sections import names, ttl_keys
+
+        known = ttl_keys()
         unknown = sorted(set(value) - known)
         if unknown:
-            raise ValueError(f"unknown section(s) {unknown}; known: {sorted(known)}")
+            ordered = [n for n in names() if n in known]
+            raise ValueError(
+                f"STATS_SECTION_TTL_SECONDS names unknown section(s) {', '.join(unknown)}; "
+                f"known: {', '.join(ordered)}"
+            )
         if any(ttl < 0 for ttl in value.values()):
             raise ValueError("TTLs must not be negative")
         return value

@@ -21,6 +21,7 @@ from ponapi.auth.principal import current
 from ponapi.cache import Cache
 from ponapi.crypto import CredentialCipher, CredentialError
 from ponapi.errors import ApiError, ErrorCode, error_body
+from ponapi.tr069 import sections
 
 log = logging.getLogger("ponapi.jobs")
 JOB_TTL = 3600.0
@@ -202,10 +203,12 @@ class Jobs:
                 await task
 
 
-# Where a job's result (a stats response) can hold a device secret. A job keeps it (sealed);
-# whether a reader sees it is decided by the reader's role when the result is read, never by
-# the role its starter had (a technician demoted to viewer reads their old jobs as a viewer).
-SECRET_FIELDS = (("wirelessLan", "password"),)
+# Where a job's result (a stats response) can hold a device secret: the section registry's
+# secret fields. A job keeps them (sealed); whether a reader sees them is decided by the
+# reader's role when the result is read, never by the role its starter had (a technician
+# demoted to viewer reads their old jobs as a viewer).
+def _secret_fields() -> list[tuple[str, str]]:
+    return [(name, f) for name, fields in sections.secret_fields().items() for f in fields]
 
 
 _PRIVATE = frozenset({"owner", "deadline", "tenant", "subject"})
@@ -219,7 +222,7 @@ def job_view(job: dict[str, Any], *, reveal_secrets: bool = False) -> dict[str, 
     if reveal_secrets or not isinstance(result, dict) or not isinstance(result.get("data"), dict):
         return view
     data = dict(result["data"])
-    for section, field in SECRET_FIELDS:
+    for section, field in _secret_fields():
         block = data.get(section)
         if isinstance(block, dict) and block.get(field):
             data[section] = {**block, field: ""}
@@ -244,6 +247,6 @@ def revealed_secrets(job: dict[str, Any]) -> list[str]:
         return []
     return [
         f"{section}.{field}"
-        for section, field in SECRET_FIELDS
+        for section, field in _secret_fields()
         if isinstance(data.get(section), dict) and data[section].get(field)
     ]

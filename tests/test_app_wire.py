@@ -15,7 +15,7 @@ import pytest
 
 from ponapi.appwire.availability import NEEDS, flags
 from ponapi.appwire.stats import SNAKE_NAMES, render_stats
-from ponapi.tr069.fields import SECTIONS
+from ponapi.tr069 import sections as section_registry
 from tests.fixtures import validate_stats
 from tests.test_olt_cli_api import OLT_PASSWORD, make_env  # noqa: F401  (the fixture)
 from tests.test_tr069_api import NOKIA, UNKNOWN, V5, X6, env  # noqa: F401  (the fixture)
@@ -202,7 +202,7 @@ async def test_cli_read_onu_carries_the_flags_with_a_recommendation(make_env):  
 
 
 def test_every_section_has_its_sentences_and_an_app_name():
-    assert set(NEEDS) == set(SECTIONS) == set(SNAKE_NAMES)
+    assert set(NEEDS) == set(section_registry.names()) == set(SNAKE_NAMES)
     for name, need in NEEDS.items():
         assert need.cli.endswith(".") and "ACS" in need.recommendation, name
         over_cli = flags(name, "cli", {"status": "unavailable", "missing": []})

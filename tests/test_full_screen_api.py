@@ -8,9 +8,12 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from ponapi.tr069.fields import SECRET_FIELDS, SECTIONS
+from ponapi.tr069.sections import names, secret_fields
 from tests.fixtures import ACS, all_csv
 from tests.test_tr069_api import NOKIA, V5, env  # noqa: F401 - the fixture
+
+SECTIONS = names()
+SECRET_FIELDS = secret_fields()
 
 WEB_USER = "InternetGatewayDevice.UserInterface.X_HW_WebUserInfo"
 

@@ -150,8 +150,9 @@ async def test_the_client_sends_one_projected_query_under_the_configured_base(ba
     GenieACS expects, under whatever path prefix GENIEACS_URL has."""
     from urllib.parse import parse_qs, urlsplit
 
-    from ponapi.acs.genieacs import GenieAcsClient, projection_for
+    from ponapi.acs.genieacs import GenieAcsClient
     from ponapi.serials import parse_serial
+    from ponapi.tr069.sections import projection
 
     seen: list[httpx.Request] = []
 
@@ -164,8 +165,8 @@ async def test_the_client_sends_one_projected_query_under_the_configured_base(ba
     client._client = httpx.AsyncClient(
         base_url=base.rstrip("/"), transport=httpx.MockTransport(answer)
     )
-    sections = {"general", "wirelessLan"}
-    assert await client.read_device(parse_serial("HWTC-A94196A5"), sections) is None
+    paths = projection({"general", "wirelessLan"})
+    assert await client.read_device(parse_serial("HWTC-A94196A5"), paths) is None
     await client.close()
     (request,) = seen
     parts = urlsplit(str(request.url))
@@ -174,7 +175,7 @@ async def test_the_client_sends_one_projected_query_under_the_configured_base(ba
     assert json.loads(params["query"]) == {
         "_deviceId._SerialNumber": {"$in": ["HWTCA94196A5", "48575443A94196A5"]}
     }
-    assert params["projection"] == projection_for(sections)
+    assert params["projection"] == ",".join(paths)
 
 
 async def test_later_reads_project_only_the_devices_own_data_model():
@@ -182,8 +183,9 @@ async def test_later_reads_project_only_the_devices_own_data_model():
     paths; if its model changes (new firmware), the next read searches again with every path."""
     from urllib.parse import parse_qs, urlsplit
 
-    from ponapi.acs.genieacs import GenieAcsClient, projection_for
+    from ponapi.acs.genieacs import GenieAcsClient
     from ponapi.serials import parse_serial
+    from ponapi.tr069.sections import projection
 
     seen: list[dict[str, str]] = []
     answer_doc: dict[str, object] = {
@@ -203,11 +205,11 @@ async def test_later_reads_project_only_the_devices_own_data_model():
         base_url="http://acs.example:7557", transport=httpx.MockTransport(answer)
     )
     serial = parse_serial("HWTCA94196A5")
-    sections = {"general", "ipInterface11", "wirelessLan", "wifiSurvey"}
+    sections = projection({"general", "ipInterface11", "wirelessLan", "wifiSurvey"})
     await client.read_device(serial, sections)
     await client.read_device(serial, sections)
     first, second = (p["projection"].split(",") for p in seen)
-    assert first == projection_for(sections).split(",")  # unknown device: both models
+    assert first == list(sections)  # unknown device: both models
     assert json.loads(seen[1]["query"]) == {"_id": answer_doc["_id"]}
     assert second == [p for p in first if not p.startswith("Device.")]
     assert len(second) < len(first)

@@ -425,6 +425,7 @@ def _now():
 
 
 def _sections():
-    from ponapi.tr069.mapper import SECTIONS, Section
+    from ponapi.tr069.mapper import Section
+    from ponapi.tr069.sections import names as section_names
 
-    return {name: Section({}, "ok") for name in SECTIONS}
+    return {name: Section({}, "ok") for name in section_names()}

@@ -11,7 +11,8 @@ import httpx
 import pytest
 from sqlalchemy import update
 
-from ponapi.acs.genieacs import GenieAcsClient, RefreshResult
+from ponapi.acs.genieacs import GenieAcsClient
+from ponapi.acs.tasks import TaskOutcome
 from ponapi.cache import MemoryCache
 from ponapi.db.models import Olt, Onu
 from ponapi.olt.pool import OltPool, OltPools
@@ -19,6 +20,7 @@ from ponapi.olt.session import Target
 from ponapi.serials import parse_serial
 from ponapi.sim.olt import OltSim, demo_onus
 from ponapi.stats.service import StatsService
+from ponapi.tr069.sections import projection
 from tests.conftest import make_settings
 from tests.test_olt_cli_api import OLT_PASSWORD, make_env  # noqa: F401 - the fixture
 from tests.test_tr069_api import V5, env  # noqa: F401 - the fixture
@@ -237,13 +239,13 @@ class _FakeAcs:
     def __init__(self) -> None:
         self.refreshed: list[list[str]] = []
 
-    async def read_device(self, serial, sections):  # type: ignore[no-untyped-def]
+    async def read_device(self, serial, paths):  # type: ignore[no-untyped-def]
         return {"_id": "dev-1", "InternetGatewayDevice": {}}
 
-    async def refresh(self, device_id, paths, time_limit):  # type: ignore[no-untyped-def]
-        self.refreshed.append(paths)
+    async def run_task(self, device_id, task, time_limit):  # type: ignore[no-untyped-def]
+        self.refreshed.append(task["parameterNames"])
         await asyncio.sleep(0.3)
-        return RefreshResult(True, 200, "ok")
+        return TaskOutcome("applied", None, "")
 
 
 async def test_a_concurrent_refresh_of_other_sections_refreshes_them(tmp_path):
@@ -338,7 +340,7 @@ async def test_acs_http_statuses_are_told_apart(status, code):
     acs = GenieAcsClient("http://127.0.0.1:1", transport=httpx.MockTransport(answer))
     try:
         with pytest.raises(Exception) as caught:
-            await acs.read_device(parse_serial(V5), {"general"})
+            await acs.read_device(parse_serial(V5), projection(("general",)))
     finally:
         await acs.close()
     assert caught.value.code.value == code  # type: ignore[attr-defined]
@@ -423,7 +425,7 @@ async def test_the_genieacs_id_map_is_bounded():
     )
     try:
         for serial in serials:
-            assert await acs.read_device(serial, {"general"}) is not None
+            assert await acs.read_device(serial, projection(("general",))) is not None
         remembered = [s for s in serials if acs.remembered_id(s) is not None]
     finally:
         await acs.close()

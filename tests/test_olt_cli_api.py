@@ -13,9 +13,11 @@ from ponapi.olt.location import Location
 from ponapi.olt.platforms.zte import DIALECT as ZTE
 from ponapi.olt.session import CliSession, Target
 from ponapi.sim.olt import OltSim, demo_onus
-from ponapi.tr069.fields import SECTIONS
+from ponapi.tr069.sections import names
 from tests.conftest import add_user, make_settings, token_for
 from tests.fixtures import validate_stats
+
+SECTIONS = names()
 
 OLT_PASSWORD = "olt-Secret-77"
 

@@ -302,7 +302,10 @@ def test_nokia_security_reads_the_inverted_per_wan_switches():
 
 
 def test_security_pinned_facts_and_secrets():
-    from ponapi.tr069.full_screen import SECRET_FIELDS, redact
+    from ponapi.tr069.full_screen import redact
+    from ponapi.tr069.sections import secret_fields
+
+    SECRET_FIELDS = secret_fields()
 
     v5 = full(V5)["security"].data
     assert (v5["uiLan"], v5["sambaLan"], v5["telnetWan"]) == ("Enabled", "Enabled", "Disabled")

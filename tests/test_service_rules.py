@@ -277,13 +277,14 @@ async def test_concurrent_scans_in_a_process_share_one_scan(make):
     env = await make("acs", survey_cooldown_seconds=0.0, rate_limit_survey_per_minute=100)
     acs = env.app.state.ctx.stats.acs
     started = []
-    set_values = acs.set_values
+    run_task = acs.run_task
 
-    async def counted(device_id, values, **kw):
-        started.append(device_id)  # scans are started with setParameterValues
-        return await set_values(device_id, values, **kw)
+    async def counted(device_id, task, **kw):
+        if task["name"] == "setParameterValues":  # scans are started with setParameterValues
+            started.append(device_id)
+        return await run_task(device_id, task, **kw)
 
-    acs.set_values = counted
+    acs.run_task = counted
     url = f"/api/olts/{env.olt_id}/onus/{V5}/wifi-survey"
     answers = await asyncio.gather(
         *(env.client.post(url, headers=env.headers["technician"]) for _ in range(3))

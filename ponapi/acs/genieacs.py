@@ -1,10 +1,13 @@
-"""Async client for the GenieACS northbound interface (NBI), per GenieACS v1.2 ``lib/nbi.ts``.
+"""Async client for the GenieACS northbound interface (NBI), per GenieACS v1.2 ``lib/nbi.ts``: a
+transport. It reads a device's paths and runs tasks; what the paths mean is ``ponapi.tr069``'s.
 
 - One ``GET /devices`` per read: the device found by serial in both forms (``$in``) or by its
-  remembered ``_id``, with a projection of only the subtrees the mapper needs.
-- ``refresh``: a ``getParameterValues`` task with ``connection_request``. 200 means the device
-  answered; 202 carries the reason in the HTTP reason phrase (``Device is offline``,
-  ``Task queued but not processed``, ``Task faulted``).
+  remembered ``_id``, projected on the paths the caller names (only its data model's, once the
+  device's is known).
+- ``run_task``, the one task engine (live reads, scans, actions): post a task with a connection
+  request and say what became of it (``ponapi.acs.tasks.TaskOutcome``). A faulted task is
+  withdrawn at once, with its CWMP fault: GenieACS would otherwise retry it alone 5, 10, 20...
+  minutes later, when nobody expects it any more.
 - Device ids contain ``%`` escapes (``9075BC-G%2D1425G%2DA-...``); the NBI URL-decodes path
   segments, so ids are percent-encoded once more in paths.
 """
@@ -13,7 +16,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 from urllib.parse import quote
@@ -22,7 +24,7 @@ import httpx
 import orjson
 from cachetools import TTLCache
 
-from ponapi.actions.tasks import TaskAnswer
+from ponapi.acs.tasks import Task, TaskAnswer, TaskOutcome, fault_text, outcome
 from ponapi.config import Settings
 from ponapi.errors import (
     AcsAuthRejected,
@@ -35,155 +37,23 @@ from ponapi.errors import (
 from ponapi.logs import register_secret
 from ponapi.metrics import UPSTREAM_REQUESTS
 from ponapi.serials import Serial
-from ponapi.tr069.full_screen import FULL_SCREEN_SECTIONS, SECTION_PROJECTIONS
+from ponapi.tr069.spec import ROOTS, data_model_root
 
 MAX_BODY = 32 * 1024 * 1024
 
-# Leaves and subtrees the mapper reads (ponapi.tr069.mapper). DeviceInfo is listed leaf by leaf
-# so that large or sensitive siblings (DeviceLog, vendor service passwords) are never fetched.
-_DEVICE_INFO = (
-    "Manufacturer",
-    "ManufacturerOUI",
-    "ModelName",
-    "SoftwareVersion",
-    "HardwareVersion",
-    "ProvisioningCode",
-    "SerialNumber",
-    "UpTime",
-    "MemoryStatus",
-    "ProcessStatus.CPUUsage",
-    "X_HW_CpuUsed",
-    "X_HW_MemUsed",
-    "X_ZTE-COM_CpuUsed",
-    "X_ZTE-COM_MemUsed",
-    "X_ALU-COM_CPUMEMMonitor",
-    "X_CT-COM_CPU",
-)
-PROJECTIONS: dict[str, tuple[str, ...]] = {
-    "general": tuple(
-        f"{root}.DeviceInfo.{leaf}"
-        for root in ("InternetGatewayDevice", "Device")
-        for leaf in _DEVICE_INFO
-    ),
-    "wan": (
-        # Connections only: WANDevice also holds interface configs and counters the mapper
-        # never reads. Instance 2 is where ZTE routers keep their 3G/LTE WAN.
-        "InternetGatewayDevice.WANDevice.1.WANConnectionDevice",
-        "InternetGatewayDevice.WANDevice.2.WANConnectionDevice",
-        "InternetGatewayDevice.ManagementServer.ConnectionRequestURL",
-        "Device.ManagementServer.ConnectionRequestURL",
-        "Device.IP.Interface",
-        "Device.PPP.Interface",
-        "Device.Ethernet.Link",
-        "Device.Ethernet.VLANTermination",
-        "Device.NAT.InterfaceSetting",
-        "Device.Routing.Router",
-        "Device.DNS.Client.Server",
-        "Device.DHCPv4.Client",
-    ),
-    "wirelessLan": (
-        "InternetGatewayDevice.LANDevice.1.WLANConfiguration",
-        "InternetGatewayDevice.LANDevice.1.WiFi.Radio",
-        "Device.WiFi.SSID",
-        "Device.WiFi.Radio",
-        "Device.WiFi.AccessPoint",
-    ),
-    "wifiSurvey": (
-        "InternetGatewayDevice.LANDevice.1.WiFi.NeighboringWiFiDiagnostic",
-        "InternetGatewayDevice.LANDevice.1.WiFi.Radio",
-        "InternetGatewayDevice.X_ALU-COM_NeighboringWiFiDiagnostic",
-        "InternetGatewayDevice.WiFi.NeighboringWiFiDiagnostic",
-        "InternetGatewayDevice.LANDevice.1.WIFI.Radio.1",
-        "Device.WiFi.NeighboringWiFiDiagnostic",
-        "Device.WiFi.Radio",
-    ),
-}
-SECTION_PROJECTION = {
-    "general": "general",
-    "ipInterface11": "wan",
-    "ipInterface21": "wan",
-    "wirelessLan": "wirelessLan",
-    "wifiSurvey": "wifiSurvey",
-}
-# The rest of the TR-069 screen: one group per section, its subtrees from the section areas;
-# ``general`` also carries the optical/link fields.
-PROJECTIONS["general"] += SECTION_PROJECTIONS["optical"]
-for _name in FULL_SCREEN_SECTIONS.keys() - {"optical"}:
-    PROJECTIONS[_name] = SECTION_PROJECTIONS[_name]
-    SECTION_PROJECTION[_name] = _name
-_ID_FIELDS = ("_id", "_deviceId", "_lastInform")
 
-# What a refresh asks the device for (wildcards are allowed in getParameterValues paths).
-REFRESH_PATHS: dict[str, dict[str, tuple[str, ...]]] = {
-    "InternetGatewayDevice": {
-        "general": (
-            "InternetGatewayDevice.DeviceInfo.UpTime",
-            "InternetGatewayDevice.DeviceInfo.MemoryStatus",
-            "InternetGatewayDevice.DeviceInfo.ProcessStatus.CPUUsage",
-        ),
-        "wan": (
-            "InternetGatewayDevice.WANDevice.*.WANConnectionDevice.*.WANIPConnection.*",
-            "InternetGatewayDevice.WANDevice.*.WANConnectionDevice.*.WANPPPConnection.*",
-        ),
-        "wirelessLan": ("InternetGatewayDevice.LANDevice.1.WLANConfiguration.*",),
-        "wifiSurvey": (),
-    },
-    "Device": {
-        "general": (
-            "Device.DeviceInfo.UpTime",
-            "Device.DeviceInfo.MemoryStatus",
-            "Device.DeviceInfo.ProcessStatus.CPUUsage",
-        ),
-        "wan": ("Device.IP.Interface.*", "Device.PPP.Interface.*"),
-        "wirelessLan": ("Device.WiFi.SSID.*", "Device.WiFi.Radio.*", "Device.WiFi.AccessPoint.*"),
-        "wifiSurvey": (),
-    },
-}
-
-
-@dataclass(frozen=True, slots=True)
-class RefreshResult:
-    fresh: bool
-    status: int
-    reason: str
-
-
-def projection_for(sections: set[str]) -> str:
-    groups = {SECTION_PROJECTION[s] for s in sections}
-    paths: list[str] = list(_ID_FIELDS)
-    for group in PROJECTIONS:
-        if group in groups:
-            paths.extend(PROJECTIONS[group])
-    return ",".join(dict.fromkeys(paths))
-
-
-@lru_cache(maxsize=64)
-def _projection_param(sections: frozenset[str], root: str = "") -> bytes:
-    """``&projection=...`` for these sections, percent-encoded once: the projection is ~2 kB,
-    and having httpx encode and validate it character by character on every read cost half a
+@lru_cache(maxsize=256)
+def _projection_param(paths: tuple[str, ...], root: str = "") -> bytes:
+    """``&projection=...`` for these paths, percent-encoded once: the projection is ~2 kB, and
+    having httpx encode and validate it character by character on every read cost half a
     millisecond. With the device's data model known (``root``), the other model's paths go."""
-    paths = [
-        p
-        for p in projection_for(set(sections)).split(",")
-        if not root or p.startswith("_") or p.split(".", 1)[0] == root
-    ]
-    return b"&projection=" + quote(",".join(paths), safe="").encode()
+    kept = [p for p in dict.fromkeys(("_id", *paths)) if not root or _under_root(p, root)]
+    return b"&projection=" + quote(",".join(kept), safe="").encode()
 
 
-def data_model_root(doc: dict[str, Any]) -> str:
-    """``InternetGatewayDevice`` (TR-098) or ``Device`` (TR-181); "" when both or neither."""
-    roots = [r for r in ("InternetGatewayDevice", "Device") if r in doc]
-    return roots[0] if len(roots) == 1 else ""
-
-
-def refresh_paths(root: str, sections: set[str]) -> list[str]:
-    table = REFRESH_PATHS.get(root, REFRESH_PATHS["InternetGatewayDevice"])
-    groups = {SECTION_PROJECTION[s] for s in sections}
-    out: list[str] = []
-    for group in ("general", "wan", "wirelessLan", "wifiSurvey"):
-        if group in groups:
-            out.extend(table[group])
-    return out
+def _under_root(path: str, root: str) -> bool:
+    head = path.split(".", 1)[0]
+    return head == root or head not in ROOTS
 
 
 class GenieAcsClient:
@@ -307,18 +177,9 @@ class GenieAcsClient:
     def forget(self, serial: Serial) -> None:
         self._ids.pop(serial.canonical, None)
 
-    async def read_paths(self, device_id: str, paths: list[str]) -> dict[str, Any] | None:
-        """The device document projected on ``paths`` (one NBI call), by GenieACS id."""
-        params = {
-            "query": json.dumps({"_id": device_id}, separators=(",", ":")),
-            "projection": ",".join(["_id", *paths]),
-        }
-        resp, body = await self._request("GET", "/devices/", params=params)
-        devices = self._devices(resp, body)
-        return devices[0] if devices else None
-
-    async def read_device(self, serial: Serial, sections: set[str]) -> dict[str, Any] | None:
-        """The projected device document, or None when the ACS has no such device.
+    async def read_device(self, serial: Serial, paths: Sequence[str]) -> dict[str, Any] | None:
+        """The device document projected on ``paths`` (``ponapi.tr069.sections.projection``),
+        or None when the ACS has no such device.
 
         One NBI call: by remembered id when known, else by serial in both forms.
         """
@@ -331,7 +192,7 @@ class GenieAcsClient:
         target = (
             b"/devices/?query="
             + quote(json.dumps(query, separators=(",", ":")), safe="").encode()
-            + _projection_param(frozenset(sections), root)
+            + _projection_param(tuple(paths), root)
         )
         base = self._client.base_url
         url = base.copy_with(raw_path=base.raw_path.rstrip(b"/") + target)
@@ -342,61 +203,61 @@ class GenieAcsClient:
             # The id went away (device re-registered) or the data model changed (firmware):
             # search again by serial, with every path.
             self.forget(serial)
-            return await self.read_device(serial, sections)
+            return await self.read_device(serial, paths)
         if device is None:
             return None
         if isinstance(device.get("_id"), str):
             self._ids[serial.canonical] = (device["_id"], data_model_root(device))
         return device
 
-    async def set_values(
-        self, device_id: str, values: list[tuple[str, str, str]], time_limit: float
-    ) -> RefreshResult:
-        """A setParameterValues task with a connection request (e.g. start a diagnostic)."""
-        task = {"name": "setParameterValues", "parameterValues": [list(v) for v in values]}
-        return await self._task(device_id, task, time_limit)
-
-    async def refresh(
-        self, device_id: str, parameter_names: list[str], time_limit: float
-    ) -> RefreshResult:
-        """Ask the device for fresh values now (connection request), within ``time_limit`` s."""
-        task = {"name": "getParameterValues", "parameterNames": parameter_names}
-        return await self._task(device_id, task, time_limit)
-
-    async def _task(self, device_id: str, task: dict[str, Any], time_limit: float) -> RefreshResult:
-        path = f"/devices/{quote(device_id, safe='')}/tasks"
-        params = {"connection_request": "", "timeout": str(self.cr_timeout_ms)}
-        resp, _ = await self._request(
-            "POST", path, params=params, content=json.dumps(task).encode(), time_limit=time_limit
+    async def run_task(
+        self,
+        device_id: str,
+        task: Task,
+        *,
+        timeout_ms: int | None = None,
+        time_limit: float | None = None,
+    ) -> TaskOutcome:
+        """The one task engine: post ``task`` with a connection request and say what became of
+        it. A faulted task is withdrawn (deleted) with its fault recorded in the outcome, so
+        GenieACS does not retry it by itself later. ``timeout_ms``: how long GenieACS waits
+        for the device to open its session (default: the configured connection-request
+        wait); ``time_limit``: seconds for the whole post (GenieACS then waits for the session
+        to end), by default the client's timeout plus that wait."""
+        wait = self.cr_timeout_ms if timeout_ms is None else timeout_ms
+        answer = await self.post_task(
+            device_id, task, connection_request=True, timeout_ms=wait, time_limit=time_limit
         )
-        reason = resp.reason_phrase or ""
-        if resp.status_code == 200:
-            return RefreshResult(True, 200, "ok")
-        if resp.status_code == 202:
-            return RefreshResult(False, 202, reason or "Task queued but not processed")
-        if resp.status_code == 404:
-            return RefreshResult(False, 404, "The ACS no longer has this device")
-        raise rejected(resp.status_code, "a refresh task")
-
-    # --- device actions (ponapi.actions.tasks.Nbi) ------------------------------------------
+        out = outcome(answer)
+        if out.state != "faulted":
+            return out
+        fault = None
+        if out.task_id:
+            fault = await self.task_fault(device_id, out.task_id)
+            await self.delete_task(out.task_id)
+        return TaskOutcome("faulted", out.task_id, out.reason, fault_text(fault))
 
     async def post_task(
-        self, device_id: str, task: dict[str, Any], *, connection_request: bool, timeout_ms: int
+        self,
+        device_id: str,
+        task: Task,
+        *,
+        connection_request: bool,
+        timeout_ms: int,
+        time_limit: float | None = None,
     ) -> TaskAnswer:
         """Post one task; 200 = the session ran, 202 = queued with GenieACS's reason (the HTTP
-        reason phrase), 404 = the ACS has no such device. Bounded by the connection request
-        wait, GenieACS's own 120 s session wait being cut by the client's timeout plus it."""
+        reason phrase), 404 = the ACS has no such device. Bounded by ``time_limit``, by
+        default the connection request wait plus the client's timeout (GenieACS's own 120 s
+        session wait is cut by it)."""
         path = f"/devices/{quote(device_id, safe='')}/tasks"
         params = (
             {"connection_request": "", "timeout": str(timeout_ms)} if connection_request else {}
         )
-        limit = self._client.timeout.read or 10.0
+        if time_limit is None:
+            time_limit = (self._client.timeout.read or 10.0) + timeout_ms / 1000
         resp, body = await self._request(
-            "POST",
-            path,
-            params=params,
-            content=orjson.dumps(task),
-            time_limit=limit + timeout_ms / 1000,
+            "POST", path, params=params, content=orjson.dumps(task), time_limit=time_limit
         )
         if resp.status_code == 404:
             raise OnuNotFound("The ACS no longer has this device.")

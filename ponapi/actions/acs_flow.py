@@ -27,7 +27,7 @@ T = TypeVar("T")
 
 
 class ActionNbi(t.Nbi, Protocol):
-    async def task_fault(self, device_id: str, task_id: str) -> dict[str, Any] | None: ...
+    """The NBI as the actions use it (``t.Nbi``: run a task, read, cancel)."""
 
 
 def _stamp(at: datetime) -> str:
@@ -60,26 +60,15 @@ class AcsRun:
             raise UpstreamTimeout("The action's time budget ran out waiting for the ACS.") from exc
 
     async def post(self, task: t.Task) -> t.TaskOutcome:
+        """Run one task (the ACS's task engine); a faulted one was withdrawn and is an error."""
         wait = max(500, min(self.cr_timeout_ms, int(self.left() * 1000) - 500))
-        answer = await self.bounded(
-            self.nbi.post_task(self.device_id, task, connection_request=True, timeout_ms=wait)
-        )
-        out = t.outcome(answer)
+        out = await self.bounded(self.nbi.run_task(self.device_id, task, timeout_ms=wait))
         if out.state == "faulted":
-            await self._fault(task, out)
+            raise UpstreamError(
+                f"The device refused the {task.get('name')} task: {out.fault}. Nothing was "
+                "changed and the task was withdrawn."
+            )
         return out
-
-    async def _fault(self, task: t.Task, out: t.TaskOutcome) -> None:
-        fault = None
-        if out.task_id:
-            fault = await self.bounded(self.nbi.task_fault(self.device_id, out.task_id))
-            await self.bounded(self.nbi.delete_task(out.task_id))
-        code = str((fault or {}).get("code") or "unknown")
-        message = str((fault or {}).get("message") or "no fault detail recorded")
-        raise UpstreamError(
-            f"The device refused the {task.get('name')} task: {code} {message}. Nothing was "
-            "changed and the task was withdrawn."
-        )
 
     async def run_plan(self, plan: t.Plan) -> dict[str, Any] | None:
         """Post the plan's tasks in order; a queued one stops there (the rest would run before

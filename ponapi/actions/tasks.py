@@ -1,42 +1,40 @@
-"""GenieACS task bodies, the plan a planner returns, the read-back comparison, and the small
-Protocol the service layer implements to talk to GenieACS's NBI.
-
-Task shapes are the ones GenieACS 1.2 ``sanitizeTask`` accepts (``lib/api-functions.ts``):
-one task object per ``POST /devices/{id}/tasks``. A ``202`` answer means queued (the reason is
-the HTTP reason phrase: ``Task queued but not processed``, ``Device is offline``, ``Task
-faulted``...), a ``200`` means the session ran; neither proves a write, hence the read-back.
+"""The plan a planner returns, the read-back comparison, and the small Protocol the service
+layer implements to talk to GenieACS's NBI. The task bodies and what an answer to one means are
+the transport's (``ponapi.acs.tasks``, re-exported here): neither a ``200`` nor a ``202`` proves
+a write, hence the read-back.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any, Literal, Protocol
+from typing import Any, Protocol
 
+from ponapi.acs.tasks import (
+    Task,
+    TaskAnswer,
+    TaskOutcome,
+    factory_reset,
+    get_values,
+    outcome,
+    reboot,
+    refresh,
+    set_values,
+)
 from ponapi.actions.errors import MASK, Mismatch, ReadbackMismatch
 from ponapi.tr069.document import DeviceDocument
 
-Task = dict[str, Any]
-
-
-def set_values(values: Sequence[tuple[str, Any, str]]) -> Task:
-    return {"name": "setParameterValues", "parameterValues": [list(v) for v in values]}
-
-
-def refresh(object_name: str) -> Task:
-    return {"name": "refreshObject", "objectName": object_name}
-
-
-def get_values(names: Sequence[str]) -> Task:
-    return {"name": "getParameterValues", "parameterNames": list(names)}
-
-
-def reboot() -> Task:
-    return {"name": "reboot"}
-
-
-def factory_reset() -> Task:
-    return {"name": "factoryReset"}
+__all__ = [
+    "Task",
+    "TaskAnswer",
+    "TaskOutcome",
+    "factory_reset",
+    "get_values",
+    "outcome",
+    "reboot",
+    "refresh",
+    "set_values",
+]
 
 
 @dataclass(frozen=True)
@@ -131,43 +129,17 @@ def verify(plan: Plan, doc: DeviceDocument) -> None:
 # --- the NBI, as the service layer provides it --------------------------------------------------
 
 
-@dataclass(frozen=True)
-class TaskAnswer:
-    """What ``POST /devices/{id}/tasks?connection_request`` answered."""
-
-    status: int
-    reason: str
-    task: Mapping[str, Any]
-
-
-@dataclass(frozen=True)
-class TaskOutcome:
-    state: Literal["applied", "queued", "faulted"]
-    task_id: str | None
-    reason: str
-
-
-def outcome(answer: TaskAnswer) -> TaskOutcome:
-    """Applied vs queued: 200 = the session ran (read back before calling it applied); 202 =
-    queued until the device's next session, with GenieACS's reason (``Task faulted`` means the
-    CPE refused it: a fault record holds the CWMP fault)."""
-    task_id = answer.task.get("_id")
-    tid = str(task_id) if task_id is not None else None
-    if answer.status == 200:
-        return TaskOutcome("applied", tid, "")
-    if answer.status == 202 and answer.reason.strip().lower() == "task faulted":
-        return TaskOutcome("faulted", tid, answer.reason)
-    if answer.status == 202:
-        return TaskOutcome("queued", tid, answer.reason or "Task queued")
-    raise ValueError(f"unexpected NBI answer {answer.status} {answer.reason}")
-
-
 class Nbi(Protocol):
     """The calls the actions need from GenieACS's NBI (every call bounded by the caller)."""
 
-    async def post_task(
-        self, device_id: str, task: Task, *, connection_request: bool, timeout_ms: int
-    ) -> TaskAnswer: ...
+    async def run_task(
+        self,
+        device_id: str,
+        task: Task,
+        *,
+        timeout_ms: int | None = None,
+        time_limit: float | None = None,
+    ) -> TaskOutcome: ...
 
     async def device(self, device_id: str, projection: Sequence[str]) -> dict[str, Any] | None: ...
 

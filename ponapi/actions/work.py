@@ -4,11 +4,10 @@ build the camelCase result. Each builder returns ``work(deadline)`` for the job.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from datetime import datetime
 from typing import Any, Protocol
 
-from ponapi.acs.genieacs import PROJECTIONS
 from ponapi.actions import device as dev_actions
 from ponapi.actions import diagnostics as diag
 from ponapi.actions import tasks as t
@@ -27,6 +26,7 @@ from ponapi.actions.wifi import plan_wifi, wlan_section
 from ponapi.config import Settings
 from ponapi.errors import NotSupported
 from ponapi.serials import Serial
+from ponapi.tr069 import sections
 
 Work = Callable[[float], Awaitable[dict[str, Any]]]
 
@@ -43,21 +43,21 @@ _DIAG_ROOTS = tuple(
     for name in names
 )
 READS: dict[str, tuple[str, ...]] = {
-    "wifi": (*PROJECTIONS["general"], *PROJECTIONS["wirelessLan"]),
+    "wifi": sections.projection(("general", "wirelessLan")),
     "dhcp": (
-        *PROJECTIONS["general"],
+        *sections.projection(("general",)),
         "InternetGatewayDevice.LANDevice.1.LANHostConfigManagement",
         "Device.DHCPv4.Server",
         "Device.IP.Interface",
     ),
-    "diagnostics": (*PROJECTIONS["general"], *PROJECTIONS["wan"], *_DIAG_ROOTS),
+    "diagnostics": (*sections.projection(("general", "ipInterface11")), *_DIAG_ROOTS),
 }
 
 
 class DeviceFinder(ActionNbi, Protocol):
     cr_timeout_ms: int
 
-    async def read_device(self, serial: Serial, sections: set[str]) -> dict[str, Any] | None: ...
+    async def read_device(self, serial: Serial, paths: Sequence[str]) -> dict[str, Any] | None: ...
 
     async def device_tasks(self, device_id: str) -> list[dict[str, Any]]: ...
 
@@ -73,7 +73,7 @@ class AcsWork:
         """The device's GenieACS id, or None when no ACS knows it."""
         if self.nbi is None:
             return None
-        doc = await self.nbi.read_device(serial, {"general"})
+        doc = await self.nbi.read_device(serial, sections.projection(("general",)))
         return str(doc["_id"]) if doc and isinstance(doc.get("_id"), str) else None
 
     async def _run(self, serial: Serial, deadline: float) -> AcsRun:

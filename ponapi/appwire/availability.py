@@ -18,7 +18,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from ponapi.tr069.fields import SECTIONS
+from ponapi.tr069 import sections as section_registry
 
 _ACS = (
     "Register this ONU in the ACS (GenieACS): point its TR-069 settings (ACS URL, on the "
@@ -118,7 +118,7 @@ NEEDS: dict[str, Need] = {
         "Every WAN with its role is read from the ONU's TR-069; the OLT CLI shows two at most.",
     ),
 }
-assert set(NEEDS) == set(SECTIONS)
+assert set(NEEDS) == set(section_registry.names())
 
 Completeness = Literal["full", "limited"]
 

@@ -16,7 +16,7 @@ import re
 from typing import Any
 
 from ponapi.appwire.availability import flags
-from ponapi.tr069.fields import LIST_SECTIONS, SECTIONS
+from ponapi.tr069 import sections as section_registry
 
 # The contract's section name -> the app's.
 SNAKE_NAMES: dict[str, str] = {
@@ -39,7 +39,7 @@ SNAKE_NAMES: dict[str, str] = {
     "wifiSurvey5": "wifi_site_survey_5ghz",
     "wans": "wans",
 }
-assert set(SNAKE_NAMES) == set(SECTIONS)
+assert set(SNAKE_NAMES) == set(section_registry.names())
 
 _SURVEY_SECTIONS = frozenset({"wifiSurvey", "wifiSurvey5"})
 _NUMBERS = frozenset({"channel", "tx_power", "total_associations", "lease_time_sec"})
@@ -139,7 +139,7 @@ def render_section(name: str, data: Any) -> Any:
     """One section's data in the app's keys (``None`` stays ``None``)."""
     if data is None:
         return None
-    if name in LIST_SECTIONS:
+    if name in section_registry.list_sections():
         row = _host if name == "hosts" else _wan if name == "wans" else _fields
         return [row(r) for r in data]
     return _OBJECTS.get(name, _fields)(data)
@@ -152,14 +152,16 @@ def render_stats(body: dict[str, Any]) -> dict[str, Any]:
     entries = meta.get("sections") or {}
     data: dict[str, Any] = {}
     availability: dict[str, Any] = {}
-    for name in SECTIONS:
+    for name in section_registry.names():
+        if name not in SNAKE_NAMES:
+            continue
         entry = entries.get(name)
         status = (entry or {}).get("status")
         snake_name = SNAKE_NAMES[name]
         avail = flags(name, source, entry)
         availability[snake_name] = {**avail, "status": status}
         section = render_section(name, (body.get("data") or {}).get(name))
-        if name in LIST_SECTIONS:
+        if name in section_registry.list_sections():
             data[snake_name] = section if section is not None else []
         elif section is not None:
             data[snake_name] = {**section, **avail}

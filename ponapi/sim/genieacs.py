@@ -254,6 +254,7 @@ class GenieAcsSim:
             return Response(202, body_out, "Task queued but not processed", headers)
         await asyncio.sleep(device.start_delay + device.session_delay)
         if device.fault and task:
+            self.tasks.append(task)  # GenieACS keeps a faulted task and retries it later
             self.faults.append(
                 {
                     "_id": f"{device_id}:task_{task['_id']}",

@@ -10,24 +10,25 @@ from ponapi.errors import InvalidRequest, UpstreamTimeout
 from ponapi.serials import Serial
 from ponapi.stats.model import OltRef, StatsResult
 from ponapi.stats.service import StatsService
-from ponapi.tr069.fields import SECTIONS
+from ponapi.tr069 import sections as registry
 
 
 def parse_sections(value: str | None) -> frozenset[str]:
     """``None`` (not given): every section. Given, it must name at least one section
     (``sections=%20,%20`` is an error, not a request for nothing)."""
+    every = registry.names()
     if value is None:
-        return frozenset(SECTIONS)
+        return frozenset(every)
     names = {part.strip() for part in value.split(",") if part.strip()}
     if not names:
         raise InvalidRequest(
-            f"sections names no section; choose from {', '.join(SECTIONS)}, comma separated, "
+            f"sections names no section; choose from {', '.join(every)}, comma separated, "
             "or leave it out for all."
         )
-    unknown = sorted(names - set(SECTIONS))
+    unknown = sorted(names - set(every))
     if unknown:
         raise InvalidRequest(
-            f"Unknown section(s) {', '.join(unknown)[:200]}; choose from {', '.join(SECTIONS)}."
+            f"Unknown section(s) {', '.join(unknown)[:200]}; choose from {', '.join(every)}."
         )
     return frozenset(names)
 

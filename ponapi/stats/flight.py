@@ -97,7 +97,7 @@ class ReplicaLock:
                 if (
                     cached
                     and cached.get("readId") not in (None, seen_id)
-                    and live <= set(cached.get("live") or ())
+                    and live <= set(cached.get("liveAsked", cached.get("live")) or ())
                 ):
                     return cached  # read by another replica while this one waited
                 if await self.store.raw(lock_key) is None:

@@ -9,7 +9,8 @@ from typing import Any
 from ponapi import display as fmt
 from ponapi.stats.flight import new_read_id
 from ponapi.stats.model import StatsResult
-from ponapi.tr069.fields import SECRET_FIELDS, SECTIONS, AnySection
+from ponapi.tr069 import sections as registry
+from ponapi.tr069.fields import AnySection
 
 # Why a source has no data for a section it was asked for.
 UNSEEN = {
@@ -39,20 +40,26 @@ def payload(
     sections: Mapping[str, AnySection],
     *,
     live: frozenset[str] = frozenset(),
+    live_asked: frozenset[str] | None = None,
     fetched: Iterable[str] | None = None,
 ) -> dict[str, Any]:
     """One read's payload: every section, and ``readId`` so waiters on other replicas know a
     new read landed; ``live``: the sections read from the device itself just now;
-    ``fetched``: the sections this read covers (default: those in ``sections``)."""
+    ``live_asked``: the sections that live read answers for (``live`` by default: a section
+    the device has no refresh path for is answered, not re-read); ``fetched``: the sections
+    this read covers (default: those in ``sections``)."""
     return {
         "source": source,
         "fetchedAt": iso(fetched_at),
         "fetchedEpoch": fetched_at.timestamp(),
         "fetchedSections": [
-            name for name in SECTIONS if name in (sections if fetched is None else set(fetched))
+            name
+            for name in registry.names()
+            if name in (sections if fetched is None else set(fetched))
         ],
         "readId": new_read_id(),
         "live": sorted(live),
+        "liveAsked": sorted(live if live_asked is None else live_asked),
         "device": device,
         "stale": False,
         "sections": {
@@ -75,7 +82,8 @@ def render(
     now = datetime.now(UTC)
     data: dict[str, Any] = {}
     metas: dict[str, Any] = {}
-    for name in SECTIONS:
+    secret = registry.secret_fields()
+    for name in registry.names():
         entry = stored["sections"].get(name)
         if entry is None and name in sections:  # a source that cannot see this section
             data[name] = None
@@ -101,8 +109,8 @@ def render(
         started = parse_iso(entry.get("startedAt"))
         if isinstance(section, dict) and started and section.get("uptimeAgo"):
             section["uptimeAgo"] = fmt.ago(started, now)
-        if name in SECRET_FIELDS and isinstance(section, dict) and not reveal:
-            section.update({k: "" for k in SECRET_FIELDS[name] if section.get(k)})
+        if name in secret and isinstance(section, dict) and not reveal:
+            section.update({k: "" for k in secret[name] if section.get(k)})
         data[name] = section
         metas[name] = {
             "status": entry["status"],
@@ -140,7 +148,7 @@ def limit_logs(result: StatsResult, limit: int) -> StatsResult:
 def revealed_secrets(result: StatsResult) -> list[str]:
     """The secret fields this result shows (``section.field``), for the audit log."""
     out: list[str] = []
-    for name, fields in SECRET_FIELDS.items():
+    for name, fields in registry.secret_fields().items():
         section = result.data.get(name)
         if isinstance(section, dict):
             out.extend(f"{name}.{k}" for k in fields if section.get(k))

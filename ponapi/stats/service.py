@@ -41,7 +41,7 @@ from ponapi.stats.render import render
 from ponapi.stats.sources import read_acs, read_cli
 from ponapi.stats.store import PayloadStore
 from ponapi.stats.survey import check_scan, claim_scan, run_scan, scan_document
-from ponapi.tr069.fields import SECTIONS
+from ponapi.tr069 import sections as registry
 
 log = logging.getLogger("ponapi.stats")
 T = TypeVar("T")
@@ -109,12 +109,13 @@ class StatsService:
         olt: OltRef,
         serial: Serial,
         *,
-        sections: frozenset[str] = frozenset(SECTIONS),
+        sections: frozenset[str] | None = None,
         refresh: bool = False,
         reveal_secrets: bool = False,
         deadline: float | None = None,
     ) -> StatsResult:
-        """One ONU's statistics (data + meta)."""
+        """One ONU's statistics (data + meta): the named sections, or all."""
+        sections = frozenset(registry.names()) if sections is None else sections
         result = await self._get(olt, serial, sections, refresh, reveal_secrets, deadline)
         if (
             "general" in sections
@@ -199,7 +200,8 @@ class StatsService:
         """Every requested section is within its own TTL (STATS_SECTION_TTL_SECONDS)."""
         fetched = float(cached.get("fetchedEpoch", 0))
         now = datetime.now(UTC).timestamp()
-        return all(now < fetched + self.settings.section_ttl(s) for s in sections)
+        ttl = self.settings.section_ttl
+        return all(now < fetched + ttl(registry.ttl_key(s)) for s in sections)
 
     async def _read(
         self,
@@ -256,7 +258,7 @@ class StatsService:
             return await self._cli(olt, serial, deadline)
         try:
             # One NBI call, projected on the asked sections' subtrees; the cache serves them.
-            doc = await self.acs.read_device(serial, set(sections))
+            doc = await self.acs.read_device(serial, registry.projection(sections))
         except ApiError as exc:
             if not use_cli or not is_upstream(exc):
                 raise
@@ -322,6 +324,10 @@ class StatsService:
                 f"The device did not take the scan now ({outcome.detail}); GenieACS keeps the "
                 "request for its next inform and the results will show then."
             )
+        if outcome.state == "faulted":
+            raise UpstreamError(
+                f"The device refused the scan ({outcome.detail}); the request was withdrawn."
+            )
         if outcome.state == "timeout":
             raise UpstreamTimeout(outcome.detail)
         if outcome.state == "error":
@@ -350,7 +356,7 @@ class StatsService:
         if cached is not None and cached.get("source") == "genieacs":
             return  # the ACS knew it a moment ago
         try:
-            doc = await self.acs.read_device(serial, {"general"})
+            doc = await self.acs.read_device(serial, registry.projection(("general",)))
         except ApiError as exc:
             if is_upstream(exc):
                 return

@@ -9,7 +9,8 @@ from datetime import UTC, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from ponapi.acs.genieacs import GenieAcsClient, refresh_paths
+from ponapi.acs import tasks
+from ponapi.acs.genieacs import GenieAcsClient
 from ponapi.errors import ApiError, OnuNotFound, is_upstream
 from ponapi.olt.errors import CommandFailed
 from ponapi.olt.location import Location, serial_of
@@ -18,8 +19,9 @@ from ponapi.olt.pool import OltPool
 from ponapi.serials import Serial
 from ponapi.stats.model import OltRef
 from ponapi.stats.render import LOG_LIMIT_MAX, payload
-from ponapi.tr069.fields import SECTIONS
+from ponapi.tr069 import sections as registry
 from ponapi.tr069.mapper import map_device
+from ponapi.tr069.spec import data_model_root
 
 log = logging.getLogger("ponapi.stats")
 REFRESH_RESERVE = 3.0  # seconds kept for the read after a refresh task
@@ -37,17 +39,24 @@ async def read_acs(
 ) -> dict[str, Any]:
     """The payload of a device document the ACS returned (refreshed first when asked)."""
     refresh_info: dict[str, Any] | None = None
+    refreshed: frozenset[str] = frozenset()
     if refresh:
-        refresh_info = await refresh_device(acs, doc, sections, deadline)
+        refresh_info, refreshed = await refresh_device(acs, doc, sections, deadline)
         if refresh_info["status"] == "done":
-            doc = await acs.read_device(serial, set(sections)) or doc
+            doc = await acs.read_device(serial, registry.projection(sections)) or doc
     fetched_at = datetime.now(UTC)
     # The sections asked for (the NBI read projected only their subtrees), the device log with
     # as many lines as any caller may ask for (``limit_logs`` cuts it per request).
     mapped = map_device(doc, now=fetched_at, tz=tz, names=sections, log_limit=LOG_LIMIT_MAX)
     done = refresh_info is not None and refresh_info["status"] == "done"
-    live = sections if done else frozenset()
-    out = payload("genieacs", fetched_at, mapped.device, mapped.sections, live=live)
+    out = payload(
+        "genieacs",
+        fetched_at,
+        mapped.device,
+        mapped.sections,
+        live=refreshed if done else frozenset(),
+        live_asked=sections if done else frozenset(),
+    )
     if refresh_info is not None:
         out["refresh"] = refresh_info
         if refresh_info["status"] != "done":
@@ -58,38 +67,58 @@ async def read_acs(
 
 async def refresh_device(
     acs: GenieAcsClient, doc: dict[str, Any], sections: frozenset[str], deadline: float
-) -> dict[str, Any]:
+) -> tuple[dict[str, Any], frozenset[str]]:
+    """Ask the device for every asked section's refresh paths (one task); the outcome for
+    ``meta.refresh`` and the sections it re-read. A section with no refresh path on this data
+    model (the device has no such thing) is not re-read, and said so."""
     device_id = str(doc.get("_id", ""))
-    tr181 = "Device" in doc and "InternetGatewayDevice" not in doc
-    root = "Device" if tr181 else "InternetGatewayDevice"
-    paths = refresh_paths(root, set(sections))
+    root = data_model_root(doc) or "InternetGatewayDevice"
+    paths = registry.refresh_paths(root, sections)
+    refreshed = frozenset(s for s in sections if registry.refresh_paths(root, (s,)))
     if not paths:
         return {
             "requested": True,
             "status": "skipped",
             "reason": "Nothing to refresh for the requested sections",
-        }
+        }, frozenset()
     remaining = deadline - time.monotonic() - REFRESH_RESERVE
     if remaining < 1:
         return {
             "requested": True,
             "status": "failed",
             "reason": "No time left in the request budget for a live read",
-        }
+        }, frozenset()
     try:
-        result = await acs.refresh(device_id, paths, time_limit=remaining)
+        result = await acs.run_task(device_id, tasks.get_values(paths), time_limit=remaining)
+    except OnuNotFound:  # deleted since the read: the next read searches it by serial again
+        return {
+            "requested": True,
+            "status": "failed",
+            "reason": "The ACS no longer has this device",
+        }, frozenset()
     except ApiError as exc:
         if not is_upstream(exc):
             raise
         log.warning("live refresh of %s failed: %s", device_id, exc.code)
-        return {"requested": True, "status": "failed", "reason": exc.details}
-    if result.fresh:
-        return {"requested": True, "status": "done", "reason": "ok"}
-    return {
-        "requested": True,
-        "status": "queued" if result.status == 202 else "failed",
-        "reason": result.reason,
-    }
+        return {"requested": True, "status": "failed", "reason": exc.details}, frozenset()
+    if result.state == "applied":
+        info: dict[str, Any] = {
+            "requested": True,
+            "status": "done",
+            "reason": "ok",
+            "sections": sorted(refreshed),
+        }
+        if refreshed != sections:
+            info["notRefreshed"] = sorted(sections - refreshed)
+        return info, refreshed
+    if result.state == "faulted":
+        return {
+            "requested": True,
+            "status": "failed",
+            "reason": f"The device refused the live read ({result.fault}); the request was "
+            "withdrawn.",
+        }, frozenset()
+    return {"requested": True, "status": "queued", "reason": result.reason}, frozenset()
 
 
 async def read_cli(
@@ -127,8 +156,9 @@ async def read_cli(
     device = {"olt": olt.id, "location": location_dict(location)}
     cli_sections = platform.sections(raw, fetched_at, tz)
     # Every section is covered: what the CLI cannot see is rendered ``unavailable``.
+    every = registry.names()
     return payload(
-        "olt-cli", fetched_at, device, cli_sections, live=frozenset(SECTIONS), fetched=SECTIONS
+        "olt-cli", fetched_at, device, cli_sections, live=frozenset(every), fetched=every
     )
 
 

@@ -14,7 +14,7 @@ import orjson
 
 from ponapi.cache import Cache
 from ponapi.crypto import CredentialCipher, CredentialError
-from ponapi.tr069.fields import SECRET_FIELDS
+from ponapi.tr069 import sections as registry
 
 log = logging.getLogger("ponapi.stats")
 
@@ -23,13 +23,13 @@ SECRET_PREFIX = "enc:"  # noqa: S105 - a marker, not a secret: a stored secret t
 
 
 def _each_secret(payload: dict[str, Any], change: Callable[[str], str | None]) -> dict[str, Any]:
-    """A copy of ``payload`` with every secret field (``SECRET_FIELDS``) passed through
+    """A copy of ``payload`` with every secret field (the registry's) passed through
     ``change`` (``None``: left as is); ``payload`` itself is not changed."""
     sections = payload.get("sections")
     if not isinstance(sections, dict):
         return payload
     changed: dict[str, Any] = {}
-    for name, fields in SECRET_FIELDS.items():
+    for name, fields in registry.secret_fields().items():
         entry = sections.get(name)
         if not isinstance(entry, dict) or not isinstance(entry.get("data"), dict):
             continue

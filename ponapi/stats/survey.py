@@ -14,28 +14,23 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
+from ponapi.acs import tasks
 from ponapi.acs.genieacs import GenieAcsClient
 from ponapi.cache import Cache
 from ponapi.errors import ApiError, ErrorCode, NotSupported, is_upstream
 from ponapi.serials import Serial
+from ponapi.tr069 import sections as registry
+from ponapi.tr069.areas.survey import SCAN_ROOTS
 from ponapi.tr069.document import DeviceDocument
 
 log = logging.getLogger("ponapi.stats")
 
-# Where each vendor keeps its scan (DiagnosticsState + results), in the order tried.
-SCAN_ROOTS = (
-    "InternetGatewayDevice.LANDevice.1.WiFi.NeighboringWiFiDiagnostic",  # Huawei
-    "InternetGatewayDevice.X_ALU-COM_NeighboringWiFiDiagnostic",  # Nokia
-    "InternetGatewayDevice.WiFi.NeighboringWiFiDiagnostic",
-    "Device.WiFi.NeighboringWiFiDiagnostic",  # TR-181
-    "InternetGatewayDevice.LANDevice.1.WIFI.Radio.1",  # ZTE: one scan per radio; 1 = 2.4 GHz
-)
 DONE = {"Complete", "Completed"}
 
 
 @dataclass
 class ScanOutcome:
-    state: str  # complete | queued | timeout | error
+    state: str  # complete | queued | faulted | timeout | error
     detail: str
     root: str
 
@@ -56,11 +51,13 @@ async def run_scan(
     device_id = str(doc["_id"])
     state_path = f"{root}.DiagnosticsState"
     remaining = max(1.0, deadline - time.monotonic() - 2)
-    started = await acs.set_values(
-        device_id, [(state_path, "Requested", "xsd:string")], time_limit=remaining
+    started = await acs.run_task(
+        device_id,
+        tasks.set_values([(state_path, "Requested", "xsd:string")]),
+        time_limit=remaining,
     )
-    if not started.fresh:
-        return ScanOutcome("queued", started.reason, root)
+    if started.state != "applied":
+        return _not_run(started, root)
     end = min(deadline - 2, time.monotonic() + limit)
     while time.monotonic() < end:
         await asyncio.sleep(poll)
@@ -68,23 +65,36 @@ async def run_scan(
         if left < 0.5:
             break
         try:
-            checked = await acs.refresh(device_id, [state_path], time_limit=left)
-            now = await acs.read_paths(device_id, [state_path]) if checked.fresh else None
+            checked = await acs.run_task(device_id, tasks.get_values([state_path]), time_limit=left)
+            ran = checked.state == "applied"
+            now = await acs.device(device_id, [state_path]) if ran else None
         except ApiError as exc:
             if exc.code is not ErrorCode.UPSTREAM_TIMEOUT:
                 raise
             break  # the bound ran out during a poll
-        if not checked.fresh:
-            return ScanOutcome("queued", checked.reason, root)
+        if not ran:
+            return _not_run(checked, root)
         param = DeviceDocument(now or {}).get(state_path)
         state = str(param.value) if param else ""
         if state in DONE:
             # The results: refresh the whole scan object once, so the cache read sees them.
-            await acs.refresh(device_id, [root], time_limit=max(1.0, deadline - time.monotonic()))
+            await acs.run_task(
+                device_id,
+                tasks.get_values([root]),
+                time_limit=max(1.0, deadline - time.monotonic()),
+            )
             return ScanOutcome("complete", state, root)
         if state.startswith("Error") or state == "Canceled":
             return ScanOutcome("error", state, root)
     return ScanOutcome("timeout", f"The device did not finish the scan within {limit:g} s.", root)
+
+
+def _not_run(out: tasks.TaskOutcome, root: str) -> ScanOutcome:
+    """A task of the scan that did not run now: queued (GenieACS keeps it), or refused by the
+    device (withdrawn by the task engine, with the device's fault)."""
+    if out.state == "faulted":
+        return ScanOutcome("faulted", out.fault, root)
+    return ScanOutcome("queued", out.reason, root)
 
 
 async def scan_document(
@@ -96,7 +106,7 @@ async def scan_document(
         raise NotSupported(
             "A Wi-Fi neighbour scan needs TR-069 through an ACS; the OLT CLI cannot run one."
         )
-    doc = await acs.read_device(serial, {"wifiSurvey"})
+    doc = await acs.read_device(serial, registry.projection(("wifiSurvey",)))
     if doc is None:
         raise NotSupported(f"No ACS has a device with serial {serial.canonical} ({serial.hex}).")
     if scan_root(doc) is None:

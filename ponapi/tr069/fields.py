@@ -1,5 +1,6 @@
-"""The contract's section shapes, in one place: the section names, each section's fields, and
-the collector every section builder (TR-069 mapper areas, OLT platforms) fills.
+"""The contract's section shapes: each section's fields, and the collector every section builder
+(TR-069 mapper areas, OLT platforms) fills. The sections themselves (names, which are lists,
+which fields are secret ...) are in the registry, ``ponapi.tr069.sections``.
 """
 
 from __future__ import annotations
@@ -10,37 +11,6 @@ from datetime import datetime
 from typing import Any
 
 from ponapi.tr069.document import DeviceDocument, Param
-
-# Every section, in screen order: the first five, then the rest of the TR-069 screen, then the
-# sections beyond the app (the 5 GHz radio and its survey, every WAN).
-SECTIONS = (
-    "general",
-    "ipInterface11",
-    "ipInterface21",
-    "wirelessLan",
-    "wifiSurvey",
-    "lanDhcpServer",
-    "lanPorts",
-    "lanCounters",
-    "wlanCounters",
-    "wlanCounters5",
-    "hosts",
-    "security",
-    "voiceLines",
-    "miscellaneous",
-    "deviceLogs",
-    "wirelessLan5",
-    "wifiSurvey5",
-    "wans",
-)
-# The sections whose data is a list of rows (each with an ``id``).
-LIST_SECTIONS = frozenset({"lanPorts", "lanCounters", "hosts", "voiceLines", "deviceLogs", "wans"})
-# Fields only roles allowed to see secrets get; everyone else gets ``""``.
-SECRET_FIELDS: dict[str, tuple[str, ...]] = {
-    "wirelessLan": ("password",),
-    "wirelessLan5": ("password",),
-    "security": ("cliPassword", "webPassword", "webAdminPassword"),
-}
 
 GENERAL_FIELDS = (
     "manufacturer",

@@ -16,20 +16,14 @@ from typing import Any
 from ponapi import display as fmt
 from ponapi.tr069.document import DeviceDocument
 from ponapi.tr069.fields import AnySection, Fields, Rows, Section
+from ponapi.tr069.spec import TR098, TR181, data_model_root
 
-__all__ = ["AnySection", "Rows"]
-
-TR098 = "InternetGatewayDevice"
-TR181 = "Device"
+__all__ = ["TR098", "TR181", "AnySection", "Rows"]
 
 
 def root_of(doc: DeviceDocument) -> str:
     """``InternetGatewayDevice`` (TR-098), ``Device`` (TR-181) or ``""`` (neither)."""
-    if doc.node(TR098) is not None:
-        return TR098
-    if doc.node(TR181) is not None:
-        return TR181
-    return ""
+    return data_model_root(doc.raw)
 
 
 def ref(value: object) -> str:

@@ -8,31 +8,16 @@ profiles for the values the standards lack. A value the device does not report b
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from ponapi.tr069.areas import (
-    general,
-    hosts,
-    lan,
-    logs,
-    misc,
-    optical,
-    security,
-    survey,
-    voice,
-    wan,
-    wans,
-    wifi,
-    wifi_counters,
-)
+from ponapi.tr069 import sections as registry
+from ponapi.tr069.areas import logs
 from ponapi.tr069.areas.base import DeviceView
 from ponapi.tr069.fields import (
     GENERAL_FIELDS,
-    LIST_SECTIONS,
-    SECTIONS,
     WAN_FIELDS,
     WAN_OPTIONAL,
     WLAN_FIELDS,
@@ -45,7 +30,6 @@ from ponapi.tr069.fields import (
 
 __all__ = [
     "GENERAL_FIELDS",
-    "SECTIONS",
     "WAN_FIELDS",
     "WAN_OPTIONAL",
     "WLAN_FIELDS",
@@ -58,54 +42,33 @@ __all__ = [
 log = logging.getLogger("ponapi.tr069")
 
 
-# The section areas: one module each, one row here. A row names the sections its module's
-# ``build`` returns; a failing area leaves its sections "error" and the others intact. ``optical``
-# is not a section: its fields are added to ``general``.
-Area = tuple[tuple[str, ...], Callable[[DeviceView], Mapping[str, AnySection]]]
-AREAS: tuple[Area, ...] = (
-    (("general",), general.build),
-    (("optical",), optical.build),
-    (("ipInterface11", "ipInterface21"), wan.build),
-    (("wirelessLan",), wifi.build),
-    (("wifiSurvey",), survey.build),
-    (("lanDhcpServer", "lanPorts", "lanCounters"), lan.build),
-    (("wlanCounters", "wlanCounters5"), wifi_counters.build),
-    (("hosts",), hosts.build),
-    (("security",), security.build),
-    (("voiceLines",), voice.build),
-    (("miscellaneous",), misc.build),
-    (("deviceLogs",), logs.build),
-    (("wirelessLan5",), wifi.build5),
-    (("wifiSurvey5",), survey.build5),
-    (("wans",), wans.build),
-)
-
-
 def failed(name: str, status: str = "error") -> AnySection:
-    return Rows(None, status) if name in LIST_SECTIONS else Section(None, status)
+    return Rows(None, status) if name in registry.list_sections() else Section(None, status)
 
 
 class Mapper(DeviceView):
     def areas(self, asked: set[str]) -> dict[str, AnySection]:
-        """Run the areas that build any of the ``asked`` sections (``optical`` included)."""
+        """Run the areas that build any of the ``asked`` sections (and their parts, such as
+        ``optical`` for ``general``); a failing area leaves its sections "error" and the
+        others intact."""
         sections: dict[str, AnySection] = {}
-        for area, build in AREAS:
-            if not asked.intersection(area):
-                continue
+        for build, built in registry.areas(asked):
             try:
                 sections.update(build(self))
             except Exception:  # a malformed tree must not take the other sections down
-                log.exception("mapping %s of %s failed", "/".join(area), self.doc.device_id)
-                sections.update({name: failed(name) for name in area})
+                log.exception("mapping %s of %s failed", "/".join(built), self.doc.device_id)
+                sections.update({name: failed(name) for name in built})
         return sections
 
-    def map(self, names: Iterable[str] = SECTIONS) -> Mapped:
+    def map(self, names: Iterable[str] | None = None) -> Mapped:
         """Map the named sections (all by default); each area runs only when asked for."""
-        wanted = [name for name in SECTIONS if name in set(names)]
-        sections = self.areas({*wanted, *(("optical",) if "general" in wanted else ())})
-        general_section = sections.get("general")
-        if isinstance(general_section, Section):
-            merge_optical(general_section, sections.get("optical"))
+        asked = set(registry.names() if names is None else names)
+        wanted = [name for name in registry.names() if name in asked]
+        sections = self.areas(set(wanted))
+        for part in registry.with_parts(wanted):
+            whole = sections.get(part.part_of)
+            if part.part_of and isinstance(whole, Section):
+                merge_part(whole, sections.get(part.name))
         device = {
             "acsDeviceId": self.doc.device_id,
             "dataModel": "TR-181" if self.tr181 else ("TR-098" if self.root else "unknown"),
@@ -118,8 +81,9 @@ class Mapper(DeviceView):
         )
 
 
-def merge_optical(general_section: Section, optical_section: AnySection | None) -> None:
-    """Add the optical/link fields (and what of them is missing) to ``general``."""
+def merge_part(general_section: Section, optical_section: AnySection | None) -> None:
+    """Add a part's fields (and what of them is missing) to its section: the optical/link
+    fields to ``general``."""
     if general_section.data is None or not isinstance(optical_section, Section):
         return
     if optical_section.data is None:
@@ -132,12 +96,15 @@ def merge_optical(general_section: Section, optical_section: AnySection | None) 
     general_section.extra.update(optical_section.extra)
 
 
+merge_optical = merge_part
+
+
 def map_device(
     raw: dict[str, Any],
     *,
     now: datetime,
     tz: ZoneInfo,
-    names: Iterable[str] = SECTIONS,
+    names: Iterable[str] | None = None,
     log_limit: int = logs.DEFAULT_LIMIT,
 ) -> Mapped:
     """Map one GenieACS device document to the sections (all, or ``names``)."""

@@ -28,7 +28,7 @@ from ponapi.jobs import job_view, outcome
 from ponapi.serials import Serial
 from ponapi.stats.entry import parse_sections
 from ponapi.stats.render import LOG_LIMIT_DEFAULT, LOG_LIMIT_MAX
-from ponapi.tr069.fields import SECTIONS
+from ponapi.tr069 import sections as section_registry
 
 router = APIRouter(prefix="/api/olts", tags=["tr069"])
 log = logging.getLogger("ponapi.api")
@@ -78,7 +78,7 @@ async def refresh_stats(
     ctx: Ctx,
 ) -> Response:
     """Start a live read in the background: 202 with the job; poll ``GET /api/jobs/{id}``."""
-    await check_live_read(ctx, user, olt_id, serial, frozenset(SECTIONS))
+    await check_live_read(ctx, user, olt_id, serial, frozenset(section_registry.names()))
     ref, onu_id = await lookup(ctx, olt_id, serial)
     await ctx.stats.accept_refresh(ref, serial)  # one that cannot succeed is refused now
 

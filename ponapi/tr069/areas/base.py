@@ -12,6 +12,7 @@ from ponapi import display as fmt
 from ponapi.tr069.document import DeviceDocument, Param
 from ponapi.tr069.fields import Fields
 from ponapi.tr069.profiles import Profile, detect
+from ponapi.tr069.spec import data_model_root
 
 
 def ref_of(value: object) -> str:
@@ -33,12 +34,7 @@ class DeviceView:
         self.memo: dict[str, Any] = {}  # what several areas read, read once
         self.now = now
         self.tz = tz
-        if self.doc.node("InternetGatewayDevice") is not None:
-            self.root = "InternetGatewayDevice"
-        elif self.doc.node("Device") is not None:
-            self.root = "Device"
-        else:
-            self.root = ""
+        self.root = data_model_root(raw)
         self.profile: Profile = detect(self.doc, self.root or "InternetGatewayDevice")
         self.tr181 = self.root == "Device"
         cr = self.doc.get(f"{self.root}.ManagementServer.ConnectionRequestURL")

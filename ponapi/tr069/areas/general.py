@@ -9,6 +9,7 @@ from ponapi.tr069.fields import (
     Fields,
     Section,
 )
+from ponapi.tr069.spec import SectionSpec, by_root
 
 
 def general(m: DeviceView) -> Section:
@@ -57,3 +58,46 @@ def general(m: DeviceView) -> Section:
 
 def build(m: DeviceView) -> dict[str, Section]:
     return {"general": general(m)}
+
+
+# DeviceInfo leaf by leaf, so that large or sensitive siblings (DeviceLog, vendor service
+# passwords) are never fetched.
+_DEVICE_INFO = (
+    "Manufacturer",
+    "ManufacturerOUI",
+    "ModelName",
+    "SoftwareVersion",
+    "HardwareVersion",
+    "ProvisioningCode",
+    "SerialNumber",
+    "UpTime",
+    "MemoryStatus",
+    "ProcessStatus.CPUUsage",
+    "X_HW_CpuUsed",
+    "X_HW_MemUsed",
+    "X_ZTE-COM_CpuUsed",
+    "X_ZTE-COM_MemUsed",
+    "X_ALU-COM_CPUMEMMonitor",
+    "X_CT-COM_CPU",
+)
+GENERAL = SectionSpec(
+    "general",
+    "object",
+    build,
+    projection=by_root(
+        *(
+            f"{root}.DeviceInfo.{leaf}"
+            for root in ("InternetGatewayDevice", "Device")
+            for leaf in _DEVICE_INFO
+        )
+    ),
+    refresh=by_root(
+        *(
+            f"{root}.DeviceInfo.{leaf}"
+            for root in ("InternetGatewayDevice", "Device")
+            for leaf in ("UpTime", "MemoryStatus", "ProcessStatus.CPUUsage")
+        )
+    ),
+    limitation="The OLT CLI shows the ONU's identity, state and optical levels; its CPU, memory "
+    "and provisioning code are read over TR-069.",
+)

@@ -18,6 +18,7 @@ from ponapi.tr069.document import DeviceDocument
 from ponapi.tr069.fields import Fields, Section
 from ponapi.tr069.kit import AnySection
 from ponapi.tr069.row_fields import HOST_FIELDS
+from ponapi.tr069.spec import SectionSpec, by_root
 
 FIELDS = HOST_FIELDS
 PROJECTION = (
@@ -126,3 +127,19 @@ def _host(doc: DeviceDocument, path: str, root: str, associated: dict[str, str])
 
 def build(m: DeviceView) -> dict[str, AnySection]:
     return {"hosts": hosts(m.doc)}
+
+
+HOSTS = SectionSpec(
+    "hosts",
+    "list",
+    build,
+    projection=by_root(*PROJECTION),
+    refresh=by_root(
+        "InternetGatewayDevice.LANDevice.1.Hosts",
+        "InternetGatewayDevice.LANDevice.1.WLANConfiguration.*.AssociatedDevice",
+        "Device.Hosts",
+        "Device.WiFi.AccessPoint.*.AssociatedDevice",
+    ),
+    limitation="The OLT CLI shows the MAC addresses it learned behind the ONU, without names, "
+    "addresses or Wi-Fi details.",
+)

@@ -20,6 +20,7 @@ from ponapi.tr069.document import DeviceDocument
 from ponapi.tr069.fields import Fields, Section
 from ponapi.tr069.kit import AnySection
 from ponapi.tr069.row_fields import PORT_FIELDS
+from ponapi.tr069.spec import SectionSpec, by_root
 
 DHCP_FIELDS = (
     "lanIpAddress",
@@ -259,3 +260,36 @@ def build(m: DeviceView) -> dict[str, AnySection]:
         "lanPorts": lan_ports(m.doc),
         "lanCounters": lan_counters(m.doc),
     }
+
+
+LAN_DHCP_SERVER = SectionSpec(
+    "lanDhcpServer",
+    "object",
+    build,
+    projection=by_root(*PROJECTION),
+    refresh=by_root(
+        "InternetGatewayDevice.LANDevice.1.LANHostConfigManagement",
+        "Device.DHCPv4.Server",
+        "Device.IP.Interface",
+    ),
+    limitation="The ONU's DHCP server is configured on the ONU; only TR-069 reads it.",
+)
+_PORTS = by_root(
+    "InternetGatewayDevice.LANDevice.1.LANEthernetInterfaceConfig", "Device.Ethernet.Interface"
+)
+LAN_PORTS = SectionSpec(
+    "lanPorts",
+    "list",
+    build,
+    projection=by_root(*PROJECTION),
+    refresh=_PORTS,
+    limitation="The OLT CLI shows the ONU's Ethernet ports' link state and speed only.",
+)
+LAN_COUNTERS = SectionSpec(
+    "lanCounters",
+    "list",
+    build,
+    projection=by_root(*PROJECTION),
+    refresh=_PORTS,
+    limitation="Per-port counters of the ONU are read over TR-069.",
+)

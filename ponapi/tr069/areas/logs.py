@@ -29,6 +29,7 @@ from ponapi.tr069 import kit
 from ponapi.tr069.areas.base import DeviceView
 from ponapi.tr069.document import DeviceDocument
 from ponapi.tr069.kit import AnySection
+from ponapi.tr069.spec import SectionSpec, by_root
 
 FIELDS = ("timestamp", "severity", "terminal", "result", "type")
 OPTIONAL = ("cmd", "username", "source")
@@ -141,3 +142,12 @@ def device_logs(doc: DeviceDocument, limit: int = DEFAULT_LIMIT) -> kit.Rows:
 
 def build(m: DeviceView) -> dict[str, AnySection]:
     return {"deviceLogs": device_logs(m.doc, m.log_limit)}
+
+
+DEVICE_LOGS = SectionSpec(
+    "deviceLogs",
+    "list",
+    build,
+    projection=by_root(*PROJECTION),
+    limitation="The ONU's own log is read over TR-069.",
+)

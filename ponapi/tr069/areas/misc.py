@@ -19,6 +19,7 @@ from ponapi.tr069.areas.base import DeviceView
 from ponapi.tr069.document import DeviceDocument, parse_time
 from ponapi.tr069.fields import Fields, Section
 from ponapi.tr069.kit import AnySection
+from ponapi.tr069.spec import SectionSpec, by_root
 
 FIELDS = (
     "currentLocalTime",
@@ -93,3 +94,12 @@ def miscellaneous(doc: DeviceDocument, tz: ZoneInfo) -> Section:
 
 def build(m: DeviceView) -> dict[str, AnySection]:
     return {"miscellaneous": miscellaneous(m.doc, m.tz)}
+
+
+MISCELLANEOUS = SectionSpec(
+    "miscellaneous",
+    "object",
+    build,
+    projection=by_root(*PROJECTION),
+    limitation="The ONU's clock and NTP settings are read over TR-069.",
+)

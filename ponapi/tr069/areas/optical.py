@@ -34,6 +34,7 @@ from ponapi.tr069.areas.base import DeviceView
 from ponapi.tr069.document import DeviceDocument
 from ponapi.tr069.fields import Fields, Section
 from ponapi.tr069.kit import AnySection
+from ponapi.tr069.spec import SectionSpec, by_root
 
 FIELDS = (
     "opticalPowerRx",
@@ -189,3 +190,14 @@ def optical(doc: DeviceDocument, tz: ZoneInfo) -> Section:
 def build(m: DeviceView) -> dict[str, AnySection]:
     """Not a section of its own: the mapper adds these fields to ``general``."""
     return {"optical": optical(m.doc, m.tz)}
+
+
+# Not a section of its own: the optical/link fields are added to ``general``.
+OPTICAL = SectionSpec(
+    "optical",
+    "object",
+    build,
+    projection=by_root(*PROJECTION),
+    limitation="",
+    part_of="general",
+)

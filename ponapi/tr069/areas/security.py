@@ -21,6 +21,7 @@ from ponapi.tr069.areas.base import DeviceView
 from ponapi.tr069.document import DeviceDocument
 from ponapi.tr069.fields import Fields, Section
 from ponapi.tr069.kit import AnySection
+from ponapi.tr069.spec import SectionSpec, by_root
 
 FIELDS = (
     "ftpWan",
@@ -208,3 +209,13 @@ def security(doc: DeviceDocument) -> Section:
 
 def build(m: DeviceView) -> dict[str, AnySection]:
     return {"security": security(m.doc)}
+
+
+SECURITY = SectionSpec(
+    "security",
+    "object",
+    build,
+    projection=by_root(*PROJECTION),
+    secret=("cliPassword", "webPassword", "webAdminPassword"),
+    limitation="The ONU's access settings are read over TR-069.",
+)

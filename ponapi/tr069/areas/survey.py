@@ -12,17 +12,22 @@ from ponapi.tr069.fields import (
     Fields,
     Section,
 )
+from ponapi.tr069.spec import SectionSpec, by_root
 
+# Where each vendor keeps its neighbour scan (DiagnosticsState + results), in the order tried:
+# one scan for every band...
 SURVEY_ROOTS = (
     "InternetGatewayDevice.LANDevice.1.WiFi.NeighboringWiFiDiagnostic",  # Huawei
     "InternetGatewayDevice.X_ALU-COM_NeighboringWiFiDiagnostic",  # Nokia
     "InternetGatewayDevice.WiFi.NeighboringWiFiDiagnostic",
     "Device.WiFi.NeighboringWiFiDiagnostic",  # TR-181
 )
-
-
-# ZTE scans per radio: radio 1 is 2.4 GHz, radio 2 is 5 GHz
+# ... or, on ZTE, one scan per radio: radio 1 is 2.4 GHz, radio 2 is 5 GHz.
+ZTE_RADIOS = "InternetGatewayDevice.LANDevice.1.WIFI.Radio"
 ZTE_RADIO = {"2.4GHz": "1", "5GHz": "2"}
+ZTE_RESULTS = "X_ZTE-COM_NeighborAP"
+# The objects a scan is started on (the 2.4 GHz radio for ZTE), in the order tried.
+SCAN_ROOTS = (*SURVEY_ROOTS, f"{ZTE_RADIOS}.{ZTE_RADIO['2.4GHz']}")
 
 
 def survey(m: DeviceView, band: str = "2.4GHz") -> Section:
@@ -36,9 +41,9 @@ def survey(m: DeviceView, band: str = "2.4GHz") -> Section:
             scans: dict[str, Section] = m.memo[key]
             return scans.get(band) or _section(m, root, Fields(m.doc, _FIELDS), [])
     radio = ZTE_RADIO.get(band)
-    zte = f"{m.root}.LANDevice.1.WIFI.Radio.{radio}"
+    zte = f"{ZTE_RADIOS}.{radio}"
     if radio and m.doc.node(zte) is not None:
-        scan = _scan(m, zte, f"{zte}.X_ZTE-COM_NeighborAP", "RSSI", None, band)
+        scan = _scan(m, zte, f"{zte}.{ZTE_RESULTS}", "RSSI", None, band)
         return scan.get(band) or _section(m, zte, Fields(m.doc, _FIELDS), [])
     return Section(None, "absent")
 
@@ -119,3 +124,25 @@ def build(m: DeviceView) -> dict[str, Section]:
 
 def build5(m: DeviceView) -> dict[str, Section]:
     return {"wifiSurvey5": survey(m, "5GHz")}
+
+
+# The scan objects and the radio tables their results point to (a result's band).
+_RADIOS = ("InternetGatewayDevice.LANDevice.1.WiFi.Radio", "Device.WiFi.Radio")
+_LIMITATION = "A neighbour scan needs TR-069; the OLT CLI cannot run one."
+WIFI_SURVEY = SectionSpec(
+    "wifiSurvey",
+    "object",
+    build,
+    projection=by_root(*SURVEY_ROOTS, *_RADIOS, f"{ZTE_RADIOS}.{ZTE_RADIO['2.4GHz']}"),
+    # A live read re-reads the last scan's results (a new scan is the survey action).
+    refresh=by_root(*SURVEY_ROOTS, f"{ZTE_RADIOS}.{ZTE_RADIO['2.4GHz']}.{ZTE_RESULTS}"),
+    limitation=_LIMITATION,
+)
+WIFI_SURVEY_5 = SectionSpec(
+    "wifiSurvey5",
+    "object",
+    build5,
+    projection=by_root(*SURVEY_ROOTS, *_RADIOS, ZTE_RADIOS),
+    refresh=by_root(*SURVEY_ROOTS, f"{ZTE_RADIOS}.{ZTE_RADIO['5GHz']}.{ZTE_RESULTS}"),
+    limitation=_LIMITATION,
+)

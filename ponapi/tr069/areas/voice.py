@@ -16,6 +16,7 @@ from ponapi.tr069.areas.base import DeviceView
 from ponapi.tr069.document import DeviceDocument
 from ponapi.tr069.fields import Fields, Section
 from ponapi.tr069.kit import AnySection
+from ponapi.tr069.spec import SectionSpec, by_root
 
 FIELDS = (
     "profile",
@@ -101,3 +102,12 @@ def _line(doc: DeviceDocument, p: str, profile: str, line: str) -> Section:
 
 def build(m: DeviceView) -> dict[str, AnySection]:
     return {"voiceLines": voice_lines(m.doc)}
+
+
+VOICE_LINES = SectionSpec(
+    "voiceLines",
+    "list",
+    build,
+    projection=by_root(*PROJECTION),
+    limitation="The ONU's voice lines are read over TR-069.",
+)

@@ -13,6 +13,7 @@ from ponapi.tr069.fields import (
     Fields,
     Section,
 )
+from ponapi.tr069.spec import SectionSpec, by_root
 
 
 def role_of(w: dict[str, Any]) -> str:
@@ -41,3 +42,45 @@ def _section(picked: wan_roles.Picked[dict[str, Any]] | None) -> Section:
 def build(m: DeviceView) -> dict[str, Section]:
     management, internet = select(m)
     return {"ipInterface11": management, "ipInterface21": internet}
+
+
+# Connections only: WANDevice also holds interface configs and counters the mapping never
+# reads. Instance 2 is where ZTE routers keep their 3G/LTE WAN.
+_PROJECTION = by_root(
+    "InternetGatewayDevice.WANDevice.1.WANConnectionDevice",
+    "InternetGatewayDevice.WANDevice.2.WANConnectionDevice",
+    "InternetGatewayDevice.ManagementServer.ConnectionRequestURL",
+    "Device.ManagementServer.ConnectionRequestURL",
+    "Device.IP.Interface",
+    "Device.PPP.Interface",
+    "Device.Ethernet.Link",
+    "Device.Ethernet.VLANTermination",
+    "Device.NAT.InterfaceSetting",
+    "Device.Routing.Router",
+    "Device.DNS.Client.Server",
+    "Device.DHCPv4.Client",
+)
+_REFRESH = by_root(
+    "InternetGatewayDevice.WANDevice.*.WANConnectionDevice.*.WANIPConnection.*",
+    "InternetGatewayDevice.WANDevice.*.WANConnectionDevice.*.WANPPPConnection.*",
+    "Device.IP.Interface.*",
+    "Device.PPP.Interface.*",
+)
+IP_INTERFACE_11 = SectionSpec(
+    "ipInterface11",
+    "object",
+    build,
+    projection=_PROJECTION,
+    refresh=_REFRESH,
+    limitation="The OLT CLI shows only part of the ONU's WANs (what the ONU reports to the "
+    "OLT); the rest is read over TR-069.",
+)
+IP_INTERFACE_21 = SectionSpec(
+    "ipInterface21",
+    "object",
+    build,
+    projection=_PROJECTION,
+    refresh=_REFRESH,
+    limitation="The OLT CLI shows only part of the ONU's WANs (what the ONU reports to the "
+    "OLT); the rest is read over TR-069.",
+)

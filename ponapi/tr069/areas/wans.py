@@ -1,5 +1,4 @@
-"""Beyond the app: ``wans[]``, every WAN connection (``ponapi.tr069.areas.wan`` picks two of them),
-and the projections of the 5 GHz Wi-Fi and survey sections (``wifi.build5``, ``survey.build5``).
+"""Beyond the app: ``wans[]``, every WAN connection (``ponapi.tr069.areas.wan`` picks two of them).
 
 ``wans[]`` is every WAN connection the WAN readers enumerate, each with its ``label`` (the true
 instance) and ``role``; ``roles`` lists every service the connection carries, so a single WAN
@@ -13,24 +12,8 @@ from ponapi.tr069.areas import wan_tr098, wan_tr181
 from ponapi.tr069.areas.base import DeviceView
 from ponapi.tr069.fields import WAN_OPTIONAL, Section
 from ponapi.tr069.kit import AnySection
+from ponapi.tr069.spec import SectionSpec, by_root
 
-PROJECTION_WLAN = (
-    "InternetGatewayDevice.LANDevice.1.WLANConfiguration",
-    "InternetGatewayDevice.LANDevice.1.WiFi",
-    "InternetGatewayDevice.LANDevice.1.WIFI",
-    "Device.WiFi.SSID",
-    "Device.WiFi.Radio",
-    "Device.WiFi.AccessPoint",
-)
-PROJECTION_SURVEY = (
-    "InternetGatewayDevice.LANDevice.1.WiFi.NeighboringWiFiDiagnostic",
-    "InternetGatewayDevice.LANDevice.1.WiFi.Radio",
-    "InternetGatewayDevice.LANDevice.1.WIFI.Radio",
-    "InternetGatewayDevice.X_ALU-COM_NeighboringWiFiDiagnostic",
-    "InternetGatewayDevice.WiFi.NeighboringWiFiDiagnostic",
-    "Device.WiFi.NeighboringWiFiDiagnostic",
-    "Device.WiFi.Radio",
-)
 PROJECTION_WANS = (
     # Connections only (the interface configs and counters beside them are not read);
     # WANDevice 2 is where ZTE routers keep their 3G/LTE WAN.
@@ -76,3 +59,19 @@ def wans(m: DeviceView) -> kit.Rows:
 
 def build(m: DeviceView) -> dict[str, AnySection]:
     return {"wans": wans(m)}
+
+
+WANS = SectionSpec(
+    "wans",
+    "list",
+    build,
+    projection=by_root(*PROJECTION_WANS),
+    refresh=by_root(
+        "InternetGatewayDevice.WANDevice.*.WANConnectionDevice.*.WANIPConnection.*",
+        "InternetGatewayDevice.WANDevice.*.WANConnectionDevice.*.WANPPPConnection.*",
+        "Device.IP.Interface.*",
+        "Device.PPP.Interface.*",
+        "Device.DHCPv4.Client",
+    ),
+    limitation="Every WAN with its role is read over TR-069.",
+)

@@ -12,6 +12,7 @@ from ponapi.tr069.fields import (
     Fields,
     Section,
 )
+from ponapi.tr069.spec import SectionSpec, by_root
 
 
 def band_of(text: object) -> str | None:
@@ -221,3 +222,49 @@ def build(m: DeviceView) -> dict[str, Section]:
 
 def build5(m: DeviceView) -> dict[str, Section]:
     return {"wirelessLan5": wireless(m, "5GHz")}
+
+
+WIRELESS_LAN = SectionSpec(
+    "wirelessLan",
+    "object",
+    build,
+    projection=by_root(
+        "InternetGatewayDevice.LANDevice.1.WLANConfiguration",
+        "InternetGatewayDevice.LANDevice.1.WiFi.Radio",
+        "Device.WiFi.SSID",
+        "Device.WiFi.Radio",
+        "Device.WiFi.AccessPoint",
+    ),
+    refresh=by_root(
+        "InternetGatewayDevice.LANDevice.1.WLANConfiguration.*",
+        "Device.WiFi.SSID.*",
+        "Device.WiFi.Radio.*",
+        "Device.WiFi.AccessPoint.*",
+    ),
+    secret=("password",),
+    limitation="Only some OLTs show an ONU's 2.4 GHz SSIDs over the CLI (ZTE shows none); "
+    "radio and security settings are read over TR-069.",
+)
+WIRELESS_LAN_5 = SectionSpec(
+    "wirelessLan5",
+    "object",
+    build5,
+    projection=by_root(
+        "InternetGatewayDevice.LANDevice.1.WLANConfiguration",
+        "InternetGatewayDevice.LANDevice.1.WiFi",
+        "InternetGatewayDevice.LANDevice.1.WIFI",
+        "Device.WiFi.SSID",
+        "Device.WiFi.Radio",
+        "Device.WiFi.AccessPoint",
+    ),
+    refresh=by_root(
+        "InternetGatewayDevice.LANDevice.1.WLANConfiguration.*",
+        "InternetGatewayDevice.LANDevice.1.WiFi.Radio",
+        "InternetGatewayDevice.LANDevice.1.WIFI.Radio",
+        "Device.WiFi.SSID.*",
+        "Device.WiFi.Radio.*",
+        "Device.WiFi.AccessPoint.*",
+    ),
+    secret=("password",),
+    limitation="The OLT CLI shows the 2.4 GHz SSIDs only; the 5 GHz radio needs TR-069.",
+)

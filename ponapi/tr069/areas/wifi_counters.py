@@ -15,6 +15,7 @@ from ponapi.tr069.areas.base import DeviceView
 from ponapi.tr069.document import DeviceDocument
 from ponapi.tr069.fields import Fields, Section
 from ponapi.tr069.kit import AnySection
+from ponapi.tr069.spec import SectionSpec, by_root
 
 FIELDS = (
     "bytesIn",
@@ -72,3 +73,19 @@ def _counters(
 
 def build(m: DeviceView) -> dict[str, AnySection]:
     return {"wlanCounters": wlan_counters(m), "wlanCounters5": wlan_counters(m, "5GHz")}
+
+
+WLAN_COUNTERS = SectionSpec(
+    "wlanCounters",
+    "object",
+    build,
+    projection=by_root(*PROJECTION),
+    limitation="Wi-Fi counters of the ONU are read over TR-069.",
+)
+WLAN_COUNTERS_5 = SectionSpec(
+    "wlanCounters5",
+    "object",
+    build,
+    projection=by_root(*PROJECTION),
+    limitation="Wi-Fi counters of the ONU are read over TR-069.",
+)
