@@ -537,8 +537,8 @@ async def hw_action(shell: _HuaweiShell, w: list[str]) -> str:
     sim = shell.sim
     if w[0] == "interface" and shell.mode == "config" and w[1:2] == ["gpon"] and len(w) == 3:
         m = re.fullmatch(r"(\d+)/(\d+)", w[2])
-        if m is None:
-            return "  % Parameter error, the error locates at '^'\n"
+        if m is None or not any((u.frame, u.slot) == tuple(map(int, m.groups())) for u in sim.onus):
+            return "  % Parameter error, the error locates at '^'\n"  # no GPON board there
         shell.mode = f"config-if-gpon-{w[2]}"
         return ""
     m = re.fullmatch(r"config-if-gpon-(\d+)/(\d+)", shell.mode)
