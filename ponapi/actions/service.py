@@ -1,17 +1,15 @@
-"""Device actions as the API runs them: guards, job, audit, and the answer.
+"""Device actions as the API runs them: who does each, guards, job, audit, and the answer.
 
-One method per action on :class:`DeviceActions` (a validated body and a :class:`Call`: who asks,
-on which ONU) builds the action's work (``ponapi.actions.work`` for the ACS, ``cli_flow`` for the
-OLT), deciding which of the two does it, and hands it to ``ActionService.submit``. Any route set
-(the camelCase API, the app's own URLs) calls the same methods and renders the same
-:class:`Submitted`. Before anything is sent: the request was validated by the caller
-(``requests.parse``);
-an ``Idempotency-Key`` seen before returns that first job; one action per ONU at a time (a lock
-in the cache, shared by replicas through Redis: ``409 CONFLICT`` naming the running job);
-reboot and factory reset are refused during their cooldown (``429`` with ``Retry-After``).
-The action then runs as a job (``ponapi.jobs``); the caller gets it back after at most ``wait``
-seconds, done or still running. The audit gets the request (secrets masked) when it starts and
-the outcome, with old and new values masked, when it ends.
+One method per action on :class:`DeviceActions` (a validated body and a :class:`Call`) builds
+its work (``work`` for the ACS, ``cli_flow`` for the OLT), choosing which of the two does it,
+and hands it to ``ActionService.submit``; every route set renders the same :class:`Submitted`.
+Before anything is sent: the body was validated (``requests.parse``); an ``Idempotency-Key``
+seen before returns that first job; one action per ONU at a time (a lock in the cache, shared
+by replicas through Redis: ``409 CONFLICT`` naming the running job); reboot and factory reset
+are refused during their cooldown (``429`` with ``Retry-After``). The action runs as a job
+(``ponapi.jobs``); the caller gets it back after at most ``wait`` seconds, done or still
+running. The audit gets the request (secrets masked) when it starts and the outcome, with old
+and new values masked, when it ends.
 """
 
 from __future__ import annotations
