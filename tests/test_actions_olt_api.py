@@ -1,6 +1,8 @@
 """Disable / enable / reboot over the OLT CLI, end to end: the app and the simulated Huawei and
 ZTE OLTs over SSH on loopback; the exact command sequence the OLT received is checked."""
 
+import time
+
 import pytest
 
 from tests.conftest import token_for
@@ -95,3 +97,33 @@ async def test_no_typed_text_reaches_the_olt(make_env):  # noqa: F811
     assert env.sim.commands == before
     assert (await _post(env, "disable", {"confirm": True}, admin=False)).status_code == 403
     assert env.sim.commands == before
+
+
+async def test_a_wrong_slot_answers_the_olts_error_at_once_and_leaves_config_once(
+    make_env,  # noqa: F811
+):
+    """The registry places the ONU on a slot with no GPON board: ``interface gpon F/S`` is
+    refused, so only ``config`` is left (one ``quit``; a second would ask to log out and hold
+    the OLT's session for the whole budget) and the answer carries the OLT's own error."""
+    env = await make_env("huawei", "ssh")
+    for u in env.sim.onus:  # the boards moved; the registry still says slot 1
+        u.slot = 7
+    before = len(env.sim.commands)
+    start = time.monotonic()
+    r = await _post(env, "disable", {"confirm": True})
+    assert time.monotonic() - start < 10
+    assert r.status_code == 502, r.text
+    assert "% Parameter error" in r.json()["details"]
+    sent = env.sim.commands[before:]
+    assert sent[-5:] == [
+        "display ont info 0 1 0 2",
+        "config",
+        "interface gpon 0/1",
+        "quit",
+        "display ont info 0 1 0 2",
+    ]
+    # The session is still usable: the next action runs on it, with no new login.
+    logins = env.sim.logins
+    r = await _post(env, "reboot", {"confirm": True}, admin=False)
+    assert r.status_code == 502 and "% Parameter error" in r.json()["details"]
+    assert env.sim.commands[before:].count("quit") == 2 and env.sim.logins == logins

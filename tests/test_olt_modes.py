@@ -5,10 +5,15 @@ from __future__ import annotations
 
 import time
 
+import pytest
+
+from ponapi.errors import UpstreamTimeout
 from ponapi.olt.errors import CommandFailed
+from ponapi.olt.platforms import dialect_for
 from ponapi.olt.platforms.runner import InMode, flat_size
 from ponapi.olt.pool import OltPool
-from ponapi.olt.session import Target
+from ponapi.olt.session import CliSession, Target
+from ponapi.sim.olt import OltSim, demo_onus
 
 
 class FakeSession:
@@ -64,3 +69,44 @@ async def test_a_mode_that_cannot_be_left_drops_the_session():
     out = await pool()._commands(session, [BLOCK], time.monotonic() + 5)  # type: ignore[arg-type]
     assert out == ["out of display a", "out of display b"]
     assert session.closed and session.sent.count("quit") == 1
+
+
+# --- on the simulated Huawei OLT ----------------------------------------------------------------
+
+
+@pytest.fixture
+async def huawei():
+    sim = OltSim(brand="huawei", model="MA5800-X7", password="pw", onus=demo_onus("huawei", 2))
+    port = await sim.start_telnet()
+    session = CliSession(
+        Target("127.0.0.1", port, "telnet", "noc", "pw", "huawei"),
+        dialect_for("huawei"),
+        login_timeout=5,
+        command_timeout=1.5,
+    )
+    await session.open()
+    yield sim, session
+    session.close()
+    await sim.stop()
+
+
+async def test_a_question_to_log_out_is_answered_no_at_once(huawei):
+    """One ``quit`` too many asks "Are you sure to log out? (y/n)[n]:": answered no, the
+    command ends at once (not after the caller's whole budget) and the session, whose mode was
+    not the one meant, is closed."""
+    sim, session = huawei
+    start = time.monotonic()
+    with pytest.raises(CommandFailed, match="asked to log out after 'quit'"):
+        await session.run("quit", time_limit=60)
+    assert time.monotonic() - start < 1.0
+    assert not session.alive
+    assert sim.commands[-1] == "quit"
+
+
+async def test_each_command_waits_the_command_timeout_not_the_budget(huawei):
+    sim, session = huawei
+    sim.fault = "stall"
+    start = time.monotonic()
+    with pytest.raises(UpstreamTimeout):
+        await session.run("display board 0", time_limit=60)
+    assert time.monotonic() - start < 3.0  # the 1.5 s command timeout

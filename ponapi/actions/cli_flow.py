@@ -1,6 +1,8 @@
 """OLT CLI actions through the stats service's session pool: disable / enable an ONU, and
-reboot one no ACS knows. The commands come only from ``ponapi.actions.olt`` (the registry's
-integers); the pool's session answers the confirmations the steps declare."""
+reboot one no ACS knows. The platform (``ponapi.olt.platforms``, the one dispatcher the reads
+use too) builds the commands from the registry's integers; the flow is ``ponapi.actions.olt``;
+the pool's session answers the confirmations the commands declare and waits at most the
+command timeout for each line."""
 
 from __future__ import annotations
 
@@ -10,9 +12,11 @@ from contextlib import AbstractAsyncContextManager
 from typing import Any, Protocol
 
 from ponapi.actions import olt as cli
-from ponapi.errors import NotSupported, UpstreamError
+from ponapi.errors import NotSupported, UnknownPlatform, UpstreamError
+from ponapi.olt.dialect import Confirm, Dialect
 from ponapi.olt.errors import CommandFailed
 from ponapi.olt.location import Location
+from ponapi.olt.platforms import Platform, platform_for
 from ponapi.olt.session import CliSession, Target
 
 Work = Callable[[float], Awaitable[dict[str, Any]]]
@@ -23,31 +27,45 @@ class SessionPool(Protocol):
 
 
 class SessionCli:
-    """``OltCli`` over one pooled session: a rejected command's text is returned for the
-    step's parser (which knows "already" and "offline" from a real error)."""
+    """``OltCli`` over one pooled session: a rejected command is a reply carrying the failure
+    line the dialect found (or its "no such entry" line), for the flow to tell "already" and
+    "offline" from a real error. Each line waits the command timeout, never the whole budget."""
 
     def __init__(self, session: CliSession, deadline: float) -> None:
         self.session = session
         self.deadline = deadline
 
-    async def run(self, command: str, *, confirm: cli.Confirm | None = None) -> str:
+    @property
+    def dialect(self) -> Dialect:
+        return self.session.dialect
+
+    async def run(self, command: str, *, confirm: Confirm | None = None) -> cli.Reply:
         left = self.deadline - time.monotonic()
         if left <= 0:
             raise UpstreamError("The action's time budget ran out on the OLT.")
         answer = (confirm.question, confirm.answer) if confirm else None
+        limit = min(left, self.session.command_timeout)
         try:
-            return await self.session.run(command, time_limit=left, confirm=answer)
+            text = await self.session.run(command, time_limit=limit, confirm=answer)
         except CommandFailed as exc:
-            return exc.output
+            return cli.Reply(exc.output, self.dialect.failure_line(exc.output) or exc.details)
+        return cli.Reply(text, self.dialect.empty_line(text))
 
 
-def address(location: Location | None) -> cli.OnuAddress:
+def address(location: Location | None) -> Location:
     if location is None:
         raise NotSupported(
             "The ONU's place on the OLT (frame/slot/port/ONT id) is not in the registry yet; "
             "read its stats over the CLI or run a discovery first."
         )
-    return cli.OnuAddress(location.frame, location.slot, location.port, location.ont_id)
+    return location
+
+
+def platform(brand: str, model: str) -> Platform:
+    try:
+        return platform_for(brand, model)
+    except UnknownPlatform:
+        raise NotSupported(f"olt: no CLI actions for OLT brand {brand[:40]!r}") from None
 
 
 class CliWork:
@@ -69,14 +87,14 @@ class CliWork:
         enable: bool,
     ) -> Work:
         async def work(deadline: float) -> dict[str, Any]:
-            platform = _platform(brand, model)
+            vendor = platform(brand, model)
             where = address(location)
-            cli.set_admin_state(platform, where, enable)  # unsupported platforms refused first
+            vendor.set_admin_state(where, enable)  # unsupported platforms refused first
             async with self._pool(olt_id, target).session(deadline) as session:
                 change = await cli.change_admin_state(
-                    SessionCli(session, deadline), platform, where, enable
+                    SessionCli(session, deadline), vendor, where, enable
                 )
-            if change.answer in (cli.Answer.ERROR, cli.Answer.OFFLINE):
+            if change.answer in cli.FAILED:
                 raise UpstreamError(f"The OLT refused the change: {change.detail}")
             return {
                 "status": "unchanged" if change.answer is cli.Answer.ALREADY else "applied",
@@ -104,21 +122,14 @@ class CliWork:
         on_sent: Callable[[], Awaitable[None]],
     ) -> Work:
         async def work(deadline: float) -> dict[str, Any]:
-            platform = _platform(brand, model)
-            steps = cli.reboot(platform, address(location))
+            vendor = platform(brand, model)
+            where = address(location)
             async with self._pool(olt_id, target).session(deadline) as session:
-                results = await cli.execute(SessionCli(session, deadline), steps)
-            bad = next(
-                (r for r in results if r.answer in (cli.Answer.ERROR, cli.Answer.OFFLINE)), None
-            )
-            if bad is not None:
-                what = "is offline" if bad.answer is cli.Answer.OFFLINE else "refused the reboot"
-                raise UpstreamError(f"The OLT says the ONU {what}: {bad.detail}")
+                result = await cli.reboot(SessionCli(session, deadline), vendor, where)
+            if result.answer in cli.FAILED:
+                what = "is offline" if result.answer is cli.Answer.OFFLINE else "refused the reboot"
+                raise UpstreamError(f"The OLT says the ONU {what}: {result.detail}")
             await on_sent()
             return {"status": "sent", "via": "olt", "cameBack": None}
 
         return work
-
-
-def _platform(brand: str, model: str) -> cli.Platform:
-    return cli.platform_for(brand, model)

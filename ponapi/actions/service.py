@@ -1,13 +1,15 @@
-"""Device actions as the API runs them: guards, job, audit, and the answer.
+"""Device actions as the API runs them: who does each, guards, job, audit, and the answer.
 
-One call per endpoint (``ActionService.submit`` with the action's work from ``ponapi.actions.
-work``). Before anything is sent: the request was validated by the caller (``models.parse``);
-an ``Idempotency-Key`` seen before returns that first job; one action per ONU at a time (a lock
-in the cache, shared by replicas through Redis: ``409 CONFLICT`` naming the running job);
-reboot and factory reset are refused during their cooldown (``429`` with ``Retry-After``).
-The action then runs as a job (``ponapi.jobs``); the caller gets it back after at most ``wait``
-seconds, done or still running. The audit gets the request (secrets masked) when it starts and
-the outcome, with old and new values masked, when it ends.
+One method per action on :class:`DeviceActions` (a validated body and a :class:`Call`) builds
+its work (``work`` for the ACS, ``cli_flow`` for the OLT), choosing which of the two does it,
+and hands it to ``ActionService.submit``; every route set renders the same :class:`Submitted`.
+Before anything is sent: the body was validated (``requests.parse``); an ``Idempotency-Key``
+seen before returns that first job; one action per ONU at a time (a lock in the cache, shared
+by replicas through Redis: ``409 CONFLICT`` naming the running job); reboot and factory reset
+are refused during their cooldown (``429`` with ``Retry-After``). The action runs as a job
+(``ponapi.jobs``); the caller gets it back after at most ``wait`` seconds, done or still
+running. The audit gets the request (secrets masked) when it starts and the outcome, with old
+and new values masked, when it ends.
 """
 
 from __future__ import annotations
@@ -29,11 +31,23 @@ from ponapi.actions.errors import (
     NotSupportedError,
     ReadbackMismatch,
 )
-from ponapi.actions.work import AcsWork
+from ponapi.actions.models import (
+    ConfirmRequest,
+    FactoryResetRequest,
+    LanDhcpRequest,
+    PingRequest,
+    ResyncRequest,
+    SpeedtestRequest,
+    TracerouteRequest,
+    WirelessLanRequest,
+)
+from ponapi.actions.work import AcsWork, Work
 from ponapi.cache import Cache
 from ponapi.config import Settings
 from ponapi.errors import ApiError, ErrorCode, InvalidRequest, NotSupported, UpstreamError
 from ponapi.jobs import GRACE, Jobs
+from ponapi.olt.location import Location
+from ponapi.olt.session import Target
 from ponapi.serials import Serial
 
 log = logging.getLogger("ponapi.actions")
@@ -274,10 +288,114 @@ class ActionService:
             log.warning("releasing the action lock of %s failed", onu, exc_info=True)
 
 
+@dataclass(frozen=True)
+class Onu:
+    """The ONU an action goes to, as the registry knows it: its OLT (CLI access, brand, model)
+    and its place on the OLT (None until a CLI read or a discovery found it)."""
+
+    olt_id: int
+    serial: Serial
+    brand: str = ""
+    model: str = ""
+    target: Target | None = None
+    location: Location | None = None
+
+
+@dataclass(frozen=True)
+class Call:
+    """What every action request carries besides its body: who asks, for which ONU, the body
+    as sent (audited, secrets masked), how long the caller waits, its ``Idempotency-Key``."""
+
+    user: Actor
+    onu: Onu
+    sent: dict[str, Any]
+    wait: float | None = None
+    idempotency_key: str | None = None
+
+
 @dataclass
 class DeviceActions:
-    """The typed service the API uses: the guards plus the ACS and OLT halves."""
+    """The typed service the API uses: the guards plus the ACS and OLT halves, and one method
+    per action (a validated body and a :class:`Call` -> :class:`Submitted`)."""
 
     guards: ActionService
     acs: AcsWork
     cli: CliWork
+
+    async def _submit(self, kind: str, call: Call, work: Work) -> Submitted:
+        onu = call.onu
+        return await self.guards.submit(
+            kind,
+            call.user,
+            onu.olt_id,
+            onu.serial,
+            call.sent,
+            work,
+            wait=call.wait,
+            idempotency_key=call.idempotency_key,
+        )
+
+    def _cooldown(self, onu: Onu) -> Callable[[], Awaitable[None]]:
+        async def sent() -> None:  # a reboot or reset reached the device or the ACS queue
+            await self.guards.start_cooldown(onu.olt_id, onu.serial)
+
+        return sent
+
+    async def wireless_lan(self, call: Call, req: WirelessLanRequest) -> Submitted:
+        return await self._submit("wireless-lan", call, self.acs.wireless_lan(call.onu.serial, req))
+
+    async def lan_dhcp(self, call: Call, req: LanDhcpRequest) -> Submitted:
+        return await self._submit("lan-dhcp", call, self.acs.lan_dhcp(call.onu.serial, req))
+
+    async def ping(self, call: Call, req: PingRequest) -> Submitted:
+        return await self._submit("ping", call, self.acs.ping(call.onu.serial, req))
+
+    async def traceroute(self, call: Call, req: TracerouteRequest) -> Submitted:
+        return await self._submit("traceroute", call, self.acs.traceroute(call.onu.serial, req))
+
+    async def speedtest(self, call: Call, req: SpeedtestRequest) -> Submitted:
+        """Refused at once (no job) when no test server is configured for the direction."""
+        s = self.guards.settings
+        url = s.speedtest_download_url if req.direction == "download" else s.speedtest_upload_url
+        if not url:
+            raise as_api_error(
+                NotConfiguredError(f"speedtest {req.direction} URL", "no test server is configured")
+            )
+        return await self._submit("speedtest", call, self.acs.speedtest(call.onu.serial, req))
+
+    async def reboot(self, call: Call, req: ConfirmRequest) -> Submitted:
+        """Through the ACS when it knows the ONU (it sees the device come back), else through
+        the OLT CLI; decided when the job runs."""
+        onu = call.onu
+        sent = self._cooldown(onu)
+        by_acs = self.acs.reboot(onu.serial, sent)
+        by_olt = self.cli.reboot(onu.olt_id, onu.target, onu.brand, onu.model, onu.location, sent)
+
+        async def work(deadline: float) -> dict[str, Any]:
+            known = await self.acs.device_id(onu.serial) is not None
+            return await (by_acs if known else by_olt)(deadline)
+
+        return await self._submit("reboot", call, work)
+
+    async def resync(self, call: Call, req: ResyncRequest) -> Submitted:
+        return await self._submit("resync-config", call, self.acs.resync(call.onu.serial))
+
+    async def factory_reset(self, call: Call, req: FactoryResetRequest) -> Submitted:
+        """Through the ACS only (an OLT cannot reset an ONU's configuration); the serial typed
+        again must be the ONU's."""
+        onu = call.onu
+        try:
+            req.check_serial(onu.serial.canonical)
+        except ActionValidationError as exc:
+            raise as_api_error(exc) from None
+        work = self.acs.factory_reset(onu.serial, self._cooldown(onu))
+        return await self._submit("factory-reset", call, work)
+
+    async def admin_state(self, call: Call, req: ConfirmRequest, *, enable: bool) -> Submitted:
+        """Disable (suspend on its PON) or enable the ONU: through the OLT CLI, the only side
+        that can; ``previousState``/``newState`` are the OLT's view."""
+        onu = call.onu
+        work = self.cli.admin_state(
+            onu.olt_id, onu.target, onu.brand, onu.model, onu.location, enable
+        )
+        return await self._submit("enable" if enable else "disable", call, work)

@@ -147,17 +147,24 @@ class CliSession:
         """Send one command and return its output (echo and prompt removed, noise kept for the
         parsers' cleaner). Raises CommandFailed when the OLT reports a failure. ``confirm``:
         the question this command may ask (``(y/n)``, ``[yes/no]``) and the answer to send,
-        once; checked before the dialect's hint prompts, which are answered with Enter."""
+        once; checked before the dialect's hint prompts, which are answered with Enter.
+        A question to log out (Huawei, after one ``quit`` too many) is answered no, before
+        anything else, and the session is closed (its mode was not the one its caller meant).
+        Each command waits at most ``command_timeout``, even when ``time_limit`` is longer."""
         if "\n" in command or "\r" in command or any(ord(c) < 32 for c in command):
             raise ValueError("a command must be a single line")  # defence in depth
         if self.transport is None:
             raise unreachable("The session is closed.")
         d = self.dialect
-        deadline = time.monotonic() + (time_limit or self.command_timeout)
+        limit = (
+            self.command_timeout if time_limit is None else min(time_limit, self.command_timeout)
+        )
+        deadline = time.monotonic() + limit
         UPSTREAM_REQUESTS.labels(source="olt-cli").inc()
         await self._send(command + "\n")
         buf = ""
         scanned = 0
+        logout = False
         while True:
             chunk = await self._read_until(deadline, f"running '{command.split()[0]}'")
             buf += chunk
@@ -168,6 +175,10 @@ class CliSession:
             if d.pager.search(tail):
                 buf = d.pager.sub("", buf)
                 await self._send(" ")
+                continue
+            if d.logout is not None and not logout and d.logout.search(tail):
+                await self._send("n\n")
+                logout, scanned = True, len(buf)
                 continue
             if confirm is not None and confirm[0].search(tail):
                 await self._send(confirm[1] + "\n")
@@ -182,6 +193,13 @@ class CliSession:
                 output = buf[: m.start()]
                 break
         self.last_used = time.monotonic()
+        if logout:
+            self.close()
+            raise CommandFailed(
+                f"The OLT asked to log out after '{command}' (answered no); the session was "
+                "closed.",
+                output,
+            )
         lines = output.replace("\r", "").split("\n")
         if lines and command.split()[0] in lines[0]:
             lines = lines[1:]  # the echo

@@ -12,10 +12,10 @@ from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
 from ponapi.errors import UnknownPlatform
-from ponapi.olt.dialect import Dialect
+from ponapi.olt.dialect import Dialect, ModeCommand
 from ponapi.olt.location import Location
 from ponapi.olt.platforms import huawei, zte
-from ponapi.olt.platforms.runner import Command, Found, Outputs, Runner
+from ponapi.olt.platforms.runner import Command, Found, OnuState, Outputs, Runner
 from ponapi.serials import Serial
 from ponapi.tr069.fields import AnySection
 
@@ -35,6 +35,13 @@ class Platform(Protocol):
         self, raw: dict[str, Any], now: datetime, tz: ZoneInfo
     ) -> dict[str, AnySection]: ...
     async def discover(self, pool: Runner, deadline: float) -> list[Found]: ...
+
+    # Device actions: the command that shows the ONU's state and its parser, and the commands
+    # (with the CLI mode each runs in) that change the admin state or reboot the ONU.
+    def onu_state(self, loc: Location) -> str: ...
+    def parse_onu_state(self, text: str) -> OnuState: ...
+    def set_admin_state(self, loc: Location, enable: bool) -> ModeCommand: ...
+    def reboot(self, loc: Location) -> ModeCommand: ...
 
 
 # (brand, model-family prefixes) -> the platform; the first row whose prefixes match the model

@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 from ponapi import display as fmt
 from ponapi.olt import parsers as p
 from ponapi.olt import screen_parsers as sp
-from ponapi.olt.dialect import Dialect
+from ponapi.olt.dialect import Confirm, Dialect, ModeCommand
 from ponapi.olt.errors import CommandFailed
 from ponapi.olt.location import Location
 from ponapi.olt.parsers import first
@@ -33,8 +33,10 @@ from ponapi.olt.platforms.runner import (
     Command,
     Found,
     InMode,
+    OnuState,
     Outputs,
     Runner,
+    labelled,
     serial_or_none,
     text_of,
 )
@@ -76,7 +78,15 @@ DIALECT = Dialect(
     ),
     empty=None,
     quit="quit",
+    # ``config`` -> ``(config)#``, ``interface gpon F/S`` -> ``(config-if-gpon-F/S)#``; ``quit``
+    # leaves one level (``exit`` is not a command): real captures (EA5800 session log,
+    # error-unknown-command__1.txt). One ``quit`` at the top level asks to log out.
+    config_mode="config",
+    leave_level="quit",
+    logout=re.compile(r"Are you sure to log out\?", re.I),
 )
+# ``ont reset`` asks ``Are you sure to reset the ONT(s)? (y/n)[n]:``: third-party scripts only.
+RESET_CONFIRM = Confirm(re.compile(r"\(y/n\)(\[[yn]\])?:?\s*$", re.I), "y")
 
 
 class HuaweiPlatform:
@@ -84,6 +94,23 @@ class HuaweiPlatform:
 
     brand = "huawei"
     dialect = DIALECT
+
+    # --- device actions: commands and modes (the flow is ``ponapi.actions.olt``) -------------
+    # ``ont activate P ID`` printing nothing on success: real capture (EA5800). ``ont
+    # deactivate``, ``ont reset`` and ``Failure: The ONT is not online``: third-party tools.
+
+    def onu_state(self, loc: Location) -> str:
+        return f"display ont info {loc.frame} {loc.slot} {loc.port} {loc.ont_id}"
+
+    def parse_onu_state(self, text: str) -> OnuState:
+        return onu_state(text)
+
+    def set_admin_state(self, loc: Location, enable: bool) -> ModeCommand:
+        verb = "activate" if enable else "deactivate"
+        return ModeCommand(_gpon_port(loc), f"ont {verb} {loc.port} {loc.ont_id}")
+
+    def reboot(self, loc: Location) -> ModeCommand:
+        return ModeCommand(_gpon_port(loc), f"ont reset {loc.port} {loc.ont_id}", RESET_CONFIRM)
 
     def locate(self, serial: Serial) -> list[str]:
         return [f"display ont info by-sn {serial.hex}"]
@@ -320,3 +347,19 @@ def _wlan(raw: dict[str, Any], now: datetime) -> Section:
         )
         f.put("totalAssociations", first(rec, "Current associate number"))
         return finish(f, now)
+
+
+# --- device actions --------------------------------------------------------------------------
+
+
+def _gpon_port(loc: Location) -> tuple[str, ...]:
+    return (DIALECT.config_mode, f"interface gpon {loc.frame}/{loc.slot}")
+
+
+def onu_state(text: str) -> OnuState:
+    """``Control flag : active|deactive`` and ``Run state : online|offline`` of ``display ont
+    info`` (real captures ``display-ont-info__*.txt``)."""
+    flag, run = labelled(text, "Control flag"), labelled(text, "Run state")
+    admin = {"active": "enabled", "deactive": "disabled", "deactivated": "disabled"}
+    online = {"online": True, "offline": False}
+    return OnuState(admin.get(flag.lower()), online.get(run.lower()), flag, run)  # type: ignore[arg-type]

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Literal, Protocol
 
 from ponapi.olt.errors import CommandFailed
 from ponapi.serials import InvalidSerialError, Serial, parse_serial
@@ -61,3 +62,23 @@ def serial_or_none(text: str) -> Serial | None:
 
 def text_of(out: str | CommandFailed) -> str | None:
     return None if isinstance(out, CommandFailed) else out
+
+
+AdminState = Literal["enabled", "disabled"]
+
+
+@dataclass(frozen=True)
+class OnuState:
+    """An ONU's admin state (``enabled``/``disabled``, None when unreadable) and whether it is
+    online, as the OLT shows them; ``raw_*`` are the OLT's own words."""
+
+    admin: AdminState | None
+    online: bool | None
+    raw_admin: str
+    raw_run: str
+
+
+def labelled(text: str, label: str) -> str:
+    """The first word after ``label :`` on a line of ``text`` ("" when absent)."""
+    m = re.search(rf"^\s*{label}\s*:\s*(\S+)", text.replace("\r", ""), re.M | re.I)
+    return m.group(1) if m else ""

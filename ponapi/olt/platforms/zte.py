@@ -12,9 +12,10 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from ponapi import display as fmt
+from ponapi.errors import NotSupported
 from ponapi.olt import parsers as p
 from ponapi.olt import screen_parsers as sp
-from ponapi.olt.dialect import Dialect
+from ponapi.olt.dialect import Confirm, Dialect, ModeCommand
 from ponapi.olt.errors import CommandFailed
 from ponapi.olt.location import Location
 from ponapi.olt.parsers import first
@@ -28,7 +29,16 @@ from ponapi.olt.platforms.common import (
     since,
     unavailable,
 )
-from ponapi.olt.platforms.runner import Command, Found, Outputs, Runner, serial_or_none, text_of
+from ponapi.olt.platforms.runner import (
+    Command,
+    Found,
+    OnuState,
+    Outputs,
+    Runner,
+    labelled,
+    serial_or_none,
+    text_of,
+)
 from ponapi.olt.platforms.screen import (
     hosts_from_macs,
     unseen_sections,
@@ -67,7 +77,14 @@ DIALECT = Dialect(
     ),
     empty=re.compile(r"No relate[d]? information to show", re.I),
     quit="exit",
+    # ``configure terminal`` / ``exit`` (one level) / ``end`` (back to privileged): operator
+    # notes and tools. Sent only after a level was entered.
+    config_mode="configure terminal",
+    leave_level="exit",
+    leave_all="end",
 )
+# ``reboot`` in ``pon-onu-mng`` asks ``[yes/no]``: third-party code (ONMT) and notes.
+REBOOT_CONFIRM = Confirm(re.compile(r"\[yes/no\]:?\s*$", re.I), "yes")
 
 
 class ZtePlatform:
@@ -83,6 +100,32 @@ class ZtePlatform:
     def iface(self, loc: Location) -> str:
         prefix = "gpon_onu-" if self.titan else "gpon-onu_"
         return f"{prefix}{loc.frame}/{loc.slot}/{loc.port}:{loc.ont_id}"
+
+    # --- device actions: commands and modes (the flow is ``ponapi.actions.olt``) -------------
+    # C300/C320: ``interface gpon-olt_R/S/P`` -> ``onu ID state disable|enable`` (third-party
+    # code only, go-api-c320); ``pon-onu-mng gpon-onu_R/S/P:ID`` -> ``reboot`` (ONMT, notes).
+    # C600/C620/C650: the ``pon-onu-mng gpon_onu-R/S/P:ID`` mode and its ``reboot`` are a real
+    # capture; no source shows how to change an ONU's admin state, so that is refused.
+
+    def onu_state(self, loc: Location) -> str:
+        return f"show gpon onu detail-info {self.iface(loc)}"
+
+    def parse_onu_state(self, text: str) -> OnuState:
+        return onu_state(text)
+
+    def set_admin_state(self, loc: Location, enable: bool) -> ModeCommand:
+        if self.titan:
+            raise NotSupported(
+                f"{'enable' if enable else 'disable'}: no confirmed command to change an "
+                "ONU's admin state on ZTE C600/C650"
+            )
+        port = f"interface gpon-olt_{loc.frame}/{loc.slot}/{loc.port}"
+        word = "enable" if enable else "disable"
+        return ModeCommand((DIALECT.config_mode, port), f"onu {loc.ont_id} state {word}")
+
+    def reboot(self, loc: Location) -> ModeCommand:
+        enter = (DIALECT.config_mode, f"pon-onu-mng {self.iface(loc)}")
+        return ModeCommand(enter, "reboot", REBOOT_CONFIRM)
 
     def locate(self, serial: Serial) -> list[str]:
         return [f"show gpon onu by sn {serial.canonical}"]
@@ -240,3 +283,15 @@ def sections(raw: dict[str, Any], now: datetime, tz: ZoneInfo) -> dict[str, Sect
         "wirelessLan": unavailable("ZTE OLTs do not show an ONU's Wi-Fi state over the CLI."),
         "wifiSurvey": unavailable("A neighbour scan needs TR-069; the OLT CLI cannot run one."),
     }
+
+
+# --- device actions --------------------------------------------------------------------------
+
+
+def onu_state(text: str) -> OnuState:
+    """``Admin state: enable|disable`` and ``Phase state: working|LOS|DyingGasp|OffLine...`` of
+    ``show gpon onu detail-info`` (real captures ``show-gpon-onu-detail-info__*.txt``)."""
+    flag, run = labelled(text, "Admin state"), labelled(text, "Phase state")
+    admin = {"enable": "enabled", "disable": "disabled"}.get(flag.lower())
+    online = (run.lower() == "working") if run else None
+    return OnuState(admin, online, flag, run)  # type: ignore[arg-type]

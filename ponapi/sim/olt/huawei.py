@@ -152,8 +152,9 @@ async def hw_action(shell: HuaweiShell, w: list[str]) -> str:
     sim = shell.sim
     if w[0] == "interface" and shell.mode == "config" and w[1:2] == ["gpon"] and len(w) == 3:
         m = re.fullmatch(r"(\d+)/(\d+)", w[2])
-        if m is None:
-            return "  % Parameter error, the error locates at '^'\n"
+        slot = None if m is None else tuple(map(int, m.groups()))
+        if slot is None or not any((u.frame, u.slot) == slot for u in sim.onus):
+            return "  % Parameter error, the error locates at '^'\n"  # no GPON board there
         shell.mode = f"config-if-gpon-{w[2]}"
         return ""
     m = re.fullmatch(r"config-if-gpon-(\d+)/(\d+)", shell.mode)

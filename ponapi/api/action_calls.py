@@ -1,0 +1,142 @@
+"""The device actions as an action route calls them, whatever its URL or wire format.
+
+One dependency bundle (:class:`ActionCall`) carries what every action shares: the OLT id and
+the ONU's serial from the path, the caller (role checked), the app context, ``wait`` and the
+``Idempotency-Key``. One function per action takes the bundle and the validated body
+(:func:`body`) and returns the service's :class:`Submitted`; the route set renders it (the
+camelCase routes in ``routes/actions.py``). The checks keep the contract's order: token and
+role, path, body, ``Idempotency-Key``, registry, then the service's replay, cooldown and lock.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Annotated, Any
+
+from fastapi import Depends, Header, Query, Request
+
+from ponapi.actions import models as m
+from ponapi.actions import requests
+from ponapi.actions.errors import ActionValidationError
+from ponapi.actions.requests import Body
+from ponapi.actions.service import Call, Onu, Submitted, as_api_error
+from ponapi.api.deps import (
+    AdminUser,
+    AppContext,
+    AuthUser,
+    Ctx,
+    OltId,
+    OnuSerial,
+    TechnicianUser,
+)
+from ponapi.api.registry import lookup
+from ponapi.errors import InvalidRequest
+from ponapi.serials import Serial
+
+_KEY = re.compile(r"[\x21-\x7e]{1,200}")
+
+Wait = Annotated[
+    float | None,
+    Query(ge=0, le=1800, description="Seconds to wait for the result (default 60)"),
+]
+IdemKey = Annotated[str | None, Header(alias="Idempotency-Key")]
+
+
+@dataclass(frozen=True)
+class ActionCall:
+    """The parameters every action request shares (resolved by one FastAPI dependency)."""
+
+    ctx: AppContext
+    user: AuthUser
+    olt_id: int
+    serial: Serial
+    wait: float | None
+    key: str | None
+
+    async def call(self, sent: dict[str, Any]) -> Call:
+        """The service's call: the ``Idempotency-Key`` checked, the ONU found in the registry."""
+        if self.key is not None and not _KEY.fullmatch(self.key):
+            raise InvalidRequest("Idempotency-Key: 1-200 printable ASCII characters")
+        ref, _ = await lookup(self.ctx, self.olt_id, self.serial)
+        onu = Onu(ref.id, self.serial, ref.brand, ref.model, ref.target, ref.location)
+        return Call(self.user, onu, sent, self.wait, self.key)
+
+
+# Two bundles, one per role the action routes require (checked before anything else is).
+async def technician_call(
+    olt_id: OltId,
+    serial: OnuSerial,
+    user: TechnicianUser,
+    ctx: Ctx,
+    wait: Wait = None,
+    key: IdemKey = None,
+) -> ActionCall:
+    return ActionCall(ctx, user, olt_id, serial, wait, key)
+
+
+async def admin_call(
+    olt_id: OltId,
+    serial: OnuSerial,
+    user: AdminUser,
+    ctx: Ctx,
+    wait: Wait = None,
+    key: IdemKey = None,
+) -> ActionCall:
+    return ActionCall(ctx, user, olt_id, serial, wait, key)
+
+
+TechnicianCall = Annotated[ActionCall, Depends(technician_call)]
+AdminCall = Annotated[ActionCall, Depends(admin_call)]
+
+
+async def body(request: Request, model: type[m.M]) -> Body[m.M]:
+    """The request's body validated as ``model``: ``400 INVALID_REQUEST`` naming the field."""
+    try:
+        return requests.parse(model, await request.body())
+    except ActionValidationError as exc:
+        raise as_api_error(exc) from None
+
+
+# --- one function per action: the bundle and the validated body -> the service's answer -------
+
+
+async def wireless_lan(call: ActionCall, req: Body[m.WirelessLanRequest]) -> Submitted:
+    return await call.ctx.actions.wireless_lan(await call.call(req.sent), req.value)
+
+
+async def lan_dhcp(call: ActionCall, req: Body[m.LanDhcpRequest]) -> Submitted:
+    return await call.ctx.actions.lan_dhcp(await call.call(req.sent), req.value)
+
+
+async def ping(call: ActionCall, req: Body[m.PingRequest]) -> Submitted:
+    return await call.ctx.actions.ping(await call.call(req.sent), req.value)
+
+
+async def traceroute(call: ActionCall, req: Body[m.TracerouteRequest]) -> Submitted:
+    return await call.ctx.actions.traceroute(await call.call(req.sent), req.value)
+
+
+async def speedtest(call: ActionCall, req: Body[m.SpeedtestRequest]) -> Submitted:
+    return await call.ctx.actions.speedtest(await call.call(req.sent), req.value)
+
+
+async def reboot(call: ActionCall, req: Body[m.ConfirmRequest]) -> Submitted:
+    return await call.ctx.actions.reboot(await call.call(req.sent), req.value)
+
+
+async def resync(call: ActionCall, req: Body[m.ResyncRequest]) -> Submitted:
+    return await call.ctx.actions.resync(await call.call(req.sent), req.value)
+
+
+async def factory_reset(call: ActionCall, req: Body[m.FactoryResetRequest]) -> Submitted:
+    try:  # with the body's checks, before the registry is asked
+        req.value.check_serial(call.serial.canonical)
+    except ActionValidationError as exc:
+        raise as_api_error(exc) from None
+    return await call.ctx.actions.factory_reset(await call.call(req.sent), req.value)
+
+
+async def admin_state(call: ActionCall, req: Body[m.ConfirmRequest], *, enable: bool) -> Submitted:
+    service = call.ctx.actions
+    return await service.admin_state(await call.call(req.sent), req.value, enable=enable)
