@@ -9,7 +9,7 @@ from typing import Annotated
 
 import typer
 
-from ponapi.config import Settings, get_settings
+from ponapi.config import Settings, describe_settings_error, get_settings
 from ponapi.db.models import Role
 
 
@@ -34,8 +34,8 @@ app.add_typer(sim_app, name="sim")
 def _settings() -> Settings:
     try:
         return get_settings()
-    except Exception as exc:  # pydantic's message names the variable that is wrong
-        typer.echo(f"Configuration error: {exc}", err=True)
+    except Exception as exc:  # one line naming each wrong variable, not pydantic's dump
+        typer.echo(f"ponapi: configuration: {describe_settings_error(exc)}", err=True)
         raise typer.Exit(2) from exc
 
 
