@@ -61,8 +61,7 @@ def test_every_readme_command_block_runs_as_pasted_against_the_demo(tmp_path):
         blocks = [b for b in sh_blocks(README) if runnable(b)]
         script = "\n".join(blocks).replace("127.0.0.1:8000", f"127.0.0.1:{port}")
         prelude = (
-            "set -eo pipefail\n"
-            'curl() { command curl --fail-with-body --max-time 90 "$@"; echo; }\n'
+            'set -eo pipefail\ncurl() { command curl --fail-with-body --max-time 90 "$@"; echo; }\n'
         )
         out = subprocess.run(
             ["bash", "-c", prelude + script],
