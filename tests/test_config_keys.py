@@ -95,3 +95,31 @@ def test_the_service_keeps_its_development_key_in_a_private_file(tmp_path, monke
     assert path.stat().st_mode & 0o777 == 0o600
     # Settings() reads the kept key (the same tokens stay valid), still writing nothing.
     assert Settings(_env_file=None, data_dir=tmp_path / "d").secret_key == first  # type: ignore[call-arg]
+
+
+def test_the_production_env_step_generates_keys_production_accepts(tmp_path, monkeypatch):
+    """docs/production.md's `.env` step, run with the file written here instead of /opt: the
+    service accepts what it generates (and two runs give different keys)."""
+    text = (Path(__file__).resolve().parents[1] / "docs" / "production.md").read_text()
+    block = next(b for b in text.split("```sh\n") if "SECRET_KEY=$(python3" in b).split("```")[0]
+    script = "\n".join(ln for ln in block.splitlines() if not ln.startswith("sudo install"))
+    script = script.replace("sudo tee /opt/ponapi/.env >/dev/null", 'cat > "$OUT"')
+    for var in ("ENVIRONMENT", "SECRET_KEY", "CREDENTIALS_KEY", "DATABASE_URL"):
+        monkeypatch.delenv(var, raising=False)
+    keys = []
+    for name in ("a.env", "b.env"):
+        out = tmp_path / name
+        subprocess.run(
+            ["bash", "-ec", script],
+            env={**os.environ, "OUT": str(out), "DBPASS": "pw"},
+            check=True,
+            timeout=30,
+        )
+        s = Settings(_env_file=out)  # type: ignore[call-arg]
+        assert s.environment == "production" and s.database_url.endswith(
+            ":pw@127.0.0.1:5432/ponapi"
+        )
+        assert key_problem(s.secret_key) is None and key_problem(s.credentials_key) is None
+        assert s.secret_key != s.credentials_key
+        keys.append(s.secret_key)
+    assert keys[0] != keys[1]
