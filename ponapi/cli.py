@@ -451,11 +451,6 @@ def sim_cpe(
     from ponapi.sim.cpe.cpe import Knobs
     from ponapi.sim.cpe.runner import Fleet
 
-    problem = _acs_problem(acs)
-    if problem:
-        typer.echo(f"ponapi sim cpe: {problem}", err=True)
-        raise typer.Exit(1)
-    logging.getLogger("ponapi.sim.cpe").addFilter(_NameTheAcs(acs))
     faults: dict[str, int] = {}
     for item in fault or []:
         name, _, code = item.partition("=")
@@ -463,6 +458,12 @@ def sim_cpe(
             typer.echo(f"--fault wants RPC=CODE, got {item!r}", err=True)
             raise typer.Exit(2)
         faults[name] = int(code)
+    # Arguments first (exit 2), then whether the ACS answers at all (exit 1).
+    problem = _acs_problem(acs)
+    if problem:
+        typer.echo(f"ponapi sim cpe: {problem}", err=True)
+        raise typer.Exit(1)
+    logging.getLogger("ponapi.sim.cpe").addFilter(_NameTheAcs(acs))
     knobs = Knobs(
         latency=latency,
         periodic=periodic,

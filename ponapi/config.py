@@ -1,6 +1,6 @@
 """The one settings object, read from environment variables and an optional `.env` file.
 
-Every variable is documented in the README ("Configuration").
+Every variable is documented in docs/configuration.md.
 """
 
 from __future__ import annotations

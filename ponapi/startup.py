@@ -21,7 +21,7 @@ def check_database_url(url: str) -> URL:
     try:
         parsed = make_url(url)
     except ArgumentError as exc:
-        raise StartupError("DATABASE_URL is not a database URL (see README: Deploying)") from exc
+        raise StartupError("DATABASE_URL is not a database URL (see docs/production.md)") from exc
     backend = parsed.get_backend_name()
     wanted = ASYNC_DRIVERS.get(backend)
     if wanted is None:
