@@ -1,21 +1,40 @@
-# ponapi: `make run` starts the service, `make test` runs every check. Both set themselves up.
+# ponapi: `make run` starts the demo, `make test` runs every check. Both set themselves up.
+# Production: `make install-prod` (runtime only, no test tools) and deploy/ponapi.service.
 PYTHON ?= python3
 VENV   ?= .venv
+PROD_VENV ?= venv
 BIN     = $(VENV)/bin
 STAMP   = $(VENV)/.installed-stamp
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 WORKERS ?= 1
 
-.PHONY: install run serve test test-real-acs lint typecheck pytest services bench bench-smoke wrk clean
+.PHONY: install install-prod run serve test test-real-acs lint typecheck pytest services bench bench-smoke wrk clean
 
+# Development: editable, with the test tools. pip prints each package as it goes (the first
+# install downloads about 80 packages: a minute or two).
 $(STAMP): pyproject.toml
+	@echo "==> [1/3] creating the virtualenv $(VENV)"
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install -q --upgrade pip
-	$(BIN)/python -m pip install -q -e '.[dev]'
+	@echo "==> [2/3] upgrading pip"
+	$(BIN)/python -m pip install --upgrade --progress-bar on pip
+	@echo "==> [3/3] installing ponapi (editable) with its test tools"
+	$(BIN)/python -m pip install --progress-bar on -e '.[dev]'
 	touch $(STAMP)
+	@echo "==> installed: $(BIN)/ponapi"
 
 install: $(STAMP)
+
+# Production: ponapi and its runtime dependencies only (no pytest, mypy, ruff, schemathesis,
+# hypothesis), not editable, into PROD_VENV (default ./venv). Run it again after an update;
+# the service itself never installs anything (deploy/ponapi.service runs PROD_VENV/bin/ponapi).
+install-prod:
+	@echo "==> [1/2] creating the virtualenv $(PROD_VENV)"
+	$(PYTHON) -m venv $(PROD_VENV)
+	$(PROD_VENV)/bin/python -m pip install --upgrade --progress-bar on pip
+	@echo "==> [2/2] installing ponapi and its runtime dependencies"
+	$(PROD_VENV)/bin/python -m pip install --progress-bar on .
+	@echo "==> installed: $(PROD_VENV)/bin/ponapi (e.g. $(PROD_VENV)/bin/ponapi serve)"
 
 run: install
 	$(BIN)/ponapi demo --host $(HOST) --port $(PORT)

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import asyncio
 import enum
+import logging
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
-from ponapi.config import Settings, get_settings
+from ponapi.config import Settings, describe_settings_error, get_settings
 from ponapi.db.models import Role
 
 
@@ -37,8 +38,8 @@ app.add_typer(sim_app, name="sim")
 def _settings() -> Settings:
     try:
         return get_settings()
-    except Exception as exc:  # pydantic's message names the variable that is wrong
-        typer.echo(f"Configuration error: {exc}", err=True)
+    except Exception as exc:  # one line naming each wrong variable, not pydantic's dump
+        typer.echo(f"ponapi: configuration: {describe_settings_error(exc)}", err=True)
         raise typer.Exit(2) from exc
 
 
@@ -77,6 +78,7 @@ def serve(
         typer.echo(f"ponapi serve: {exc}", err=True)
         raise typer.Exit(1) from exc
     try:
+        startup.check_redis(settings.redis_url, settings.cache_timeout_ms / 1000 * 4)
         password = startup.prepare_database(settings, migrate=migrate)
     except server.StartupError as exc:
         sock.close()
@@ -114,9 +116,13 @@ def demo(
     from pathlib import Path
 
     from ponapi.demo import run_demo
+    from ponapi.server import StartupError
 
     try:
         asyncio.run(run_demo(host, port, Path(".ponapi") / "demo"))
+    except StartupError as exc:
+        typer.echo(f"ponapi demo: {exc}", err=True)
+        raise typer.Exit(1) from exc
     except KeyboardInterrupt:
         pass
 
@@ -200,6 +206,68 @@ def olts_import(
     typer.echo(f"imported {len(rows)} OLTs ({created} created, {replaced} replaced)")
 
 
+@users_app.command("set-password")
+def users_set_password(
+    username: Annotated[str, typer.Argument(help="Login name (any case).")],
+    password_stdin: Annotated[
+        bool, typer.Option("--password-stdin", help="Read the password from standard input.")
+    ] = False,
+) -> None:
+    """Set a user's password (e.g. the first admin's); the user's existing tokens stop working.
+
+    The password is prompted for (or read from stdin), never an argument. Audited as
+    ``user.password`` by ``cli``."""
+    from datetime import UTC, datetime
+
+    from sqlalchemy import func, select
+
+    from ponapi.auth.passwords import MIN_PASSWORD_LENGTH, hash_password
+    from ponapi.db.migrate import upgrade
+    from ponapi.db.models import AuditEntry, User
+    from ponapi.db.session import make_engine, make_sessionmaker
+
+    settings = _settings()
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+    else:
+        password = typer.prompt("New password", hide_input=True, confirmation_prompt=True)
+    if len(password) < MIN_PASSWORD_LENGTH:
+        typer.echo(f"the password must have at least {MIN_PASSWORD_LENGTH} characters", err=True)
+        raise typer.Exit(1)
+    upgrade(settings.database_url)
+
+    async def run() -> str | None:
+        engine = make_engine(settings.database_url)
+        try:
+            async with make_sessionmaker(engine)() as db:
+                query = select(User).where(func.lower(User.username) == username.lower())
+                user = (await db.execute(query)).scalar_one_or_none()
+                if user is None:
+                    return None
+                user.password_hash = hash_password(password)
+                user.token_version += 1
+                db.add(
+                    AuditEntry(
+                        at=datetime.now(UTC),
+                        username="cli",
+                        action="user.password",
+                        target=f"user {user.username}",
+                        result="ok",
+                        details="{}",
+                    )
+                )
+                await db.commit()
+                return user.username
+        finally:
+            await engine.dispose()
+
+    name = asyncio.run(run())
+    if name is None:
+        typer.echo(f"no user {username!r}", err=True)
+        raise typer.Exit(1)
+    typer.echo(f"password of {name!r} changed; their existing tokens no longer work")
+
+
 @credentials_app.command("rotate")
 def credentials_rotate(
     new_key_stdin: Annotated[
@@ -253,15 +321,31 @@ def credentials_rotate(
     )
 
 
-@app.command("parse")
+def _parse_help() -> str:
+    from ponapi.olt.parsers import PARSERS
+
+    lines = ["Print the parsed records of a saved OLT output as JSON (secrets redacted).", ""]
+    lines += ["COMMAND is the OLT command, with spaces or dashes. Known:", ""]
+    for vendor, table in PARSERS.items():
+        lines.append(f"{vendor}: " + ", ".join(sorted(table)))
+        lines.append("")
+    return "\n".join(lines)
+
+
+def _command_key(command: str) -> str:
+    """``"display  ont info"``, ``display-ont-info`` and ``Display ONT Info`` name one parser."""
+    return "-".join(command.replace("-", " ").lower().split())
+
+
+@app.command("parse", help=_parse_help())
 def parse_cli_output(
     vendor: Annotated[str, typer.Argument(help="huawei or zte")],
     command: Annotated[
-        str, typer.Argument(help="The command with spaces as dashes, e.g. display-ont-wan-info")
+        str,
+        typer.Argument(help='The OLT command: "display ont wan-info" or display-ont-wan-info'),
     ],
     file: Annotated[str, typer.Argument(help="Saved OLT output; - = stdin")],
 ) -> None:
-    """Print the parsed records of a saved OLT output as JSON (secrets redacted)."""
     import json
     from pathlib import Path
 
@@ -269,9 +353,9 @@ def parse_cli_output(
 
     table = PARSERS.get(vendor.lower())
     if table is None:
-        typer.echo(f"unknown vendor {vendor!r}; choose huawei or zte", err=True)
+        typer.echo(f"unknown vendor {vendor!r}; choose {' or '.join(PARSERS)}", err=True)
         raise typer.Exit(2)
-    parser = table.get(command.lower())
+    parser = table.get(_command_key(command))
     if parser is None:
         typer.echo(f"unknown command {command!r}; known: {', '.join(sorted(table))}", err=True)
         raise typer.Exit(2)
@@ -297,14 +381,23 @@ def tr069_map(
     from pathlib import Path
     from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+    from ponapi.stats.annotate import annotate
     from ponapi.tr069.document import document_from_csv
     from ponapi.tr069.mapper import map_device
 
     try:
-        text = sys.stdin.read() if file == "-" else Path(file).read_text(encoding="utf-8")
         tz = ZoneInfo(timezone)
-    except (OSError, UnicodeDecodeError, ZoneInfoNotFoundError, ValueError) as exc:
-        typer.echo(f"cannot read input: {exc}", err=True)
+    except (ZoneInfoNotFoundError, ValueError) as exc:
+        typer.echo(
+            f"unknown time zone {timezone!r} for --timezone; use an IANA name such as "
+            "UTC or America/Lima",
+            err=True,
+        )
+        raise typer.Exit(2) from exc
+    try:
+        text = sys.stdin.read() if file == "-" else Path(file).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        typer.echo(f"cannot read {file}: {exc}", err=True)
         raise typer.Exit(2) from exc
     try:
         if text.lstrip().startswith(("{", "[")):
@@ -316,11 +409,12 @@ def tr069_map(
             raw = loaded
         else:
             raw = document_from_csv(text)
-        mapped = map_device(raw, now=datetime.now(UTC), tz=tz)
+        now = datetime.now(UTC)
+        mapped = map_device(raw, now=now, tz=tz)
     except ValueError as exc:
         typer.echo(f"not a GenieACS device document or CSV export: {exc}", err=True)
         raise typer.Exit(2) from exc
-    out = {
+    out: dict[str, Any] = {
         "data": {name: s.data for name, s in mapped.sections.items()},
         "meta": {
             "device": mapped.device,
@@ -335,7 +429,40 @@ def tr069_map(
             },
         },
     }
+    # The server's own freshness notes: the last inform's age, a stale warning on old sections.
+    stale_after = Settings.model_fields["data_stale_after_seconds"].default
+    annotate(out["meta"], frozenset(mapped.sections), stale_after, now)
     typer.echo(json.dumps(out, indent=2, ensure_ascii=False))
+
+
+def _acs_problem(url: str) -> str | None:
+    """Why CPEs cannot reach the ACS at ``url`` (a TCP connection is tried), or None."""
+    import socket
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        return f"--acs {url!r} is not an http(s) URL of the ACS's CWMP endpoint"
+    port = parts.port or (443 if parts.scheme == "https" else 80)
+    try:
+        socket.create_connection((parts.hostname, port), timeout=5).close()
+    except OSError as exc:
+        reason = (exc.strerror or str(exc) or type(exc).__name__).lower()
+        return f"cannot reach the ACS at {url}: {reason}"
+    return None
+
+
+class _NameTheAcs(logging.Filter):
+    """A CPE's failed session names the ACS it was talking to."""
+
+    def __init__(self, url: str) -> None:
+        super().__init__()
+        self.url = url
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if "session failed" in str(record.msg) and self.url not in str(record.msg):
+            record.msg = f"{record.msg} (ACS {self.url})"
+        return True
 
 
 @sim_app.command("cpe")
@@ -374,6 +501,12 @@ def sim_cpe(
             typer.echo(f"--fault wants RPC=CODE, got {item!r}", err=True)
             raise typer.Exit(2)
         faults[name] = int(code)
+    # Arguments first (exit 2), then whether the ACS answers at all (exit 1).
+    problem = _acs_problem(acs)
+    if problem:
+        typer.echo(f"ponapi sim cpe: {problem}", err=True)
+        raise typer.Exit(1)
+    logging.getLogger("ponapi.sim.cpe").addFilter(_NameTheAcs(acs))
     knobs = Knobs(
         latency=latency,
         periodic=periodic,

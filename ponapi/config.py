@@ -1,18 +1,20 @@
 """The one settings object, read from environment variables and an optional `.env` file.
 
-Every variable is documented in the README ("Configuration").
+Every variable is documented in docs/configuration.md.
 """
 
 from __future__ import annotations
 
+import math
 import os
 import secrets
+from collections import Counter
 from enum import StrEnum
 from functools import lru_cache
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import Field, field_validator, model_validator
+from pydantic import Field, PrivateAttr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from ponapi.auth.hostconfig import algorithms, check_host_settings
@@ -27,6 +29,7 @@ class Environment(StrEnum):
 
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
+    _generated_key: bool = PrivateAttr(default=False)
 
     environment: Environment = Environment.development
     database_url: str = "sqlite+aiosqlite:///./ponapi.db"
@@ -144,13 +147,14 @@ class Settings(BaseSettings):
     @model_validator(mode="after")
     def _secret_rules(self) -> Settings:
         if self.environment is Environment.production:
-            if len(self.secret_key) < MIN_SECRET_LENGTH:
-                raise ValueError(
-                    f"SECRET_KEY must be set to at least {MIN_SECRET_LENGTH} characters "
-                    "when ENVIRONMENT=production"
-                )
+            _check_key("SECRET_KEY", self.secret_key, required=True)
+            _check_key("CREDENTIALS_KEY", self.credentials_key, required=False)
         elif not self.secret_key:
-            self.secret_key = _dev_secret(self.data_dir)
+            # Read, never written here: Settings() has no side effects on the filesystem (a
+            # host app building one must not find a file in its directory). ``get_settings``,
+            # the service's own entry point, keeps the generated key in DATA_DIR.
+            self.secret_key = _read_dev_secret(self.data_dir) or secrets.token_urlsafe(48)
+            self._generated_key = True
         return self
 
     @property
@@ -162,19 +166,90 @@ class Settings(BaseSettings):
         return ZoneInfo(self.display_timezone)
 
 
-def _dev_secret(data_dir: Path) -> str:
-    """A development secret generated once and kept in a local file readable only by its owner."""
+# What the README's `.env` used to show in place of a key, and words a hand-typed one is made of.
+_PLACEHOLDER_WORDS = ("token_urlsafe", "python3", "change-me", "changeme", "another one")
+
+
+def key_problem(value: str) -> str | None:
+    """Why ``value`` cannot sign tokens or encrypt credentials in production, or None.
+
+    A key must be generated, not typed: at least MIN_SECRET_LENGTH characters, not a
+    placeholder (``<...>``, the README's example text) and random-looking: at least 10
+    different characters and about 90 bits by their frequencies (a 32-character hex key from
+    ``openssl rand -hex 16`` passes, ``"x" * 40`` or a repeated word does not), with few
+    repeated character pairs (``"0123456789" * 4`` does not pass)."""
+    stripped = value.strip()
+    if not stripped:
+        return "is not set"
+    if stripped.startswith("<") or stripped.endswith(">"):
+        return "is a placeholder (<...>), not a key"
+    lowered = stripped.lower()
+    if any(word in lowered for word in _PLACEHOLDER_WORDS):
+        return "is example text, not a key"
+    if len(stripped) < MIN_SECRET_LENGTH:
+        return f"has {len(stripped)} characters; at least {MIN_SECRET_LENGTH} are needed"
+    counts = Counter(stripped)
+    bits = -sum(n * math.log2(n / len(stripped)) for n in counts.values())
+    pairs = {stripped[i : i + 2] for i in range(len(stripped) - 1)}
+    if len(counts) < 10 or bits < 90 or len(pairs) < 0.6 * (len(stripped) - 1):
+        return "does not look random (too few different characters, or a repeated pattern)"
+    return None
+
+
+KEY_HINT = "generate one with: python3 -c 'import secrets; print(secrets.token_urlsafe(48))'"
+
+
+def _check_key(name: str, value: str, *, required: bool) -> None:
+    problem = key_problem(value)
+    if problem is not None and (required or value):
+        raise ValueError(f"{name} {problem} (ENVIRONMENT=production); {KEY_HINT}")
+
+
+def _read_dev_secret(data_dir: Path) -> str | None:
     path = data_dir / "secret_key"
-    if path.exists():
-        return path.read_text().strip()
+    try:
+        return path.read_text().strip() or None
+    except OSError:
+        return None
+
+
+def _dev_secret(data_dir: Path) -> str:
+    """A development secret generated once and kept in a local file readable only by its owner
+    (so tokens survive a restart and every worker signs with the same key)."""
+    existing = _read_dev_secret(data_dir)
+    if existing:
+        return existing
     data_dir.mkdir(parents=True, exist_ok=True)
     value = secrets.token_urlsafe(48)
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    try:
+        fd = os.open(data_dir / "secret_key", os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:  # another process wrote it first: use theirs
+        return _read_dev_secret(data_dir) or value
     with os.fdopen(fd, "w") as fh:
         fh.write(value)
     return value
 
 
+def describe_settings_error(exc: Exception) -> str:
+    """A settings failure as one line naming each variable (pydantic's dump is many lines)."""
+    from pydantic import ValidationError
+
+    if not isinstance(exc, ValidationError):
+        return str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+    parts = []
+    for err in exc.errors():
+        where = ".".join(str(p) for p in err.get("loc", ()))
+        message = str(err.get("msg", "invalid value")).removeprefix("Value error, ")
+        parts.append(f"{where.upper()}: {message}" if where else message)
+    return "; ".join(parts)
+
+
 @lru_cache
 def get_settings() -> Settings:
-    return Settings()
+    """The service's settings: in development without a SECRET_KEY, the generated key is kept
+    in DATA_DIR/secret_key (0600) so it outlives the process and every worker shares it."""
+    settings = Settings()
+    if settings._generated_key:
+        settings.secret_key = _dev_secret(settings.data_dir)
+        settings._generated_key = False
+    return settings

@@ -283,6 +283,8 @@ ponapi demo is running (everything on loopback)
   OLTs       {olts["main"]}: Huawei MA5800 over SSH 127.0.0.1:{demo.huawei_port} (ACS, then CLI)
              {olts["north"]}: ZTE C320 over Telnet 127.0.0.1:{demo.zte_port} (CLI only)
              {olts["legacy"]}: Huawei MA5608T over SSH 127.0.0.1:{demo.south_port} (ACS only)
+  OLT login  user "noc", password "{OLT_PASSWORD}" on every simulated OLT (to register them
+             in a service of your own: see docs/production.md, rehearsing)
 
 Try (copy-paste):
 
@@ -321,11 +323,11 @@ async def run_demo(host: str, port: int, data_dir: Path) -> None:
     import uvicorn
 
     from ponapi.main import create_app
-    from ponapi.server import listening_socket
+    from ponapi.server import bind
 
-    # The API's port is bound first: taken, the demo stops here; free, none of the simulators
-    # (on ports the system picks) can land on it meanwhile.
-    sock = listening_socket(uvicorn.Config("ponapi.main:create_app", host=host, port=port))
+    # The API's port is bound first: taken, the demo stops here with one line (StartupError);
+    # free, none of the simulators (on ports the system picks) can land on it meanwhile.
+    sock = bind(host, port)
     await asyncio.to_thread(_fresh_dir, data_dir)
     demo = await start_simulators()
     try:

@@ -149,6 +149,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(actions.router)
     app.include_router(users.router)
     app.include_router(audit.router)
+
+    @app.get("/", include_in_schema=False)
+    async def root() -> dict[str, str]:
+        """Where to start: the API documentation, served offline."""
+        return {"service": "ponapi", "docs": "/docs", "redoc": "/redoc", "openapi": "/openapi.json"}
+
     install_openapi(app)
     return app
 

@@ -1,7 +1,7 @@
 """What ``ponapi serve`` checks and prepares before it serves, each failure one line for the
 operator: a DATABASE_URL without an async driver, a database that refuses the login or cannot be
-reached, a failed migration. The lines name the user, host, port and database, never the
-password."""
+reached, a failed migration, a REDIS_URL that does not answer. The lines name the user, host,
+port and database, never the password."""
 
 from __future__ import annotations
 
@@ -21,7 +21,7 @@ def check_database_url(url: str) -> URL:
     try:
         parsed = make_url(url)
     except ArgumentError as exc:
-        raise StartupError("DATABASE_URL is not a database URL (see README: Deploying)") from exc
+        raise StartupError("DATABASE_URL is not a database URL (see docs/production.md)") from exc
     backend = parsed.get_backend_name()
     wanted = ASYNC_DRIVERS.get(backend)
     if wanted is None:
@@ -49,6 +49,49 @@ def prepare_database(settings: Settings, *, migrate: bool) -> str | None:
         return asyncio.run(_ensure_admin(settings))
     except Exception as exc:
         raise StartupError(describe_database_error(exc, url)) from exc
+
+
+def check_redis(url: str, timeout: float) -> None:
+    """With REDIS_URL set, one PING within ``timeout`` seconds; otherwise one line saying why
+    (the service would only have warned at its first request, each worker on its own)."""
+    if not url:
+        return
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url)
+    if parts.scheme not in ("redis", "rediss", "unix"):
+        raise StartupError("REDIS_URL is not a redis:// URL (e.g. redis://127.0.0.1:6379/0)")
+    where = f"{parts.hostname or 'localhost'}:{parts.port or 6379}{parts.path or '/0'}"
+    if parts.scheme == "unix":
+        where = parts.path
+    try:
+        asyncio.run(_ping(url, seconds=timeout))
+    except Exception as exc:
+        raise StartupError(describe_redis_error(exc, where)) from exc
+
+
+async def _ping(url: str, *, seconds: float) -> None:
+    from redis.asyncio import Redis
+
+    client = Redis.from_url(url, socket_connect_timeout=seconds, socket_timeout=seconds)
+    try:
+        async with asyncio.timeout(seconds):
+            await client.ping()
+    finally:
+        await client.aclose()
+
+
+def describe_redis_error(exc: BaseException, where: str) -> str:
+    for err in _chain(exc):
+        name = type(err).__name__
+        if name in ("AuthenticationError", "AuthenticationWrongNumberOfArgsError"):
+            return f"Redis at {where} refused the login: check the password in REDIS_URL"
+        if isinstance(err, ConnectionRefusedError) or "refused" in str(err).lower():
+            return f"cannot reach Redis at {where} (REDIS_URL): connection refused"
+        if isinstance(err, TimeoutError) or name == "TimeoutError":
+            return f"cannot reach Redis at {where} (REDIS_URL): no answer in time"
+    first = (str(exc).strip().splitlines() or [""])[0]
+    return f"cannot use Redis at {where} (REDIS_URL): {type(exc).__name__}: {first[:200]}"
 
 
 async def _ensure_admin(settings: Settings) -> str | None:

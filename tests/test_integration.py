@@ -88,3 +88,81 @@ async def test_host_app_mounts_the_router_with_its_own_lookups(tmp_path):
         await router.stats_handle.aclose()
         await acs.stop()
         await olt_sim.stop()
+
+
+async def _mounted(tmp_path, **overrides):
+    acs = GenieAcsSim()
+    for doc in bundled_documents():
+        acs.add(doc)
+    acs_url = await acs.start()
+    users = {
+        "t-viewer": {"id": 1, "role": "viewer"},
+        "t-tech": {"id": 2, "role": "technician"},
+        "t-tech2": {"id": 3, "role": "technician"},
+    }
+
+    async def current_user(authorization: str = Header("")):
+        return users[authorization.removeprefix("Token ")]
+
+    async def get_olt(olt_id):
+        return OltInfo(id=olt_id, brand="huawei", stats_source="acs") if olt_id == 7 else None
+
+    async def get_onu(olt_id, serial):
+        return OnuInfo()
+
+    settings = Settings(
+        _env_file=None, secret_key="x" * 40, data_dir=tmp_path, genieacs_url=acs_url, **overrides
+    )
+    router = stats_router(
+        get_user=current_user,
+        get_olt=get_olt,
+        get_onu=get_onu,
+        get_role=lambda u: u["role"],
+        settings=settings,
+    )
+    app = FastAPI()
+    app.include_router(router, prefix="/api")
+    return acs, router, app
+
+
+async def test_the_router_keeps_the_services_live_read_rule_and_limits(tmp_path):
+    """A host-app viewer cannot read live; a technician's live reads are rate-limited (an
+    answer from the ONU's cooldown spends none); reads are limited too; logLimit applies."""
+    acs, router, app = await _mounted(
+        tmp_path, rate_limit_refresh_per_minute=1, rate_limit_stats_per_minute=6
+    )
+    url = "/api/olts/7/onus/{}/tr069-stats"
+    try:
+        async with httpx.AsyncClient(
+            transport=httpx.ASGITransport(app=app), base_url="http://host"
+        ) as c:
+            viewer = {"Authorization": "Token t-viewer"}
+            tech = {"Authorization": "Token t-tech"}
+            r = await c.get(url.format("HWTCA94196A5") + "?refresh=true", headers=viewer)
+            assert r.status_code == 403 and r.json()["code"] == "FORBIDDEN", r.text
+            r = await c.get(url.format("HWTCA94196A5"), headers=viewer)
+            assert r.status_code == 200
+            r = await c.get(url.format("HWTCA94196A5") + "?refresh=true", headers=tech)
+            assert r.status_code == 200 and r.json()["meta"]["refresh"]["status"] == "done"
+            # The same ONU again: its cooldown answers, no live read and no limit spent.
+            r = await c.get(url.format("HWTCA94196A5") + "?refresh=true", headers=tech)
+            assert r.json()["meta"]["refresh"]["status"] == "cooldown", r.json()["meta"]
+            # Another ONU: a second live read in the minute is over the limit of 1.
+            r = await c.get(url.format("HWTCA97D7DAA") + "?refresh=true", headers=tech)
+            assert r.status_code == 429 and r.json()["code"] == "RATE_LIMITED"
+            assert int(r.headers["Retry-After"]) >= 1
+            r = await c.get(url.format("HWTCA94196A5") + "?logLimit=0", headers=tech)
+            assert r.status_code == 422  # the host app's own validation answer
+            # Six reads a minute per user: three spent above, three more, then refused.
+            r = await c.get(url.format("HWTCA94196A5") + "?logLimit=2", headers=tech)
+            assert len(r.json()["data"]["deviceLogs"]) == 2
+            assert r.json()["meta"]["sections"]["deviceLogs"]["limit"] == 2
+            for _ in range(2):
+                assert (await c.get(url.format("HWTCA94196A5"), headers=tech)).status_code == 200
+            r = await c.get(url.format("HWTCA94196A5"), headers=tech)
+            assert r.status_code == 429 and r.json()["code"] == "RATE_LIMITED"
+            r = await c.get(url.format("HWTCA94196A5"), headers={"Authorization": "Token t-tech2"})
+            assert r.status_code == 200
+    finally:
+        await router.stats_handle.aclose()
+        await acs.stop()
