@@ -1,5 +1,6 @@
 """The layers point one way: the domain (TR-069 mapping, OLT CLI, ACS client, stats service)
-loads no web framework and no database toolkit, and no ponapi module imports itself back."""
+loads no web framework and no database toolkit, imports nothing from the layers above it, and
+no ponapi module imports itself back."""
 
 from __future__ import annotations
 
@@ -104,3 +105,41 @@ def test_routes_do_not_import_routes() -> None:
         name = _module_name(path)
         others = {d for d in _imports(path, name) if d.startswith("ponapi.api.routes.")}
         assert not others, f"{name} imports {sorted(others)}"
+
+
+# Which product packages each domain package may not import: the layers point one way,
+# api -> service (stats, actions) -> sources (acs, olt) -> mapping (tr069) -> shared leaves.
+BELOW = {
+    "tr069": ("stats", "actions", "api", "acs", "olt", "db", "appwire"),
+    "olt": ("stats", "actions", "api", "acs", "db", "appwire"),
+    "acs": ("stats", "actions", "api", "olt", "db", "appwire"),
+    "stats": ("actions", "api", "db", "appwire"),
+    "actions": ("api", "db", "appwire"),
+    "appwire": ("api", "db", "actions"),
+}
+
+
+def _upward_imports() -> list[str]:
+    found = []
+    for path in PACKAGE.rglob("*.py"):
+        name = _module_name(path)
+        layer = name.split(".")[1] if name.count(".") else ""
+        for dep in _imports(path, name) if layer in BELOW else ():
+            parts = dep.split(".")
+            if len(parts) > 1 and parts[1] in BELOW[layer]:
+                found.append(f"{name} -> {dep}")
+    return sorted(found)
+
+
+def test_domain_packages_import_nothing_from_the_layers_above_them() -> None:
+    assert _upward_imports() == []
+
+
+def test_the_direction_check_sees_an_upward_import() -> None:
+    # The check itself: a mapping module that reached up into the service would be named.
+    fake = PACKAGE / "tr069" / "_layer_probe.py"
+    fake.write_text("from ponapi.stats import service\n", encoding="utf-8")
+    try:
+        assert "ponapi.tr069._layer_probe -> ponapi.stats" in _upward_imports()
+    finally:
+        fake.unlink()
