@@ -10,10 +10,15 @@ import pytest
 from ponapi.errors import UpstreamTimeout
 from ponapi.olt.errors import CommandFailed
 from ponapi.olt.platforms import dialect_for
-from ponapi.olt.platforms.runner import InMode, flat_size
+from ponapi.olt.platforms.runner import InMode
 from ponapi.olt.pool import OltPool
 from ponapi.olt.session import CliSession, Target
 from ponapi.sim.olt import OltSim, demo_onus
+
+
+def flat_size(commands) -> int:
+    """How many outputs a runner returns: one per plain command, one per command in a mode."""
+    return sum(len(c.commands) if isinstance(c, InMode) else 1 for c in commands)
 
 
 class FakeSession:

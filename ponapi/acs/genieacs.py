@@ -166,10 +166,6 @@ class GenieAcsClient:
 
     # --- reads -----------------------------------------------------------------------------
 
-    def remembered_id(self, serial: Serial) -> str | None:
-        hit = self._remembered(serial)
-        return hit[0] if hit else None
-
     def _remembered(self, serial: Serial) -> tuple[str, str] | None:
         """The device's GenieACS id and data-model root, from an earlier read."""
         return self._ids.get(serial.canonical)

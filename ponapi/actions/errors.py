@@ -52,14 +52,6 @@ class Mismatch:
     expected: Any
     actual: Any
 
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "field": self.field,
-            "parameter": self.path,
-            "expected": self.expected,
-            "actual": self.actual,
-        }
-
 
 class ReadbackMismatch(Exception):
     """The device accepted the change but reports other values."""

@@ -30,12 +30,6 @@ class InMode:
 Command = str | InMode
 
 
-def flat_size(commands: Sequence[Command]) -> int:
-    """How many outputs ``Runner.run`` returns for these commands (one per plain command and
-    one per command inside each mode block)."""
-    return sum(len(c.commands) if isinstance(c, InMode) else 1 for c in commands)
-
-
 class Runner(Protocol):
     """Runs commands back to back on one logged-in session (``ponapi.olt.pool.OltPool``)."""
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from datetime import datetime
 from typing import Any
 from urllib.parse import urlsplit
@@ -18,10 +17,6 @@ from ponapi.tr069.spec import data_model_root
 def ref_of(value: object) -> str:
     """A TR-181 reference without its optional trailing dot."""
     return str(value).strip().rstrip(".") if isinstance(value, str) else ""
-
-
-def service_tokens(text: str) -> set[str]:
-    return {t for t in re.split(r"[^A-Z0-9]+", text.upper()) if t}
 
 
 class DeviceView:
