@@ -279,3 +279,15 @@ async def test_device_ids_with_percent_escapes_reach_the_device(env):  # noqa: F
     assert r.status_code == 200, r.text
     assert r.json()["data"]["status"] == "queued"
     assert env.sim.tasks[-1]["device"] == nokia.id
+
+
+@pytest.mark.parametrize(
+    "host", ["fe80::1%;reboot", "fe80::1%$(reboot)", "::1%`id`", "fe80::1%|sh"]
+)
+@pytest.mark.parametrize("action", ["diagnostic/ping", "diagnostic/traceroute"])
+async def test_diagnostic_host_with_a_zone_id_is_400_and_nothing_is_sent(env, action, host):  # noqa: F811
+    before = env.sim.calls("/devices")
+    r = await post(env, action, {"host": host})
+    assert r.status_code == 400, r.text
+    assert r.json()["code"] == "INVALID_REQUEST" and "host" in r.json()["details"]
+    assert env.sim.calls("/devices") == before

@@ -189,6 +189,28 @@ def test_host_rejects_spaces_control_shell_characters_and_bad_labels(value):
     fails("host", v.host, value)
 
 
+@pytest.mark.parametrize(
+    "value",
+    [
+        "fe80::1%;reboot",
+        "fe80::1%$(reboot)",
+        "::1%`id`",
+        "fe80::1%|sh",
+        "::1%;reboot",
+        "fe80::1%eth0",
+        "fe80::1%1",
+        "example.com\u2028reboot",
+        "example.com\u2029",
+        "example.com\x85reboot",
+        "1.1.1.1\r\nreboot",
+    ],
+)
+def test_host_rejects_zone_ids_and_line_separators(value):
+    fails("host", v.host, value)
+    for model in (m.PingRequest, m.TracerouteRequest):
+        fails("host", m.parse, model, {"host": value})
+
+
 # --- request models ---------------------------------------------------------------------------
 
 

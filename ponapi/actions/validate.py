@@ -186,13 +186,27 @@ def netmask(value: Any, field: str = "subnet_mask") -> ipaddress.IPv4Address:
     return mask
 
 
-def ip_literal(value: Any, field: str) -> str:
-    if not isinstance(value, str):
-        raise ActionValidationError(field, "must be an IP address")
+_IP_CHARS = frozenset("0123456789abcdefABCDEF.:")
+
+
+def _ip(text: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
+    """``text`` as an IP literal, or None. Only hex digits, dots and colons: ``ip_address``
+    also takes an IPv6 zone id (``fe80::1%`` and almost anything after it), which would carry
+    shell characters or separators to the device."""
+    if not text or not set(text) <= _IP_CHARS:
+        return None
     try:
-        return str(ipaddress.ip_address(value.strip()))
+        return ipaddress.ip_address(text)
     except ValueError:
-        raise ActionValidationError(field, "must be an IP address") from None
+        return None
+
+
+def ip_literal(value: Any, field: str) -> str:
+    """An IPv4 or IPv6 literal, without a zone id."""
+    addr = _ip(value.strip()) if isinstance(value, str) else None
+    if addr is None:
+        raise ActionValidationError(field, "must be an IP address (without a zone id)")
+    return str(addr)
 
 
 LEASE_MIN, LEASE_MAX = 60, 7 * 24 * 3600
@@ -246,7 +260,8 @@ _LABEL = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?")
 
 
 def host(value: Any, field: str = "host") -> str:
-    """A hostname (RFC 1123 labels, <= 253 characters) or an IP literal; nothing else."""
+    """A hostname (RFC 1123 labels, <= 253 characters) or an IP literal without a zone id;
+    nothing else."""
     if not isinstance(value, str):
         raise ActionValidationError(field, "must be a hostname or an IP address")
     text = value
@@ -254,12 +269,13 @@ def host(value: Any, field: str = "host") -> str:
         raise ActionValidationError(field, "must not be empty")
     if len(text) > 253:
         raise ActionValidationError(field, "must be at most 253 characters")
-    if any(c.isspace() or ord(c) < 32 or ord(c) == 127 for c in text):
+    if any(c.isspace() or ord(c) < 32 or 127 <= ord(c) <= 159 for c in text):
         raise ActionValidationError(field, "must not contain spaces or control characters")
-    try:
-        return str(ipaddress.ip_address(text))
-    except ValueError:
-        pass
+    if "%" in text:
+        raise ActionValidationError(field, "must not contain a zone id ('%')")
+    addr = _ip(text)
+    if addr is not None:
+        return str(addr)
     name = text[:-1] if text.endswith(".") else text
     labels = name.split(".")
     if not all(_LABEL.fullmatch(label) for label in labels):
