@@ -291,3 +291,11 @@ async def test_diagnostic_host_with_a_zone_id_is_400_and_nothing_is_sent(env, ac
     assert r.status_code == 400, r.text
     assert r.json()["code"] == "INVALID_REQUEST" and "host" in r.json()["details"]
     assert env.sim.calls("/devices") == before
+
+
+async def test_ssid_with_a_direction_override_is_400_and_nothing_is_sent(env):  # noqa: F811
+    before = env.sim.calls("/devices")
+    r = await post(env, "wireless-lan", {"ssid": "Casa\u202eanA"})
+    assert r.status_code == 400, r.text
+    assert r.json()["code"] == "INVALID_REQUEST" and "ssid" in r.json()["details"]
+    assert env.sim.calls("/devices") == before

@@ -31,6 +31,21 @@ def test_ssid_rejects_empty_long_control_and_non_text(value):
 
 
 @pytest.mark.parametrize(
+    "char",
+    "\x80 \x85 \x9b \x9f \u061c \u200b \u200e \u200f \u202a \u202e \u2066 \u2069 \u2028 "
+    "\u2029 \ufeff \U000e0001 \U000e0041 \U000e007f".split(" "),
+)
+def test_ssid_rejects_invisible_and_direction_characters(char):
+    fails("ssid", v.ssid, f"Casa{char}Ana")
+    fails("ssid", m.parse, m.WirelessLanRequest, {"ssid": f"Casa{char}"})
+
+
+@pytest.mark.parametrize("value", ["👨\u200d👩\u200d👧", "❤\ufe0f Casa", "☕\ufe0e"])
+def test_ssid_keeps_zero_width_joiner_and_variation_selectors(value):
+    assert v.ssid(value) == value
+
+
+@pytest.mark.parametrize(
     "value", ["12345678", "x" * 63, "p@ss w0rd!~", "a" * 64, "0123456789abcdefABCDEF" + "0" * 42]
 )
 def test_passphrase_accepts_8_to_63_printable_ascii_or_64_hex(value):

@@ -108,7 +108,30 @@ def ssid(value: Any, field: str = "ssid") -> str:
         raise ActionValidationError(field, f"must be 1 to 32 bytes in UTF-8 (got {size})")
     if any(ord(c) < 32 or ord(c) == 127 or 0xD800 <= ord(c) <= 0xDFFF for c in value):
         raise ActionValidationError(field, "must not contain control characters")
+    hidden = next((c for c in value if _invisible(c)), None)
+    if hidden is not None:
+        raise ActionValidationError(
+            field, f"must not contain invisible or direction characters (U+{ord(hidden):04X})"
+        )
     return value
+
+
+# Characters a network name must not hide: C1 controls, bidi embeddings/overrides/isolates and
+# marks, line/paragraph separators, BOM, zero-width space, tag characters. Zero-width joiner
+# (U+200D) and variation selectors (U+FE00-FE0F) stay: emoji sequences need them.
+_INVISIBLE = frozenset(
+    [
+        *range(0x80, 0xA0),
+        *range(0x202A, 0x202F),
+        *range(0x2066, 0x206A),
+        *(0x061C, 0x200B, 0x200E, 0x200F, 0x2028, 0x2029, 0xFEFF),
+    ]
+)
+
+
+def _invisible(c: str) -> bool:
+    n = ord(c)
+    return n in _INVISIBLE or 0xE0000 <= n <= 0xE007F
 
 
 _PRINTABLE = frozenset(chr(c) for c in range(32, 127))
