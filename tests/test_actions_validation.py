@@ -172,6 +172,34 @@ def test_dns_servers_are_ip_literals():
 
 @pytest.mark.parametrize(
     "value",
+    [
+        "fe80::1%x,6.6.6.6,7.7.7.7,9.9.9.9",
+        ["fe80::1%x,6.6.6.6,7.7.7.7,9.9.9.9"],
+        ["1.1.1.1,8.8.8.8", "9.9.9.9,6.6.6.6"],
+        ["fe80::1%eth0"],
+        ["1.1.1.1", ""],
+    ],
+)
+def test_dns_servers_are_parsed_then_counted_without_zone_ids(value):
+    fails("dns_servers", v.dns_servers, value)
+    fails(
+        "dns_servers",
+        m.parse,
+        m.LanDhcpRequest,
+        {"dhcp_server_enable": False, "dns_servers": value},
+    )
+
+
+def test_an_ipv4_dhcp_pool_takes_ipv4_dns_servers_only():
+    assert v.dns_servers(["1.1.1.1,8.8.8.8"], version=4) == ["1.1.1.1", "8.8.8.8"]
+    body = {"dhcp_server_enable": False, "dns_servers": ["1.1.1.1", "2001:4860:4860::8888"]}
+    fails("dns_servers", m.parse, m.LanDhcpRequest, body)
+    body["dns_servers"] = ["1.1.1.1", "8.8.4.4"]
+    assert m.parse(m.LanDhcpRequest, body).dns_servers == ["1.1.1.1", "8.8.4.4"]
+
+
+@pytest.mark.parametrize(
+    "value",
     ["8.8.8.8", "2001:db8::1", "example.com", "www.google.com.", "a-b.c0", "x" * 63 + ".io"],
 )
 def test_host_accepts_hostnames_and_ip_literals(value):

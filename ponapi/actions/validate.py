@@ -267,14 +267,27 @@ def dhcp_range(
     return str(first), str(last), str(m)
 
 
-def dns_servers(value: Any, field: str = "dns_servers") -> list[str]:
-    """A list (or comma-separated string) of 1-3 IP literals."""
-    items = value.split(",") if isinstance(value, str) else value
+def dns_servers(value: Any, field: str = "dns_servers", *, version: int | None = None) -> list[str]:
+    """A list (or comma-separated string) of 1-3 IP literals (of IP ``version`` when given).
+
+    Every item is split at commas and parsed first, then the addresses are counted: an item
+    that carries commas cannot smuggle more servers past the limit."""
+    items = [value] if isinstance(value, str) else value
     if not isinstance(items, list) or not items:
         raise ActionValidationError(field, "must be a list of 1 to 3 IP addresses")
-    if len(items) > 3:
-        raise ActionValidationError(field, "at most 3 DNS servers")
-    return [ip_literal(x, field) for x in items]
+    parts: list[Any] = []
+    for item in items:
+        parts.extend(item.split(",") if isinstance(item, str) else [item])
+    servers = [ip_literal(x, field) for x in parts]
+    if len(servers) > 3:
+        raise ActionValidationError(field, f"at most 3 DNS servers (got {len(servers)})")
+    if version is not None:
+        for text in servers:
+            if ipaddress.ip_address(text).version != version:
+                raise ActionValidationError(
+                    field, f"{text} is not an IPv{version} address (this pool is IPv{version})"
+                )
+    return servers
 
 
 # --- hosts for ping / traceroute ----------------------------------------------------------------
