@@ -29,6 +29,35 @@ log = logging.getLogger("ponapi.audit")
 CLIENT: ContextVar[str] = ContextVar("ponapi_client", default="")
 
 
+DETAILS_MAX = 4000
+_CLIP = 200
+
+
+def _clipped(value: Any) -> Any:
+    """``value`` with every string cut to ``_CLIP`` characters and every list to 20 items."""
+    if isinstance(value, str):
+        return value if len(value) <= _CLIP else value[:_CLIP] + "…"
+    if isinstance(value, dict):
+        return {str(k)[:_CLIP]: _clipped(v) for k, v in list(value.items())[:50]}
+    if isinstance(value, (list, tuple)):
+        return [_clipped(v) for v in value[:20]]
+    return value
+
+
+def bounded_details(details: dict[str, Any]) -> str:
+    """The details as JSON of at most ``DETAILS_MAX`` characters that always reads back: cut
+    JSON text is not JSON (one such row once made every audit listing fail). Too long, the
+    values are shortened (``truncated: true``); still too long, only the keys remain."""
+    text = orjson.dumps(details, default=str).decode()
+    if len(text) <= DETAILS_MAX:
+        return text
+    short = orjson.dumps({**_clipped(details), "truncated": True}, default=str).decode()
+    if len(short) <= DETAILS_MAX:
+        return short
+    keys = [str(k)[:64] for k in list(details)[:20]]
+    return orjson.dumps({"truncated": True, "size": len(text), "keys": keys}).decode()
+
+
 class AuditLog:
     def __init__(
         self,
@@ -79,7 +108,7 @@ class AuditLog:
                 "target": target[:255],
                 "result": result[:32],
                 "client": (client or CLIENT.get())[:64],
-                "details": orjson.dumps(details, default=str).decode()[:4000],
+                "details": bounded_details(details),
                 "request_id": current_request_id() or "",
             }
         )

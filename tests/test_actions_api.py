@@ -299,3 +299,54 @@ async def test_ssid_with_a_direction_override_is_400_and_nothing_is_sent(env):  
     assert r.status_code == 400, r.text
     assert r.json()["code"] == "INVALID_REQUEST" and "ssid" in r.json()["details"]
     assert env.sim.calls("/devices") == before
+
+
+async def test_a_padded_body_leaves_the_audit_readable(env):  # noqa: F811
+    r = await post(env, "wireless-lan", {"country_domain": "BR - " + "A" * 5000})
+    assert r.status_code == 200, r.text
+    await env.app.state.ctx.audit.flush()
+    r = await env.client.get("/api/audit", headers=env.headers["admin"])
+    assert r.status_code == 200, r.text
+    started = next(
+        e
+        for e in r.json()["data"]
+        if e["action"] == "action.wireless-lan" and e["result"] == "started"
+    )
+    assert started["details"]["request"] == {"country_domain": "BR"}  # validated, not raw
+    assert "AAAA" not in r.text
+
+
+async def test_an_unreadable_audit_row_is_listed_as_such(env):  # noqa: F811
+    from datetime import UTC, datetime
+
+    from sqlalchemy import insert
+
+    from ponapi.db.models import AuditEntry
+
+    audit = env.app.state.ctx.audit
+    row = {"at": datetime.now(UTC), "username": "x", "action": "action.wireless-lan"}
+    async with audit.sessions() as db:
+        await db.execute(insert(AuditEntry), [{**row, "details": '{"request": {"a": "AA'}])
+        await db.commit()
+    r = await env.client.get("/api/audit", headers=env.headers["admin"])
+    assert r.status_code == 200, r.text
+    entries = r.json()["data"]
+    (broken,) = [e for e in entries if e["username"] == "x"]
+    assert broken["details"] is None and broken["detailsUnreadable"] is True
+    assert all(e["detailsUnreadable"] is False for e in entries if e is not broken)
+
+
+def test_audit_details_are_bounded_and_always_json():
+    import orjson
+
+    from ponapi.audit import DETAILS_MAX, bounded_details
+
+    for details in (
+        {"request": {"country_domain": "BR - " + "A" * 5000}},
+        {"k" * 300 + str(i): 'é"' * 3000 for i in range(40)},
+        {"items": [{"x": "\\" * 500}] * 500},
+    ):
+        text = bounded_details(details)
+        assert len(text) <= DETAILS_MAX
+        assert orjson.loads(text)["truncated"] is True
+    assert orjson.loads(bounded_details({"a": 1})) == {"a": 1}
