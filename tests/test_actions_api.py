@@ -125,7 +125,26 @@ async def test_idempotency_key_returns_the_first_result(env):  # noqa: F811
     assert r1.json()["meta"]["jobId"] == r2.json()["meta"]["jobId"]
     assert sum(1 for m, t in env.sim.log if m == "POST") == posts  # nothing sent again
     r3 = await post(env, "diagnostic/traceroute", {"host": "1.1.1.1"}, headers=key)
-    assert r3.status_code == 400
+    assert r3.status_code == 422 and "Idempotency-Key" in r3.json()["details"]
+
+
+async def test_an_idempotency_key_reused_with_another_body_is_refused(env):  # noqa: F811
+    key = {"Idempotency-Key": "wifi-1"}
+    first = {"ssid": "Primeira", "password": "first-pass-1"}
+    r1 = await post(env, "wireless-lan", first, headers=key)
+    assert r1.status_code == 200, r1.text
+    posts = sum(1 for m, t in env.sim.log if m == "POST")
+    r2 = await post(
+        env, "wireless-lan", {"ssid": "Segunda", "password": "other-pass-2"}, headers=key
+    )
+    assert r2.status_code == 422, r2.text
+    assert r2.json()["code"] == "INVALID_REQUEST" and "Idempotency-Key" in r2.json()["details"]
+    assert sum(1 for m, t in env.sim.log if m == "POST") == posts  # nothing sent
+    # the same body, keys in another order: the same request, the first job comes back
+    r3 = await post(
+        env, "wireless-lan", {"password": "first-pass-1", "ssid": "Primeira"}, headers=key
+    )
+    assert r3.status_code == 200 and r3.json()["meta"]["jobId"] == r1.json()["meta"]["jobId"]
 
 
 async def test_roles(env):  # noqa: F811
