@@ -10,7 +10,9 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import time
 from contextvars import ContextVar
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
@@ -58,6 +60,18 @@ def bounded_details(details: dict[str, Any]) -> str:
     return orjson.dumps({"truncated": True, "size": len(text), "keys": keys}).decode()
 
 
+REFUSAL_WINDOW = 60.0  # seconds
+REFUSAL_KEYS = 1000  # distinct refusals per window before they are pooled
+
+
+@dataclass
+class _Repeats:
+    since: float
+    user: Any
+    details: dict[str, Any]
+    count: int = 0
+
+
 class AuditLog:
     def __init__(
         self,
@@ -74,6 +88,54 @@ class AuditLog:
         self._pending: list[dict[str, Any]] = []
         self._lock = asyncio.Lock()
         self._task: asyncio.Task[None] | None = None
+        # Refusals within the current minute: (who, action, target, result) -> repeats not yet
+        # written (see ``refused``).
+        self._refusals: dict[tuple[str, str, str, str], _Repeats] = {}
+
+    def refused(
+        self, action: str, *, user: Any = None, target: str = "", result: str, **details: Any
+    ) -> None:
+        """A refused attempt (``403``, an invalid body, an unknown ONU, ``409``, ``429``...),
+        bounded so a flood of refusals cannot fill the database: the first of a minute for one
+        (user, action, target, result) is written at once; its repeats within that minute are
+        counted and written as one more row (``repeats: n``) when the minute is over (or at the
+        next flush after it). At most ``REFUSAL_KEYS`` keys per minute; past them, repeats of
+        any key go to one ``action.refused`` row per minute."""
+        now = time.monotonic()
+        self._roll(now)
+        who = str(getattr(user, "id", "") or getattr(user, "username", ""))
+        key = (who, action, target[:255], result[:32])
+        seen = self._refusals.get(key)
+        if seen is not None:
+            seen.count += 1
+            return
+        if len(self._refusals) >= REFUSAL_KEYS:
+            key = ("*", "action.refused", "", "refused")
+            seen = self._refusals.get(key)
+            if seen is None:
+                self._refusals[key] = _Repeats(now, user, {"overflow": True}, count=1)
+            else:
+                seen.count += 1
+            return
+        self._refusals[key] = _Repeats(now, user, details)
+        self.record(action, user=user, target=target, result=result, refused=True, **details)
+
+    def _roll(self, now: float, *, everything: bool = False) -> None:
+        """Write the repeats of every refusal whose minute is over."""
+        for key, seen in list(self._refusals.items()):
+            if everything or now - seen.since >= REFUSAL_WINDOW:
+                del self._refusals[key]
+                if seen.count:
+                    _, action, target, result = key
+                    self.record(
+                        action,
+                        user=seen.user,
+                        target=target,
+                        result=result,
+                        refused=True,
+                        repeats=seen.count,
+                        **seen.details,
+                    )
 
     def record(
         self,
@@ -127,6 +189,8 @@ class AuditLog:
         await self.flush()
 
     async def flush(self) -> None:
+        if self._refusals:
+            self._roll(time.monotonic())
         # Shielded: a caller cancelled mid-write (the timer at shutdown, a client that hung up)
         # must not cut a commit in half; that left SQLite's write lock held and lost the batch.
         await asyncio.shield(self._flush())
@@ -145,6 +209,7 @@ class AuditLog:
                 self._pending[:0] = batch
 
     async def close(self) -> None:
+        self._roll(time.monotonic(), everything=True)
         if self._task is not None:
             self._task.cancel()
             with contextlib.suppress(BaseException):

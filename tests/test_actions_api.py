@@ -369,3 +369,36 @@ def test_audit_details_are_bounded_and_always_json():
         assert len(text) <= DETAILS_MAX
         assert orjson.loads(text)["truncated"] is True
     assert orjson.loads(bounded_details({"a": 1})) == {"a": 1}
+
+
+async def audit_of(env, action):  # noqa: F811
+    await env.app.state.ctx.audit.flush()
+    r = await env.client.get("/api/audit", headers=env.headers["admin"], params={"action": action})
+    assert r.status_code == 200, r.text
+    return r.json()["data"]
+
+
+async def test_a_viewers_refused_factory_reset_leaves_an_audit_row(env):  # noqa: F811
+    r = await post(env, "factory-reset", {"confirm": True, "serial": V5}, role="viewer")
+    assert r.status_code == 403
+    (row,) = await audit_of(env, "action.factory-reset")
+    assert (row["username"], row["result"]) == ("viewer", "FORBIDDEN")
+    assert row["target"] == f"olt {env.olt_id} onu {V5}" and row["details"]["refused"] is True
+
+
+async def test_refusals_are_audited_and_repeats_aggregated(env):  # noqa: F811
+    for _ in range(50):  # a flood of one refusal: one row now, its repeats counted
+        assert (await post(env, "wireless-lan", {"ssid": "x" * 33})).status_code == 400
+    key = {"Idempotency-Key": "k-1"}
+    assert (await post(env, "diagnostic/ping", {"host": "1.1.1.1"}, headers=key)).status_code == 200
+    reused = await post(env, "diagnostic/traceroute", {"host": "1.1.1.1"}, headers=key)
+    assert reused.status_code == 422
+    rows = await audit_of(env, "action.wireless-lan")
+    assert [(r["result"], r["details"]["refused"]) for r in rows] == [("INVALID_REQUEST", True)]
+    audit = env.app.state.ctx.audit
+    for seen in audit._refusals.values():  # the minute is over: the repeats are written
+        seen.since -= 61
+    rows = await audit_of(env, "action.wireless-lan")
+    assert sorted(r["details"].get("repeats", 1) for r in rows) == [1, 49]
+    (row,) = await audit_of(env, "action.traceroute")  # a reused key is audited too
+    assert (row["result"], row["details"]["status"]) == ("INVALID_REQUEST", 422)

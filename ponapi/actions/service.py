@@ -81,6 +81,10 @@ class Submitted:
         return dict(self.job.get("result") or {})
 
 
+class JobFailed(ApiError):
+    """An action's job ran and failed: its outcome (audited when the job ended), not a refusal."""
+
+
 def fingerprint(request: dict[str, Any]) -> str:
     """A digest of the validated body (keys sorted): what a replayed ``Idempotency-Key`` must
     match. A digest, so the remembered key holds no passphrase."""
@@ -229,7 +233,7 @@ class ActionService:
                 code = ErrorCode(str(error.get("code")))
             except ValueError:
                 code = ErrorCode.INTERNAL_ERROR
-            raise ApiError(code, str(error.get("details", "")), message=error.get("error"))
+            raise JobFailed(code, str(error.get("details", "")), message=error.get("error"))
         return Submitted(current, current.get("status") == "done")
 
     async def _cooldown_check(self, onu: str, kind: str) -> None:
