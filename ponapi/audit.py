@@ -10,7 +10,9 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import time
 from contextvars import ContextVar
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
@@ -29,6 +31,47 @@ log = logging.getLogger("ponapi.audit")
 CLIENT: ContextVar[str] = ContextVar("ponapi_client", default="")
 
 
+DETAILS_MAX = 4000
+_CLIP = 200
+
+
+def _clipped(value: Any) -> Any:
+    """``value`` with every string cut to ``_CLIP`` characters and every list to 20 items."""
+    if isinstance(value, str):
+        return value if len(value) <= _CLIP else value[:_CLIP] + "…"
+    if isinstance(value, dict):
+        return {str(k)[:_CLIP]: _clipped(v) for k, v in list(value.items())[:50]}
+    if isinstance(value, (list, tuple)):
+        return [_clipped(v) for v in value[:20]]
+    return value
+
+
+def bounded_details(details: dict[str, Any]) -> str:
+    """The details as JSON of at most ``DETAILS_MAX`` characters that always reads back: cut
+    JSON text is not JSON (one such row once made every audit listing fail). Too long, the
+    values are shortened (``truncated: true``); still too long, only the keys remain."""
+    text = orjson.dumps(details, default=str).decode()
+    if len(text) <= DETAILS_MAX:
+        return text
+    short = orjson.dumps({**_clipped(details), "truncated": True}, default=str).decode()
+    if len(short) <= DETAILS_MAX:
+        return short
+    keys = [str(k)[:64] for k in list(details)[:20]]
+    return orjson.dumps({"truncated": True, "size": len(text), "keys": keys}).decode()
+
+
+REFUSAL_WINDOW = 60.0  # seconds
+REFUSAL_KEYS = 1000  # distinct refusals per window before they are pooled
+
+
+@dataclass
+class _Repeats:
+    since: float
+    user: Any
+    details: dict[str, Any]
+    count: int = 0
+
+
 class AuditLog:
     def __init__(
         self,
@@ -45,6 +88,54 @@ class AuditLog:
         self._pending: list[dict[str, Any]] = []
         self._lock = asyncio.Lock()
         self._task: asyncio.Task[None] | None = None
+        # Refusals within the current minute: (who, action, target, result) -> repeats not yet
+        # written (see ``refused``).
+        self._refusals: dict[tuple[str, str, str, str], _Repeats] = {}
+
+    def refused(
+        self, action: str, *, user: Any = None, target: str = "", result: str, **details: Any
+    ) -> None:
+        """A refused attempt (``403``, an invalid body, an unknown ONU, ``409``, ``429``...),
+        bounded so a flood of refusals cannot fill the database: the first of a minute for one
+        (user, action, target, result) is written at once; its repeats within that minute are
+        counted and written as one more row (``repeats: n``) when the minute is over (or at the
+        next flush after it). At most ``REFUSAL_KEYS`` keys per minute; past them, repeats of
+        any key go to one ``action.refused`` row per minute."""
+        now = time.monotonic()
+        self._roll(now)
+        who = str(getattr(user, "id", "") or getattr(user, "username", ""))
+        key = (who, action, target[:255], result[:32])
+        seen = self._refusals.get(key)
+        if seen is not None:
+            seen.count += 1
+            return
+        if len(self._refusals) >= REFUSAL_KEYS:
+            key = ("*", "action.refused", "", "refused")
+            seen = self._refusals.get(key)
+            if seen is None:
+                self._refusals[key] = _Repeats(now, user, {"overflow": True}, count=1)
+            else:
+                seen.count += 1
+            return
+        self._refusals[key] = _Repeats(now, user, details)
+        self.record(action, user=user, target=target, result=result, refused=True, **details)
+
+    def _roll(self, now: float, *, everything: bool = False) -> None:
+        """Write the repeats of every refusal whose minute is over."""
+        for key, seen in list(self._refusals.items()):
+            if everything or now - seen.since >= REFUSAL_WINDOW:
+                del self._refusals[key]
+                if seen.count:
+                    _, action, target, result = key
+                    self.record(
+                        action,
+                        user=seen.user,
+                        target=target,
+                        result=result,
+                        refused=True,
+                        repeats=seen.count,
+                        **seen.details,
+                    )
 
     def record(
         self,
@@ -79,7 +170,7 @@ class AuditLog:
                 "target": target[:255],
                 "result": result[:32],
                 "client": (client or CLIENT.get())[:64],
-                "details": orjson.dumps(details, default=str).decode()[:4000],
+                "details": bounded_details(details),
                 "request_id": current_request_id() or "",
             }
         )
@@ -98,6 +189,8 @@ class AuditLog:
         await self.flush()
 
     async def flush(self) -> None:
+        if self._refusals:
+            self._roll(time.monotonic())
         # Shielded: a caller cancelled mid-write (the timer at shutdown, a client that hung up)
         # must not cut a commit in half; that left SQLite's write lock held and lost the batch.
         await asyncio.shield(self._flush())
@@ -116,6 +209,7 @@ class AuditLog:
                 self._pending[:0] = batch
 
     async def close(self) -> None:
+        self._roll(time.monotonic(), everything=True)
         if self._task is not None:
             self._task.cancel()
             with contextlib.suppress(BaseException):

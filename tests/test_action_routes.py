@@ -100,7 +100,7 @@ def test_every_field_takes_both_spellings(model, name):
     for key in (name, to_camel(name)):
         parsed = requests.parse(model, json.dumps({**base, key: SAMPLES[name]}).encode())
         assert getattr(parsed.value, name) is not None, key
-        assert parsed.sent == {**base, key: SAMPLES[name]}
+        assert set(parsed.sent) == {*base, name}  # the validated body, in snake_case
 
 
 @pytest.mark.parametrize(

@@ -125,7 +125,26 @@ async def test_idempotency_key_returns_the_first_result(env):  # noqa: F811
     assert r1.json()["meta"]["jobId"] == r2.json()["meta"]["jobId"]
     assert sum(1 for m, t in env.sim.log if m == "POST") == posts  # nothing sent again
     r3 = await post(env, "diagnostic/traceroute", {"host": "1.1.1.1"}, headers=key)
-    assert r3.status_code == 400
+    assert r3.status_code == 422 and "Idempotency-Key" in r3.json()["details"]
+
+
+async def test_an_idempotency_key_reused_with_another_body_is_refused(env):  # noqa: F811
+    key = {"Idempotency-Key": "wifi-1"}
+    first = {"ssid": "Primeira", "password": "first-pass-1"}
+    r1 = await post(env, "wireless-lan", first, headers=key)
+    assert r1.status_code == 200, r1.text
+    posts = sum(1 for m, t in env.sim.log if m == "POST")
+    r2 = await post(
+        env, "wireless-lan", {"ssid": "Segunda", "password": "other-pass-2"}, headers=key
+    )
+    assert r2.status_code == 422, r2.text
+    assert r2.json()["code"] == "INVALID_REQUEST" and "Idempotency-Key" in r2.json()["details"]
+    assert sum(1 for m, t in env.sim.log if m == "POST") == posts  # nothing sent
+    # the same body, keys in another order: the same request, the first job comes back
+    r3 = await post(
+        env, "wireless-lan", {"password": "first-pass-1", "ssid": "Primeira"}, headers=key
+    )
+    assert r3.status_code == 200 and r3.json()["meta"]["jobId"] == r1.json()["meta"]["jobId"]
 
 
 async def test_roles(env):  # noqa: F811
@@ -279,3 +298,107 @@ async def test_device_ids_with_percent_escapes_reach_the_device(env):  # noqa: F
     assert r.status_code == 200, r.text
     assert r.json()["data"]["status"] == "queued"
     assert env.sim.tasks[-1]["device"] == nokia.id
+
+
+@pytest.mark.parametrize(
+    "host", ["fe80::1%;reboot", "fe80::1%$(reboot)", "::1%`id`", "fe80::1%|sh"]
+)
+@pytest.mark.parametrize("action", ["diagnostic/ping", "diagnostic/traceroute"])
+async def test_diagnostic_host_with_a_zone_id_is_400_and_nothing_is_sent(env, action, host):  # noqa: F811
+    before = env.sim.calls("/devices")
+    r = await post(env, action, {"host": host})
+    assert r.status_code == 400, r.text
+    assert r.json()["code"] == "INVALID_REQUEST" and "host" in r.json()["details"]
+    assert env.sim.calls("/devices") == before
+
+
+async def test_ssid_with_a_direction_override_is_400_and_nothing_is_sent(env):  # noqa: F811
+    before = env.sim.calls("/devices")
+    r = await post(env, "wireless-lan", {"ssid": "Casa\u202eanA"})
+    assert r.status_code == 400, r.text
+    assert r.json()["code"] == "INVALID_REQUEST" and "ssid" in r.json()["details"]
+    assert env.sim.calls("/devices") == before
+
+
+async def test_a_padded_body_leaves_the_audit_readable(env):  # noqa: F811
+    r = await post(env, "wireless-lan", {"country_domain": "BR - " + "A" * 5000})
+    assert r.status_code == 200, r.text
+    await env.app.state.ctx.audit.flush()
+    r = await env.client.get("/api/audit", headers=env.headers["admin"])
+    assert r.status_code == 200, r.text
+    started = next(
+        e
+        for e in r.json()["data"]
+        if e["action"] == "action.wireless-lan" and e["result"] == "started"
+    )
+    assert started["details"]["request"] == {"country_domain": "BR"}  # validated, not raw
+    assert "AAAA" not in r.text
+
+
+async def test_an_unreadable_audit_row_is_listed_as_such(env):  # noqa: F811
+    from datetime import UTC, datetime
+
+    from sqlalchemy import insert
+
+    from ponapi.db.models import AuditEntry
+
+    audit = env.app.state.ctx.audit
+    row = {"at": datetime.now(UTC), "username": "x", "action": "action.wireless-lan"}
+    async with audit.sessions() as db:
+        await db.execute(insert(AuditEntry), [{**row, "details": '{"request": {"a": "AA'}])
+        await db.commit()
+    r = await env.client.get("/api/audit", headers=env.headers["admin"])
+    assert r.status_code == 200, r.text
+    entries = r.json()["data"]
+    (broken,) = [e for e in entries if e["username"] == "x"]
+    assert broken["details"] is None and broken["detailsUnreadable"] is True
+    assert all(e["detailsUnreadable"] is False for e in entries if e is not broken)
+
+
+def test_audit_details_are_bounded_and_always_json():
+    import orjson
+
+    from ponapi.audit import DETAILS_MAX, bounded_details
+
+    for details in (
+        {"request": {"country_domain": "BR - " + "A" * 5000}},
+        {"k" * 300 + str(i): 'é"' * 3000 for i in range(40)},
+        {"items": [{"x": "\\" * 500}] * 500},
+    ):
+        text = bounded_details(details)
+        assert len(text) <= DETAILS_MAX
+        assert orjson.loads(text)["truncated"] is True
+    assert orjson.loads(bounded_details({"a": 1})) == {"a": 1}
+
+
+async def audit_of(env, action):  # noqa: F811
+    await env.app.state.ctx.audit.flush()
+    r = await env.client.get("/api/audit", headers=env.headers["admin"], params={"action": action})
+    assert r.status_code == 200, r.text
+    return r.json()["data"]
+
+
+async def test_a_viewers_refused_factory_reset_leaves_an_audit_row(env):  # noqa: F811
+    r = await post(env, "factory-reset", {"confirm": True, "serial": V5}, role="viewer")
+    assert r.status_code == 403
+    (row,) = await audit_of(env, "action.factory-reset")
+    assert (row["username"], row["result"]) == ("viewer", "FORBIDDEN")
+    assert row["target"] == f"olt {env.olt_id} onu {V5}" and row["details"]["refused"] is True
+
+
+async def test_refusals_are_audited_and_repeats_aggregated(env):  # noqa: F811
+    for _ in range(50):  # a flood of one refusal: one row now, its repeats counted
+        assert (await post(env, "wireless-lan", {"ssid": "x" * 33})).status_code == 400
+    key = {"Idempotency-Key": "k-1"}
+    assert (await post(env, "diagnostic/ping", {"host": "1.1.1.1"}, headers=key)).status_code == 200
+    reused = await post(env, "diagnostic/traceroute", {"host": "1.1.1.1"}, headers=key)
+    assert reused.status_code == 422
+    rows = await audit_of(env, "action.wireless-lan")
+    assert [(r["result"], r["details"]["refused"]) for r in rows] == [("INVALID_REQUEST", True)]
+    audit = env.app.state.ctx.audit
+    for seen in audit._refusals.values():  # the minute is over: the repeats are written
+        seen.since -= 61
+    rows = await audit_of(env, "action.wireless-lan")
+    assert sorted(r["details"].get("repeats", 1) for r in rows) == [1, 49]
+    (row,) = await audit_of(env, "action.traceroute")  # a reused key is audited too
+    assert (row["result"], row["details"]["status"]) == ("INVALID_REQUEST", 422)

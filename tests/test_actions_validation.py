@@ -31,6 +31,21 @@ def test_ssid_rejects_empty_long_control_and_non_text(value):
 
 
 @pytest.mark.parametrize(
+    "char",
+    "\x80 \x85 \x9b \x9f \u061c \u200b \u200e \u200f \u202a \u202e \u2066 \u2069 \u2028 "
+    "\u2029 \ufeff \U000e0001 \U000e0041 \U000e007f".split(" "),
+)
+def test_ssid_rejects_invisible_and_direction_characters(char):
+    fails("ssid", v.ssid, f"Casa{char}Ana")
+    fails("ssid", m.parse, m.WirelessLanRequest, {"ssid": f"Casa{char}"})
+
+
+@pytest.mark.parametrize("value", ["👨\u200d👩\u200d👧", "❤\ufe0f Casa", "☕\ufe0e"])
+def test_ssid_keeps_zero_width_joiner_and_variation_selectors(value):
+    assert v.ssid(value) == value
+
+
+@pytest.mark.parametrize(
     "value", ["12345678", "x" * 63, "p@ss w0rd!~", "a" * 64, "0123456789abcdefABCDEF" + "0" * 42]
 )
 def test_passphrase_accepts_8_to_63_printable_ascii_or_64_hex(value):
@@ -157,6 +172,34 @@ def test_dns_servers_are_ip_literals():
 
 @pytest.mark.parametrize(
     "value",
+    [
+        "fe80::1%x,6.6.6.6,7.7.7.7,9.9.9.9",
+        ["fe80::1%x,6.6.6.6,7.7.7.7,9.9.9.9"],
+        ["1.1.1.1,8.8.8.8", "9.9.9.9,6.6.6.6"],
+        ["fe80::1%eth0"],
+        ["1.1.1.1", ""],
+    ],
+)
+def test_dns_servers_are_parsed_then_counted_without_zone_ids(value):
+    fails("dns_servers", v.dns_servers, value)
+    fails(
+        "dns_servers",
+        m.parse,
+        m.LanDhcpRequest,
+        {"dhcp_server_enable": False, "dns_servers": value},
+    )
+
+
+def test_an_ipv4_dhcp_pool_takes_ipv4_dns_servers_only():
+    assert v.dns_servers(["1.1.1.1,8.8.8.8"], version=4) == ["1.1.1.1", "8.8.8.8"]
+    body = {"dhcp_server_enable": False, "dns_servers": ["1.1.1.1", "2001:4860:4860::8888"]}
+    fails("dns_servers", m.parse, m.LanDhcpRequest, body)
+    body["dns_servers"] = ["1.1.1.1", "8.8.4.4"]
+    assert m.parse(m.LanDhcpRequest, body).dns_servers == ["1.1.1.1", "8.8.4.4"]
+
+
+@pytest.mark.parametrize(
+    "value",
     ["8.8.8.8", "2001:db8::1", "example.com", "www.google.com.", "a-b.c0", "x" * 63 + ".io"],
 )
 def test_host_accepts_hostnames_and_ip_literals(value):
@@ -187,6 +230,28 @@ def test_host_accepts_hostnames_and_ip_literals(value):
 )
 def test_host_rejects_spaces_control_shell_characters_and_bad_labels(value):
     fails("host", v.host, value)
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "fe80::1%;reboot",
+        "fe80::1%$(reboot)",
+        "::1%`id`",
+        "fe80::1%|sh",
+        "::1%;reboot",
+        "fe80::1%eth0",
+        "fe80::1%1",
+        "example.com\u2028reboot",
+        "example.com\u2029",
+        "example.com\x85reboot",
+        "1.1.1.1\r\nreboot",
+    ],
+)
+def test_host_rejects_zone_ids_and_line_separators(value):
+    fails("host", v.host, value)
+    for model in (m.PingRequest, m.TracerouteRequest):
+        fails("host", m.parse, model, {"host": value})
 
 
 # --- request models ---------------------------------------------------------------------------

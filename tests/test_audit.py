@@ -159,3 +159,18 @@ async def test_shutdown_during_a_batch_write_loses_nothing(tmp_path, sqlite_temp
     await engine.dispose()
     assert written == 3
     assert audit._pending == []
+
+
+async def test_a_flood_of_distinct_refusals_is_pooled_past_the_bound(monkeypatch):
+    from ponapi import audit as audit_module
+    from ponapi.audit import AuditLog
+
+    monkeypatch.setattr(audit_module, "REFUSAL_KEYS", 5)
+    log = AuditLog(sessions=None, batch_seconds=3600)  # type: ignore[arg-type]
+    for i in range(1000):
+        log.refused("action.reboot", target=f"olt 1 onu {i}", result="FORBIDDEN")
+    assert len(log._pending) == 5  # the first five keys, then one pooled counter
+    log._roll(0.0, everything=True)
+    pooled = [e for e in log._pending if e["action"] == "action.refused"]
+    assert len(pooled) == 1 and '"repeats":995' in pooled[0]["details"]
+    log._task.cancel()

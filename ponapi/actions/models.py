@@ -171,7 +171,8 @@ class LanDhcpRequest(_Body):
     @field_validator("dns_servers", mode="before")
     @classmethod
     def _dns(cls, value: Any) -> Any:
-        return None if value is None else v.dns_servers(value)
+        # The LAN pool is IPv4: its clients are handed IPv4 servers only.
+        return None if value is None else v.dns_servers(value, version=4)
 
     @field_validator("lease_time", mode="before")
     @classmethod

@@ -3,8 +3,10 @@
 The models are those of ``ponapi.actions.models`` (pydantic; each key accepted in snake_case
 or camelCase, unknown keys refused, every field checked by ``ponapi.actions.validate``). Here:
 the JSON itself (no body, or only whitespace, is ``{}``; anything unparsable is ``body: is not
-valid JSON``), the body as sent (kept for the audit), and the schema each model publishes in
-the OpenAPI document. Every failure is an :class:`ActionValidationError` naming the field.
+valid JSON``), the validated body as plain JSON values (what the audit keeps and what an
+``Idempotency-Key`` is compared with; never the raw bytes, which may be padded), and the schema
+each model publishes in the OpenAPI document. Every failure is an
+:class:`ActionValidationError` naming the field.
 """
 
 from __future__ import annotations
@@ -22,7 +24,8 @@ from ponapi.actions.errors import ActionValidationError
 
 @dataclass(frozen=True)
 class Body(Generic[m.M]):
-    """A validated body, and the JSON object as it was sent (``{}`` when none was)."""
+    """A validated body, and the same as plain JSON values: the fields the caller set, each as
+    validated (``country_domain: "BR - Brazil"`` is ``"BR"``), ``{}`` when none was set."""
 
     value: m.M
     sent: dict[str, Any]
@@ -40,9 +43,8 @@ def json_of(raw: bytes) -> Any:
 
 def parse(model: type[m.M], raw: bytes) -> Body[m.M]:
     """Validate the bytes of a request as ``model`` (see :func:`ponapi.actions.models.parse`)."""
-    sent = json_of(raw)
-    value = m.parse(model, sent)
-    return Body(value, sent if isinstance(sent, dict) else {})
+    value = m.parse(model, json_of(raw))
+    return Body(value, value.model_dump(mode="json", exclude_unset=True))
 
 
 def required(model: type[BaseModel]) -> bool:

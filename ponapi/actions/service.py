@@ -15,6 +15,7 @@ and new values masked, when it ends.
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import logging
 import time
 from collections.abc import Awaitable, Callable
@@ -78,6 +79,25 @@ class Submitted:
     @property
     def result(self) -> dict[str, Any]:
         return dict(self.job.get("result") or {})
+
+
+class JobFailed(ApiError):
+    """An action's job ran and failed: its outcome (audited when the job ended), not a refusal."""
+
+
+def fingerprint(request: dict[str, Any]) -> str:
+    """A digest of the validated body (keys sorted): what a replayed ``Idempotency-Key`` must
+    match. A digest, so the remembered key holds no passphrase."""
+    return hashlib.sha256(orjson.dumps(request, option=orjson.OPT_SORT_KEYS)).hexdigest()
+
+
+def _key_reused(what: str) -> ApiError:
+    return ApiError(
+        ErrorCode.INVALID_REQUEST,
+        f"Idempotency-Key: already used with {what}; send a new key for a different request.",
+        message="Idempotency-Key reused",
+        status=422,
+    )
 
 
 def masked(values: dict[str, Any]) -> dict[str, Any]:
@@ -153,8 +173,9 @@ class ActionService:
         seconds = self.wait_for(wait)
         onu = self._onu(olt_id, serial)
         idem = f"action-idem:{user.id}:{idempotency_key}" if idempotency_key else None
+        body = fingerprint(request)
         if idem is not None:
-            first = await self._replay(idem, kind, onu, seconds)
+            first = await self._replay(idem, kind, onu, body, seconds)
             if first is not None:
                 return first
         if kind in COOLDOWN_KINDS:
@@ -186,19 +207,21 @@ class ActionService:
             raise
         await self.cache.set(f"action-job:{onu}", job["id"].encode(), self.budget + GRACE)
         if idem is not None:
-            remembered = orjson.dumps({"job": job["id"], "kind": kind, "onu": onu})
+            remembered = orjson.dumps({"job": job["id"], "kind": kind, "onu": onu, "body": body})
             await self.cache.set(idem, remembered, self.settings.action_idempotency_seconds)
         return await self._settle(job, seconds)
 
-    async def _replay(self, idem: str, kind: str, onu: str, seconds: float) -> Submitted | None:
+    async def _replay(
+        self, idem: str, kind: str, onu: str, body: str, seconds: float
+    ) -> Submitted | None:
         raw = await self.cache.get(idem)
         if raw is None:
             return None
         first = orjson.loads(raw)
         if first.get("kind") != kind or first.get("onu") != onu:
-            raise InvalidRequest(
-                "Idempotency-Key: already used for another action or ONU; send a new key."
-            )
+            raise _key_reused("another action or ONU")
+        if first.get("body", body) != body:
+            raise _key_reused("another body")
         job = await self.jobs.get(str(first.get("job")))
         return None if job is None else await self._settle(job, seconds)
 
@@ -210,7 +233,7 @@ class ActionService:
                 code = ErrorCode(str(error.get("code")))
             except ValueError:
                 code = ErrorCode.INTERNAL_ERROR
-            raise ApiError(code, str(error.get("details", "")), message=error.get("error"))
+            raise JobFailed(code, str(error.get("details", "")), message=error.get("error"))
         return Submitted(current, current.get("status") == "done")
 
     async def _cooldown_check(self, onu: str, kind: str) -> None:

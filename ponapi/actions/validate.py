@@ -108,7 +108,30 @@ def ssid(value: Any, field: str = "ssid") -> str:
         raise ActionValidationError(field, f"must be 1 to 32 bytes in UTF-8 (got {size})")
     if any(ord(c) < 32 or ord(c) == 127 or 0xD800 <= ord(c) <= 0xDFFF for c in value):
         raise ActionValidationError(field, "must not contain control characters")
+    hidden = next((c for c in value if _invisible(c)), None)
+    if hidden is not None:
+        raise ActionValidationError(
+            field, f"must not contain invisible or direction characters (U+{ord(hidden):04X})"
+        )
     return value
+
+
+# Characters a network name must not hide: C1 controls, bidi embeddings/overrides/isolates and
+# marks, line/paragraph separators, BOM, zero-width space, tag characters. Zero-width joiner
+# (U+200D) and variation selectors (U+FE00-FE0F) stay: emoji sequences need them.
+_INVISIBLE = frozenset(
+    [
+        *range(0x80, 0xA0),
+        *range(0x202A, 0x202F),
+        *range(0x2066, 0x206A),
+        *(0x061C, 0x200B, 0x200E, 0x200F, 0x2028, 0x2029, 0xFEFF),
+    ]
+)
+
+
+def _invisible(c: str) -> bool:
+    n = ord(c)
+    return n in _INVISIBLE or 0xE0000 <= n <= 0xE007F
 
 
 _PRINTABLE = frozenset(chr(c) for c in range(32, 127))
@@ -186,13 +209,27 @@ def netmask(value: Any, field: str = "subnet_mask") -> ipaddress.IPv4Address:
     return mask
 
 
-def ip_literal(value: Any, field: str) -> str:
-    if not isinstance(value, str):
-        raise ActionValidationError(field, "must be an IP address")
+_IP_CHARS = frozenset("0123456789abcdefABCDEF.:")
+
+
+def _ip(text: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
+    """``text`` as an IP literal, or None. Only hex digits, dots and colons: ``ip_address``
+    also takes an IPv6 zone id (``fe80::1%`` and almost anything after it), which would carry
+    shell characters or separators to the device."""
+    if not text or not set(text) <= _IP_CHARS:
+        return None
     try:
-        return str(ipaddress.ip_address(value.strip()))
+        return ipaddress.ip_address(text)
     except ValueError:
-        raise ActionValidationError(field, "must be an IP address") from None
+        return None
+
+
+def ip_literal(value: Any, field: str) -> str:
+    """An IPv4 or IPv6 literal, without a zone id."""
+    addr = _ip(value.strip()) if isinstance(value, str) else None
+    if addr is None:
+        raise ActionValidationError(field, "must be an IP address (without a zone id)")
+    return str(addr)
 
 
 LEASE_MIN, LEASE_MAX = 60, 7 * 24 * 3600
@@ -230,14 +267,27 @@ def dhcp_range(
     return str(first), str(last), str(m)
 
 
-def dns_servers(value: Any, field: str = "dns_servers") -> list[str]:
-    """A list (or comma-separated string) of 1-3 IP literals."""
-    items = value.split(",") if isinstance(value, str) else value
+def dns_servers(value: Any, field: str = "dns_servers", *, version: int | None = None) -> list[str]:
+    """A list (or comma-separated string) of 1-3 IP literals (of IP ``version`` when given).
+
+    Every item is split at commas and parsed first, then the addresses are counted: an item
+    that carries commas cannot smuggle more servers past the limit."""
+    items = [value] if isinstance(value, str) else value
     if not isinstance(items, list) or not items:
         raise ActionValidationError(field, "must be a list of 1 to 3 IP addresses")
-    if len(items) > 3:
-        raise ActionValidationError(field, "at most 3 DNS servers")
-    return [ip_literal(x, field) for x in items]
+    parts: list[Any] = []
+    for item in items:
+        parts.extend(item.split(",") if isinstance(item, str) else [item])
+    servers = [ip_literal(x, field) for x in parts]
+    if len(servers) > 3:
+        raise ActionValidationError(field, f"at most 3 DNS servers (got {len(servers)})")
+    if version is not None:
+        for text in servers:
+            if ipaddress.ip_address(text).version != version:
+                raise ActionValidationError(
+                    field, f"{text} is not an IPv{version} address (this pool is IPv{version})"
+                )
+    return servers
 
 
 # --- hosts for ping / traceroute ----------------------------------------------------------------
@@ -246,7 +296,8 @@ _LABEL = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?")
 
 
 def host(value: Any, field: str = "host") -> str:
-    """A hostname (RFC 1123 labels, <= 253 characters) or an IP literal; nothing else."""
+    """A hostname (RFC 1123 labels, <= 253 characters) or an IP literal without a zone id;
+    nothing else."""
     if not isinstance(value, str):
         raise ActionValidationError(field, "must be a hostname or an IP address")
     text = value
@@ -254,12 +305,13 @@ def host(value: Any, field: str = "host") -> str:
         raise ActionValidationError(field, "must not be empty")
     if len(text) > 253:
         raise ActionValidationError(field, "must be at most 253 characters")
-    if any(c.isspace() or ord(c) < 32 or ord(c) == 127 for c in text):
+    if any(c.isspace() or ord(c) < 32 or 127 <= ord(c) <= 159 for c in text):
         raise ActionValidationError(field, "must not contain spaces or control characters")
-    try:
-        return str(ipaddress.ip_address(text))
-    except ValueError:
-        pass
+    if "%" in text:
+        raise ActionValidationError(field, "must not contain a zone id ('%')")
+    addr = _ip(text)
+    if addr is not None:
+        return str(addr)
     name = text[:-1] if text.endswith(".") else text
     labels = name.split(".")
     if not all(_LABEL.fullmatch(label) for label in labels):

@@ -11,6 +11,8 @@ role, path, body, ``Idempotency-Key``, registry, then the service's replay, cool
 from __future__ import annotations
 
 import re
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from typing import Annotated, Any
 
@@ -20,18 +22,11 @@ from ponapi.actions import models as m
 from ponapi.actions import requests
 from ponapi.actions.errors import ActionValidationError
 from ponapi.actions.requests import Body
-from ponapi.actions.service import Call, Onu, Submitted, as_api_error
-from ponapi.api.deps import (
-    AdminUser,
-    AppContext,
-    AuthUser,
-    Ctx,
-    OltId,
-    OnuSerial,
-    TechnicianUser,
-)
+from ponapi.actions.service import Call, JobFailed, Onu, Submitted, as_api_error
+from ponapi.api.deps import ROLE_RANK, AppContext, AuthUser, Ctx, CurrentUser, OltId, OnuSerial
 from ponapi.api.registry import lookup
-from ponapi.errors import InvalidRequest
+from ponapi.db.models import Role
+from ponapi.errors import ApiError, ErrorCode, InvalidRequest
 from ponapi.serials import Serial
 
 _KEY = re.compile(r"[\x21-\x7e]{1,200}")
@@ -63,27 +58,59 @@ class ActionCall:
         return Call(self.user, onu, sent, self.wait, self.key)
 
 
+@asynccontextmanager
+async def _refusals_audited(
+    request: Request, call: ActionCall, minimum: Role
+) -> AsyncIterator[None]:
+    """The bundle, the role checked first; every refusal that follows (``403``, an invalid
+    body or key, an unknown ONU, ``409``, ``429``...) is audited with its outcome, bounded
+    (``AuditLog.refused``). A job that ran and failed is its own audited outcome."""
+    kind = request.url.path.rstrip("/").rsplit("/", 1)[-1][:40]
+    try:
+        if ROLE_RANK[Role(call.user.role)] < ROLE_RANK[minimum]:
+            raise ApiError(
+                ErrorCode.FORBIDDEN, f"This action needs the {minimum.value} role or higher."
+            )
+        yield
+    except ApiError as exc:
+        if not isinstance(exc, JobFailed):
+            call.ctx.audit.refused(
+                f"action.{kind}",
+                user=call.user,
+                target=f"olt {call.olt_id} onu {call.serial.canonical}",
+                result=exc.code.value,
+                status=exc.status,
+            )
+        raise
+
+
 # Two bundles, one per role the action routes require (checked before anything else is).
 async def technician_call(
+    request: Request,
     olt_id: OltId,
     serial: OnuSerial,
-    user: TechnicianUser,
+    user: CurrentUser,
     ctx: Ctx,
     wait: Wait = None,
     key: IdemKey = None,
-) -> ActionCall:
-    return ActionCall(ctx, user, olt_id, serial, wait, key)
+) -> AsyncIterator[ActionCall]:
+    call = ActionCall(ctx, user, olt_id, serial, wait, key)
+    async with _refusals_audited(request, call, Role.technician):
+        yield call
 
 
 async def admin_call(
+    request: Request,
     olt_id: OltId,
     serial: OnuSerial,
-    user: AdminUser,
+    user: CurrentUser,
     ctx: Ctx,
     wait: Wait = None,
     key: IdemKey = None,
-) -> ActionCall:
-    return ActionCall(ctx, user, olt_id, serial, wait, key)
+) -> AsyncIterator[ActionCall]:
+    call = ActionCall(ctx, user, olt_id, serial, wait, key)
+    async with _refusals_audited(request, call, Role.admin):
+        yield call
 
 
 TechnicianCall = Annotated[ActionCall, Depends(technician_call)]

@@ -33,11 +33,22 @@ class AuditOut(CamelModel):
     action: str
     target: str
     result: str
-    details: dict[str, Any]
+    details: dict[str, Any] | None
+    details_unreadable: bool = False  # a stored row whose details are not a JSON object
     client: str
     request_id: str
     tenant: str | None = None
     subject: str = ""
+
+
+def readable(text: str | None) -> dict[str, Any] | None:
+    """A row's details, or None when they cannot be read back (a row written by an older
+    version, cut mid-JSON): that row is shown as unreadable, the listing still answers."""
+    try:
+        value = orjson.loads(text or "{}")
+    except orjson.JSONDecodeError:
+        return None
+    return value if isinstance(value, dict) else None
 
 
 @router.get("", response_model=Envelope[list[AuditOut]])
@@ -83,7 +94,8 @@ async def list_audit(
             action=r.action,
             target=r.target,
             result=r.result,
-            details=orjson.loads(r.details or "{}"),
+            details=(details := readable(r.details)),
+            details_unreadable=details is None,
             client=r.client,
             request_id=r.request_id,
             tenant=r.tenant,
