@@ -8,7 +8,6 @@ schema is in the OpenAPI document.
 
 from __future__ import annotations
 
-import re
 from typing import Annotated, Any
 
 import orjson
@@ -23,13 +22,9 @@ from ponapi.api import action_calls as run
 from ponapi.api.action_calls import AdminCall, TechnicianCall, body
 from ponapi.api.deps import Ctx, OltId, OnuSerial, TechnicianUser
 from ponapi.api.envelope import success_body
-from ponapi.api.registry import lookup
-from ponapi.errors import ApiError, ErrorCode, InvalidRequest
-from ponapi.jobs import job_view
 
 router = APIRouter(prefix="/api/olts/{olt_id}/onus/{onu_serial}/tr069", tags=["actions"])
 
-_TASK_ID = re.compile(r"[0-9a-f]{24}")
 _DOC: dict[int | str, dict[str, Any]] = {
     200: {
         "description": "The action ended within `wait` s: its result (`status` says "
@@ -53,16 +48,7 @@ def _body(model: type[BaseModel]) -> dict[str, Any]:
 
 
 def _answer(sub: Submitted, message: str) -> Response:
-    job = sub.job
-    if sub.done:
-        status = 200
-        answer = success_body(sub.result, message, {"jobId": job["id"]})
-        headers: dict[str, str] = {}
-    else:
-        location = f"/api/jobs/{job['id']}"
-        status = 202
-        answer = success_body(job_view(job), "Still running; poll the job", {"location": location})
-        headers = {"Location": location}
+    status, answer, headers = run.contract_answer(sub, message)
     return Response(
         orjson.dumps(answer), status_code=status, media_type="application/json", headers=headers
     )
@@ -142,21 +128,6 @@ async def cancel_task(
     ctx: Ctx,
 ) -> Response:
     """Cancel a change GenieACS still holds for this ONU's next session."""
-    if not _TASK_ID.fullmatch(task_id):
-        raise InvalidRequest("task_id: a GenieACS task id (24 hex characters)")
-    await lookup(ctx, olt_id, serial)
-    done = await ctx.actions.acs.cancel(serial, task_id)
-    target = f"olt {olt_id} onu {serial.canonical}"
-    ctx.audit.record(
-        "action.cancel-task",
-        user=user,
-        target=target,
-        result="ok" if done else "NOT_FOUND",
-        taskId=task_id,
-    )
-    if not done:
-        raise ApiError(
-            ErrorCode.NOT_FOUND, f"No queued task {task_id} for this ONU.", message="Task not found"
-        )
+    await run.cancel_task(ctx, user, olt_id, serial, task_id)
     answer = success_body({"taskId": task_id, "status": "cancelled"}, "Task cancelled")
     return Response(orjson.dumps(answer), media_type="application/json")
