@@ -201,3 +201,69 @@ async def test_disable_with_no_body_on_the_olt(make_env):  # noqa: F811
     r = await env.client.post(f"{url}/enable", headers={**json_header, **admin})
     assert r.status_code == 200, r.text
     assert check(r.json(), "adminStateAnswer")["new_state"] == "enabled"
+
+
+def wlan_node(env):  # noqa: F811
+    return device(env).doc["InternetGatewayDevice"]["LANDevice"]["1"]["WLANConfiguration"]["1"]
+
+
+async def screen_body(env) -> dict[str, Any]:  # noqa: F811
+    """What the app's Save Wi-Fi sends when nothing was edited: the screen's values again."""
+    wlan = (await app_stats(env, V5)).json()["data"]["wireless_lan_2_4ghz"]
+    return {
+        "ssid": wlan["ssid"],
+        "password": wlan["password"],
+        "auth_mode": "wpa2-psk",
+        "channel": wlan["channel"],
+        "tx_power": wlan["tx_power"],
+        "country_domain": wlan["country_domain"],
+    }
+
+
+async def test_saving_the_screen_unchanged_sets_nothing(env):  # noqa: F811
+    r = await press(env, "wireless-lan", {"auth_mode": "wpa2-psk"})  # the app's fixed mode
+    assert r.status_code == 200, r.text
+    before = [t for t in env.sim.log if t[0] == "POST"]
+    r = await press(env, "wireless-lan", await screen_body(env))
+    assert r.status_code == 200, r.text
+    data = check(r.json(), "wirelessLanAnswer")
+    assert data["status"] == "unchanged" and "nothing to change" in r.json()["message"]
+    assert [t for t in env.sim.log if t[0] == "POST"] == before  # no task sent
+
+
+async def test_auto_channel_stays_on_unless_the_channel_changes(env):  # noqa: F811
+    node = wlan_node(env)
+    node["AutoChannelEnable"]["_value"] = True
+    body = {**(await screen_body(env)), "ssid": "Only the name"}
+    r = await press(env, "wireless-lan", body)
+    assert r.status_code == 200, r.text
+    assert r.json()["data"]["status"] == "applied"
+    assert node["SSID"]["_value"] == "Only the name"
+    assert node["AutoChannelEnable"]["_value"] is True  # the channel it was on: not touched
+    other = 11 if int(node["Channel"]["_value"]) != 11 else 1
+    r = await press(env, "wireless-lan", {**body, "channel": other})
+    assert r.status_code == 200, r.text
+    assert node["AutoChannelEnable"]["_value"] is False
+    assert int(node["Channel"]["_value"]) == other
+
+
+async def test_a_world_domain_sent_back_is_kept_not_refused(env):  # noqa: F811
+    node = wlan_node(env)
+    node["RegulatoryDomain"]["_value"] = "00"
+    body = await screen_body(env)
+    assert body["country_domain"] == "00"
+    r = await press(env, "wireless-lan", {**body, "ssid": "World"})
+    assert r.status_code == 200, r.text
+    assert node["RegulatoryDomain"]["_value"] == "00" and node["SSID"]["_value"] == "World"
+    node["RegulatoryDomain"]["_value"] = "GB"
+    r = await press(env, "wireless-lan", {**body, "ssid": "World"})
+    assert r.status_code == 400 and r.json()["message"].startswith("country_domain:")
+
+
+async def test_dhcp_saved_unchanged_sets_nothing(env):  # noqa: F811
+    assert (await press(env, "lan-dhcp", DHCP)).status_code == 200
+    before = [t for t in env.sim.log if t[0] == "POST"]
+    r = await press(env, "lan-dhcp", DHCP)
+    assert r.status_code == 200, r.text
+    assert check(r.json(), "lanDhcpAnswer")["status"] == "unchanged"
+    assert [t for t in env.sim.log if t[0] == "POST"] == before
