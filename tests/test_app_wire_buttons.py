@@ -267,3 +267,19 @@ async def test_dhcp_saved_unchanged_sets_nothing(env):  # noqa: F811
     assert r.status_code == 200, r.text
     assert check(r.json(), "lanDhcpAnswer")["status"] == "unchanged"
     assert [t for t in env.sim.log if t[0] == "POST"] == before
+
+
+async def test_openapi_documents_the_buttons_under_the_apps_tag(env):  # noqa: F811
+    doc = (await env.client.get("/openapi.json")).json()
+    base = "/api/olts/realtime/{olt_id}/onus/{onu_serial}/tr069/"
+    for action in APP_TIMEOUTS:
+        op = doc["paths"][base + action]["post"]
+        assert op["tags"] == ["app (realtime)"], action
+        for status in ("200", "202"):
+            schema = op["responses"][status]["content"]["application/json"]["schema"]
+            assert schema["$ref"].startswith("#/components/schemas/AppWire_"), action
+        assert "403" in op["responses"] and "400" in op["responses"]
+    assert not doc["paths"][base + "disable"]["post"]["requestBody"]["required"]
+    assert doc["paths"][base + "wireless-lan"]["post"]["requestBody"]["required"]
+    cancel = doc["paths"][base + "tasks/{task_id}"]["delete"]["responses"]["200"]
+    assert cancel["content"]["application/json"]["schema"]["$ref"].endswith("cancelAnswer")

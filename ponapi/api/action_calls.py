@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Annotated, Any
 
 from fastapi import Depends, Header, Query, Request
+from pydantic import BaseModel
 
 from ponapi.actions import models as m
 from ponapi.actions import requests
@@ -91,6 +92,14 @@ async def admin_call(
 
 TechnicianCall = Annotated[ActionCall, Depends(technician_call)]
 AdminCall = Annotated[ActionCall, Depends(admin_call)]
+
+
+def body_doc(model: type[BaseModel], *, required: bool | None = None) -> dict[str, Any]:
+    """The body's schema for the OpenAPI document (the body itself is read by :func:`body`,
+    which keeps the contract's answers for no body and for invalid JSON)."""
+    content = {"application/json": {"schema": requests.schema(model)}}
+    needed = requests.required(model) if required is None else required
+    return {"requestBody": {"required": needed, "content": content}}
 
 
 async def body(request: Request, model: type[m.M]) -> Body[m.M]:

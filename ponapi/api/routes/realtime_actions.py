@@ -74,7 +74,7 @@ def _answer(action: str, sub: Submitted) -> Response:
     )
 
 
-@router.post("/wireless-lan", responses=_DOC)
+@router.post("/wireless-lan", responses=_DOC, openapi_extra=run.body_doc(m.WirelessLanRequest))
 async def app_wireless_lan(request: Request, call: TechnicianCall) -> Response:
     """``{ssid, password, auth_mode, channel, tx_power, country_domain}``: only what differs
     from the device is set; the same values again are a no-op that says so."""
@@ -82,7 +82,7 @@ async def app_wireless_lan(request: Request, call: TechnicianCall) -> Response:
     return _answer("wireless-lan", await run.wireless_lan(patient(call, "wireless-lan"), req))
 
 
-@router.post("/lan-dhcp", responses=_DOC)
+@router.post("/lan-dhcp", responses=_DOC, openapi_extra=run.body_doc(m.LanDhcpRequest))
 async def app_lan_dhcp(request: Request, call: TechnicianCall) -> Response:
     """``{dhcp_server_enable, start_address, end_address, subnet_mask, dns_servers: "a, b",
     lease_time}``: only what differs from the device is set."""
@@ -90,40 +90,44 @@ async def app_lan_dhcp(request: Request, call: TechnicianCall) -> Response:
     return _answer("lan-dhcp", await run.lan_dhcp(patient(call, "lan-dhcp"), req))
 
 
-@router.post("/diagnostic/ping", responses=_DOC)
+@router.post("/diagnostic/ping", responses=_DOC, openapi_extra=run.body_doc(m.PingRequest))
 async def app_ping(request: Request, call: TechnicianCall) -> Response:
     req = await body(request, m.PingRequest)
     action = "diagnostic/ping"
     return _answer(action, await run.ping(patient(call, action), req))
 
 
-@router.post("/diagnostic/traceroute", responses=_DOC)
+@router.post(
+    "/diagnostic/traceroute", responses=_DOC, openapi_extra=run.body_doc(m.TracerouteRequest)
+)
 async def app_traceroute(request: Request, call: TechnicianCall) -> Response:
     req = await body(request, m.TracerouteRequest)
     action = "diagnostic/traceroute"
     return _answer(action, await run.traceroute(patient(call, action), req))
 
 
-@router.post("/diagnostic/speedtest", responses=_DOC)
+@router.post(
+    "/diagnostic/speedtest", responses=_DOC, openapi_extra=run.body_doc(m.SpeedtestRequest)
+)
 async def app_speedtest(request: Request, call: TechnicianCall) -> Response:
     req = await body(request, m.SpeedtestRequest)
     action = "diagnostic/speedtest"
     return _answer(action, await run.speedtest(patient(call, action), req))
 
 
-@router.post("/reboot", responses=_DOC)
+@router.post("/reboot", responses=_DOC, openapi_extra=run.body_doc(m.ConfirmRequest))
 async def app_reboot(request: Request, call: TechnicianCall) -> Response:
     req = await body(request, m.ConfirmRequest)
     return _answer("reboot", await run.reboot(patient(call, "reboot"), req))
 
 
-@router.post("/resync-config", responses=_DOC)
+@router.post("/resync-config", responses=_DOC, openapi_extra=run.body_doc(m.ResyncRequest))
 async def app_resync(request: Request, call: TechnicianCall) -> Response:
     req = await body(request, m.ResyncRequest)
     return _answer("resync-config", await run.resync(patient(call, "resync-config"), req))
 
 
-@router.post("/factory-reset", responses=_DOC)
+@router.post("/factory-reset", responses=_DOC, openapi_extra=run.body_doc(m.ConfirmRequest))
 async def app_factory_reset(request: Request, call: AdminCall) -> Response:
     """``{confirm: true}``: the serial is the path's (the app confirms in its own dialog)."""
     req = await body_with(request, m.FactoryResetRequest, {"serial": call.serial.canonical})
@@ -131,14 +135,18 @@ async def app_factory_reset(request: Request, call: AdminCall) -> Response:
     return _answer(action, await run.factory_reset(patient(call, action), req))
 
 
-@router.post("/disable", responses=_DOC)
+@router.post(
+    "/disable", responses=_DOC, openapi_extra=run.body_doc(m.ConfirmRequest, required=False)
+)
 async def app_disable(request: Request, call: AdminCall) -> Response:
     """No body (the app confirms in its own dialog); ``previous_state``/``new_state``."""
     req = await body_with(request, m.ConfirmRequest, {"confirm": True})
     return _answer("disable", await run.admin_state(patient(call, "disable"), req, enable=False))
 
 
-@router.post("/enable", responses=_DOC)
+@router.post(
+    "/enable", responses=_DOC, openapi_extra=run.body_doc(m.ConfirmRequest, required=False)
+)
 async def app_enable(request: Request, call: AdminCall) -> Response:
     req = await body_with(request, m.ConfirmRequest, {"confirm": True})
     return _answer("enable", await run.admin_state(patient(call, "enable"), req, enable=True))
