@@ -20,6 +20,7 @@ from ponapi.api.guard import RequestGuard
 from ponapi.api.openapi import install_openapi
 from ponapi.api.routes import actions, audit, auth, discover, health, jobs, olts, tr069, users
 from ponapi.api.routes.realtime import router as realtime_router
+from ponapi.api.routes.realtime_actions import router as realtime_actions_router
 from ponapi.audit import AuditLog
 from ponapi.cache import Cache, make_cache
 from ponapi.config import Settings, get_settings
@@ -141,6 +142,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     install_error_handlers(app)
     app.include_router(tr069.router)  # first: the hot route is matched before any other
     app.include_router(realtime_router)
+    app.include_router(realtime_actions_router)
     app.include_router(health.router)
     app.include_router(auth.router)
     app.include_router(discover.router)  # before olts: /onus/discover is not an ONU serial

@@ -11,6 +11,7 @@ from ponapi.actions import dhcp, wifi
 from ponapi.actions import diagnostics as d
 from ponapi.actions import models as m
 from ponapi.actions.errors import ActionValidationError, NotConfiguredError, NotSupportedError
+from ponapi.actions.writes import UNCHANGED
 from ponapi.tr069.document import DeviceDocument, document_from_csv
 from tests.fixtures import all_csv, csv_text
 
@@ -133,7 +134,10 @@ def test_wifi_plan_writes_only_writable_paths_of_the_dump(name):
             assert not any("BeaconType" in w.path for w in plan.writes)
         else:
             beacon = [w for w in plan.writes if w.path.endswith(".BeaconType")]
-            assert [b.value for b in beacon] == ["WPAand11i"]
+            if not beacon:  # the device already has it: nothing set for it
+                assert plan.skipped["auth_mode"] == UNCHANGED
+            else:
+                assert [b.value for b in beacon] == ["WPAand11i"]
         assert plan.readback == list(dict.fromkeys(w.path for w in plan.writes))
 
 
@@ -177,11 +181,20 @@ def test_channel_is_checked_against_the_devices_own_country():
 
 @pytest.mark.parametrize(
     ("name", "expected"),
-    [(XX230V, "BR "), (EX220, "BR "), (ZTE, "BRI"), (V5, "BR"), (NOKIA, "BR"), (BM632W, "BR")],
+    [(XX230V, "FR "), (EX220, "FR "), (ZTE, "FRI"), (V5, "FR"), (NOKIA, "FR"), (BM632W, "FR")],
 )
 def test_regulatory_domain_keeps_the_devices_format(name, expected):
-    plan = wifi.plan_wifi(m.parse(m.WirelessLanRequest, {"country_domain": "BR"}), raw(name))
+    plan = wifi.plan_wifi(m.parse(m.WirelessLanRequest, {"country_domain": "FR"}), raw(name))
     assert [w.value for w in plan.writes if w.path.endswith("RegulatoryDomain")] == [expected]
+
+
+@pytest.mark.parametrize(
+    ("name", "code"), [(XX230V, "US"), (EX220, "BR"), (ZTE, "BR"), (NOKIA, "00"), (V5, "gb")]
+)
+def test_the_country_the_device_has_is_not_set_again(name, code):
+    plan = wifi.plan_wifi(m.parse(m.WirelessLanRequest, {"country_domain": code}), raw(name))
+    assert plan.writes == [] and plan.tasks == []
+    assert plan.skipped["country_domain"] == UNCHANGED
 
 
 def test_country_is_skipped_where_the_device_has_no_regulatory_domain():
@@ -256,21 +269,22 @@ def test_dhcp_plan_inside_each_dumps_lan(name):
     doc = DeviceDocument(raw(name))
     lan = _lan(doc, tr181)
     hosts = list(lan.network.hosts())
-    start, end = hosts[-20], hosts[-2]
+    start, end = hosts[-21], hosts[-4]  # not what the dumps hold: each is set
     body = {
         "dhcp_server_enable": True,
         "start_address": str(start),
         "end_address": str(end),
         "dns_servers": ["1.1.1.1", "8.8.8.8"],
-        "lease_time": 3600,
+        "lease_time": 7260,
     }
     plan = dhcp.plan_dhcp(m.parse(m.LanDhcpRequest, body), raw(name))
     assert_writable_in_dump(plan, doc)
     values = {w.path.rsplit(".", 1)[-1]: w.value for w in plan.writes}
     assert values["MinAddress"] == str(start) and values["MaxAddress"] == str(end)
     assert values["DNSServers"] == "1.1.1.1,8.8.8.8"
-    assert values["LeaseTime" if tr181 else "DHCPLeaseTime"] == 3600
-    assert plan.writes[-1].field == "dhcp_server_enable"
+    assert values["LeaseTime" if tr181 else "DHCPLeaseTime"] == 7260
+    if plan.skipped.get("dhcp_server_enable") != UNCHANGED:  # on already: not set again
+        assert plan.writes[-1].field == "dhcp_server_enable"
     outside = {**body, "start_address": str(lan.ip + 256), "end_address": str(lan.ip + 300)}
     with pytest.raises(ActionValidationError) as info:
         dhcp.plan_dhcp(m.parse(m.LanDhcpRequest, outside), raw(name))

@@ -230,13 +230,21 @@ def test_readback_of_a_vanished_parameter_is_a_mismatch():
 
 
 def test_wlan_section_after_a_5ghz_change():
-    req = m.parse(m.WirelessLanRequest, {**WIFI, "band": "5GHz", "channel": 36, "tx_power": 80})
+    req = m.parse(m.WirelessLanRequest, {**WIFI, "band": "5GHz", "channel": 40, "tx_power": 80})
     doc = applied(wifi.plan_wifi(req, raw(V5)), raw(V5))
     section = wifi.wlan_section(doc, "5GHz")
-    assert section["ssid"] == "Casa" and section["channel"] == "36"
+    assert section["ssid"] == "Casa" and section["channel"] == "40"
     assert section["authMode"] == "WPA2 PreSharedKey" and section["txPower"] == "80"
     assert section["autoChannel"] == "off" and section["rfBand"] == "5GHz"
     assert section["password"] == ""  # never the passphrase
+
+
+def test_the_channel_it_is_on_leaves_auto_channel_on():
+    req = m.parse(m.WirelessLanRequest, {**WIFI, "band": "5GHz", "channel": 36})
+    plan = wifi.plan_wifi(req, raw(V5))  # on auto, now on 36
+    assert not any(w.field == "channel" for w in plan.writes)
+    section = wifi.wlan_section(applied(plan, raw(V5)), "5GHz")
+    assert (section["autoChannel"], section["channel"]) == ("on", "36")
 
 
 def test_dhcp_section_after_a_change():

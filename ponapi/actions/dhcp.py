@@ -18,7 +18,7 @@ from ponapi.actions import validate as v
 from ponapi.actions.errors import ActionValidationError, NotSupportedError
 from ponapi.actions.locate import Device, lan
 from ponapi.actions.models import LanDhcpRequest
-from ponapi.actions.writes import Writes
+from ponapi.actions.writes import UNCHANGED, Writes
 from ponapi.tr069.areas import lan as lan_area
 
 
@@ -53,15 +53,16 @@ def plan_dhcp(req: LanDhcpRequest, raw: dict[str, Any]) -> t.Plan:
     for path in enable_paths:  # enable last: the range must be valid before the server starts
         if dev.doc.node(path) is not None:
             w.add("dhcp_server_enable", path, req.dhcp_server_enable, "xsd:boolean")
-    if not w.items:
-        raise NotSupportedError("lanDhcpServer", "; ".join(w.skipped.values()) or "nothing to set")
     if req.dhcp_server_enable:
         required = ("start_address", "end_address", "dhcp_server_enable")
         missing = [f for f in required if f in w.skipped]
         if missing:
             raise NotSupportedError("lanDhcpServer", w.skipped[missing[0]])
+    w.drop_unchanged()  # only what differs from the device is set
+    if not w.items and UNCHANGED not in w.skipped.values():
+        raise NotSupportedError("lanDhcpServer", "; ".join(w.skipped.values()) or "nothing to set")
     return t.Plan(
-        tasks=[t.set_values([(x.path, x.value, x.xsd) for x in w.items])],
+        tasks=[t.set_values([(x.path, x.value, x.xsd) for x in w.items])] if w.items else [],
         writes=w.items,
         readback=list(dict.fromkeys(x.path for x in w.items)),
         skipped=w.skipped,

@@ -120,6 +120,8 @@ class WirelessLanRequest(_Body):
     @field_validator("country_domain", mode="before")
     @classmethod
     def _country(cls, value: Any) -> Any:
+        if isinstance(value, str) and value.strip() == v.WORLD_DOMAIN:
+            return v.WORLD_DOMAIN  # as the device reports it: kept, never set (see the planner)
         return None if value is None else v.country(value)
 
     @field_validator("band", mode="before")
@@ -135,7 +137,8 @@ class WirelessLanRequest(_Body):
     @_model_validator(mode="after")
     def _whole(self) -> WirelessLanRequest:
         if self.channel:  # the device's country is checked by the planner when none is given
-            v.channel(self.channel, self.band, self.country_domain or "*")
+            named = self.country_domain != v.WORLD_DOMAIN and self.country_domain
+            v.channel(self.channel, self.band, named or "*")
         settings = self.model_dump(exclude={"band"}, exclude_none=True)
         if not settings:
             raise ActionValidationError("ssid", "nothing to change: give at least one setting")

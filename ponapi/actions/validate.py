@@ -87,6 +87,10 @@ def channel(value: Any, band_name: str, country: str | None, field: str = "chann
     return n
 
 
+# The world regulatory domain some devices report: kept when sent back, never set.
+WORLD_DOMAIN = "00"
+
+
 def country(value: Any, field: str = "country_domain") -> str:
     """An ISO 3166-1 alpha-2 code; the display form ``BR - Brazil`` is accepted too."""
     if not isinstance(value, str):

@@ -22,7 +22,7 @@ from ponapi.actions import validate as v
 from ponapi.actions.errors import ActionValidationError, NotSupportedError
 from ponapi.actions.locate import Device, Wlan, wlan
 from ponapi.actions.models import AuthMode, WirelessLanRequest
-from ponapi.actions.writes import Writes
+from ponapi.actions.writes import UNCHANGED, Writes
 from ponapi.tr069.areas import wifi as wifi_area
 
 # TR-098 BeaconType and the modes each auth choice writes (TR-098 has no WPA3).
@@ -103,9 +103,19 @@ def plan_wifi(req: WirelessLanRequest, raw: dict[str, Any]) -> t.Plan:
     target = wlan(dev, req.band)
     w = Writes(dev)
     radio_base = target.radio
-    country = req.country_domain or _country_of(dev, f"{radio_base}.RegulatoryDomain")
-    if req.channel is not None:
-        v.channel(req.channel, req.band, country)
+    domain_path = f"{radio_base}.RegulatoryDomain"
+    current_domain = str(dev.value(domain_path) or "").strip()[:2].upper()
+    if req.country_domain == v.WORLD_DOMAIN and current_domain != v.WORLD_DOMAIN:
+        raise ActionValidationError(
+            "country_domain", "00 (world) can be kept but not set: give an ISO 3166-1 code"
+        )
+    named = req.country_domain if req.country_domain != v.WORLD_DOMAIN else None
+    country = named or _country_of(dev, domain_path)
+    channel = req.channel
+    if channel and str(dev.value(f"{radio_base}.Channel")) == str(channel):
+        channel = None  # the channel it is on (auto or not): auto channel stays as it is
+    if channel is not None:
+        v.channel(channel, req.band, country)
     if req.ssid is not None and req.password is None and dev.profile.name == "nokia":
         # Nokia resets the passphrase on an SSID-only change (Flashman, research notes §2.5).
         raise ActionValidationError(
@@ -122,25 +132,32 @@ def plan_wifi(req: WirelessLanRequest, raw: dict[str, Any]) -> t.Plan:
             req.ssid_advertisement_enabled,
             "xsd:boolean",
         )
-    if req.channel is not None:
+    if channel is not None:
         auto = f"{radio_base}.AutoChannelEnable"
-        if req.channel == 0:
+        if channel == 0:
             w.add("channel", auto, True, "xsd:boolean")
         else:
             if dev.writable(auto):  # Flashman's order: auto off first, then the channel
                 w.add("channel", auto, False, "xsd:boolean")
-            w.add("channel", f"{radio_base}.Channel", req.channel, "xsd:unsignedInt")
-    if req.tx_power is not None:
+            w.add("channel", f"{radio_base}.Channel", channel, "xsd:unsignedInt")
+    elif req.channel:
+        w.skipped["channel"] = UNCHANGED
+    power_path = f"{radio_base}.TransmitPower"
+    if req.tx_power is not None and str(dev.value(power_path)) != str(req.tx_power):
         v.tx_power(req.tx_power, _supported_powers(dev, f"{radio_base}.TransmitPowerSupported"))
-        w.add("tx_power", f"{radio_base}.TransmitPower", req.tx_power, "xsd:unsignedInt")
-    if req.country_domain is not None:
-        path = f"{radio_base}.RegulatoryDomain"
-        w.add("country_domain", path, _domain(dev.value(path), req.country_domain), "xsd:string")
+    if req.tx_power is not None:
+        w.add("tx_power", power_path, req.tx_power, "xsd:unsignedInt")
+    if named is not None:
+        value = _domain(dev.value(domain_path), named)
+        w.add("country_domain", domain_path, value, "xsd:string")
+    elif req.country_domain is not None:
+        w.skipped["country_domain"] = UNCHANGED
     _security(req, dev, target, w)
-    if not w.items:
+    w.drop_unchanged()  # only what differs from the device is set
+    if not w.items and UNCHANGED not in w.skipped.values():
         raise NotSupportedError("wirelessLan", "; ".join(w.skipped.values()) or "nothing to set")
     return t.Plan(
-        tasks=[t.set_values([(x.path, x.value, x.xsd) for x in w.items])],
+        tasks=[t.set_values([(x.path, x.value, x.xsd) for x in w.items])] if w.items else [],
         writes=w.items,
         readback=list(dict.fromkeys(x.path for x in w.items)),
         skipped=w.skipped,

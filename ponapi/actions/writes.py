@@ -1,4 +1,5 @@
-"""Typed writes restricted to what the device document has, shared by the planners."""
+"""Typed writes restricted to what the device document has, shared by the planners; the
+writes that would set what the device already has are dropped (:meth:`Writes.drop_unchanged`)."""
 
 from __future__ import annotations
 
@@ -19,6 +20,34 @@ def typed(value: Any, xsd: str) -> Any:
     return str(value)
 
 
+UNCHANGED = "unchanged: the device already has this value"
+
+
+def _same(current: Any, new: Any, xsd: str, field: str) -> bool:
+    """Whether the device's ``current`` value is ``new`` (typed as the write types it)."""
+    if current is None:
+        return False
+    if xsd == "xsd:boolean":
+        if isinstance(current, str):
+            return (
+                current.strip().lower() in ("true", "1")
+                if new
+                else current.strip()
+                in (
+                    "false",
+                    "0",
+                )
+            )
+        return bool(current) == bool(new)
+    try:
+        now = typed(current, xsd)
+    except (TypeError, ValueError):
+        return False
+    if field == "dns_servers":  # "a, b" and "a,b" are the same list
+        return str(now).replace(" ", "") == str(new).replace(" ", "")
+    return bool(now == new)
+
+
 class Writes:
     """Collects the writes of a plan: only parameters present and writable in the document,
     typed as the document types them; the others are listed in ``skipped`` with the reason."""
@@ -37,3 +66,20 @@ class Writes:
         kind = self.dev.xsd(path, xsd)
         self.items.append(t.Write(field, path, typed(value, kind), kind, secret))
         return True
+
+    def drop_unchanged(self) -> list[str]:
+        """Drop the fields each of whose writes sets the value the device already has (a
+        field's writes go together: one that differs keeps them all); their names, each also
+        listed in ``skipped`` as :data:`UNCHANGED`."""
+        fields: dict[str, list[t.Write]] = {}
+        for x in self.items:
+            fields.setdefault(x.field, []).append(x)
+        same = [
+            name
+            for name, writes in fields.items()
+            if all(_same(self.dev.value(w.path), w.value, w.xsd, name) for w in writes)
+        ]
+        self.items = [x for x in self.items if x.field not in same]
+        for name in same:
+            self.skipped[name] = UNCHANGED
+        return same

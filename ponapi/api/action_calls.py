@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from typing import Annotated, Any
 
 from fastapi import Depends, Header, Query, Request
+from pydantic import BaseModel
 
 from ponapi.actions import models as m
 from ponapi.actions import requests
@@ -24,12 +25,15 @@ from ponapi.actions.errors import ActionValidationError
 from ponapi.actions.requests import Body
 from ponapi.actions.service import Call, JobFailed, Onu, Submitted, as_api_error
 from ponapi.api.deps import ROLE_RANK, AppContext, AuthUser, Ctx, CurrentUser, OltId, OnuSerial
+from ponapi.api.envelope import success_body
 from ponapi.api.registry import lookup
 from ponapi.db.models import Role
 from ponapi.errors import ApiError, ErrorCode, InvalidRequest
+from ponapi.jobs import job_view
 from ponapi.serials import Serial
 
 _KEY = re.compile(r"[\x21-\x7e]{1,200}")
+_TASK_ID = re.compile(r"[0-9a-f]{24}")
 
 Wait = Annotated[
     float | None,
@@ -117,10 +121,43 @@ TechnicianCall = Annotated[ActionCall, Depends(technician_call)]
 AdminCall = Annotated[ActionCall, Depends(admin_call)]
 
 
+def body_doc(model: type[BaseModel], *, required: bool | None = None) -> dict[str, Any]:
+    """The body's schema for the OpenAPI document (the body itself is read by :func:`body`,
+    which keeps the contract's answers for no body and for invalid JSON)."""
+    content = {"application/json": {"schema": requests.schema(model)}}
+    needed = requests.required(model) if required is None else required
+    return {"requestBody": {"required": needed, "content": content}}
+
+
 async def body(request: Request, model: type[m.M]) -> Body[m.M]:
     """The request's body validated as ``model``: ``400 INVALID_REQUEST`` naming the field."""
     try:
         return requests.parse(model, await request.body())
+    except ActionValidationError as exc:
+        raise as_api_error(exc) from None
+
+
+def contract_answer(sub: Submitted, message: str) -> tuple[int, dict[str, Any], dict[str, str]]:
+    """The contract's success answer of a submitted action: ``200`` with its result when it
+    ended within ``wait``, else ``202`` with its job and ``Location`` (status, body, headers).
+    The app's routes render the same answer in their own format."""
+    job = sub.job
+    if sub.done:
+        return 200, success_body(sub.result, message, {"jobId": job["id"]}), {}
+    location = f"/api/jobs/{job['id']}"
+    answer = success_body(job_view(job), "Still running; poll the job", {"location": location})
+    return 202, answer, {"Location": location}
+
+
+async def body_with(request: Request, model: type[m.M], fill: dict[str, Any]) -> Body[m.M]:
+    """As :func:`body`, the keys of ``fill`` the request lacks taken from it (no body is
+    ``fill`` itself); the body kept for the audit is the one sent."""
+    try:
+        sent = requests.json_of(await request.body())
+        if sent is None:
+            sent = {}
+        full = {**fill, **sent} if isinstance(sent, dict) else sent
+        return requests.Body(m.parse(model, full), sent if isinstance(sent, dict) else {})
     except ActionValidationError as exc:
         raise as_api_error(exc) from None
 
@@ -167,3 +204,26 @@ async def factory_reset(call: ActionCall, req: Body[m.FactoryResetRequest]) -> S
 async def admin_state(call: ActionCall, req: Body[m.ConfirmRequest], *, enable: bool) -> Submitted:
     service = call.ctx.actions
     return await service.admin_state(await call.call(req.sent), req.value, enable=enable)
+
+
+async def cancel_task(
+    ctx: AppContext, user: AuthUser, olt_id: int, serial: Serial, task_id: str
+) -> None:
+    """Cancel a change GenieACS still holds for this ONU's next session (audited); raise
+    ``NOT_FOUND`` when it holds no such task."""
+    if not _TASK_ID.fullmatch(task_id):
+        raise InvalidRequest("task_id: a GenieACS task id (24 hex characters)")
+    await lookup(ctx, olt_id, serial)
+    done = await ctx.actions.acs.cancel(serial, task_id)
+    target = f"olt {olt_id} onu {serial.canonical}"
+    ctx.audit.record(
+        "action.cancel-task",
+        user=user,
+        target=target,
+        result="ok" if done else "NOT_FOUND",
+        taskId=task_id,
+    )
+    if not done:
+        raise ApiError(
+            ErrorCode.NOT_FOUND, f"No queued task {task_id} for this ONU.", message="Task not found"
+        )

@@ -64,6 +64,21 @@ _ACTION_ANSWERS: dict[tuple[str, str], str] = {
     ("post", "enable"): "adminStateSuccess",
     ("delete", "tasks/{task_id}"): "taskCancelledSuccess",
 }
+APP_ACTIONS_PATH = "/api/olts/realtime/{olt_id}/onus/{onu_serial}/tr069/"
+# Each app action operation's answer (200, and 202 still running): app-wire.schema.json's.
+_APP_ACTION_ANSWERS: dict[tuple[str, str], str] = {
+    ("post", "wireless-lan"): "wirelessLanAnswer",
+    ("post", "lan-dhcp"): "lanDhcpAnswer",
+    ("post", "diagnostic/ping"): "pingAnswer",
+    ("post", "diagnostic/traceroute"): "tracerouteAnswer",
+    ("post", "diagnostic/speedtest"): "speedtestAnswer",
+    ("post", "reboot"): "rebootAnswer",
+    ("post", "resync-config"): "resyncAnswer",
+    ("post", "factory-reset"): "factoryResetAnswer",
+    ("post", "disable"): "adminStateAnswer",
+    ("post", "enable"): "adminStateAnswer",
+    ("delete", "tasks/{task_id}"): "cancelAnswer",
+}
 
 # Codes raised inside handlers (the rest follow from each route's dependencies and inputs).
 _RAISED: dict[tuple[str, str], tuple[ErrorCode, ...]] = {
@@ -239,6 +254,17 @@ def _action_answers(path: str, method: str, responses: dict[str, Any]) -> None:
         response.setdefault("content", {})["application/json"] = {"schema": schema}
 
 
+def _app_action_answers(path: str, method: str, responses: dict[str, Any]) -> None:
+    """An app action operation's 200 and 202 from the app's wire contract."""
+    name = _APP_ACTION_ANSWERS.get((method, path.removeprefix(APP_ACTIONS_PATH)))
+    if not path.startswith(APP_ACTIONS_PATH) or name is None:
+        return
+    schema = {"$ref": f"#/components/schemas/{APP_WIRE}_{name}"}
+    for status in ("200", "202") if method == "post" else ("200",):
+        response = responses.setdefault(status, {"description": "Success"})
+        response.setdefault("content", {})["application/json"] = {"schema": schema}
+
+
 def describe(app: FastAPI, document: dict[str, Any]) -> dict[str, Any]:
     """The generated document, corrected to the contract (see the module's docstring)."""
     doc = copy.deepcopy(document)
@@ -267,6 +293,8 @@ def describe(app: FastAPI, document: dict[str, Any]) -> dict[str, Any]:
                 content["application/json"] = {"schema": schema}
             if has_actions:
                 _action_answers(path, method, responses)
+            if has_app_wire:
+                _app_action_answers(path, method, responses)
             operation["responses"] = dict(sorted(responses.items()))
     for unused in ("HTTPValidationError", "ValidationError"):
         schemas.pop(unused, None)

@@ -4,6 +4,7 @@ routes already give (docs/contract/actions.md), nothing run twice.
 ``render_action(action, answer, now)`` takes the contract's success answer of one action, a
 ``200`` (``data`` is the result, ``meta.jobId`` its job) or a ``202`` (``data`` is the job,
 still running), and returns ``{success, message, data}`` (factory reset adds ``warning``).
+A diagnostic's ``success`` is true only when its result is complete (see ``DIAGNOSTICS``).
 Every ``data`` has ``task_id``, ``status`` and ``applied_at``; each action adds the keys the
 app prints (see ``_RESULTS``). Numbers stay numbers; a value the device did not report is
 ``null``, never a made-up figure.
@@ -52,6 +53,10 @@ FACTORY_RESET_WARNING = (
 )
 # Statuses under which something was done, and when it was.
 _DONE = frozenset({"applied", "complete", "sent"})
+# The diagnostics whose numbers the app prints (it calls ``.toFixed`` on the speed): their
+# ``success`` is true only with a complete result, so that a success never lacks its numbers;
+# queued, running or failed, ``success`` is false and ``message`` says why (the app shows it).
+DIAGNOSTICS = frozenset({"diagnostic/ping", "diagnostic/traceroute", "diagnostic/speedtest"})
 
 
 def stamp(at: datetime) -> str:
@@ -146,15 +151,16 @@ def _wifi(r: dict[str, Any]) -> dict[str, Any]:
 def _dhcp(r: dict[str, Any]) -> dict[str, Any]:
     out: dict[str, Any] = {"skipped": r.get("skipped") or {}}
     section = r.get("lanDhcpServer")
-    if isinstance(section, dict):
+    if isinstance(section, dict):  # the stats section as read back, and the keys the app sent
+        shown = render_section("lanDhcpServer", section)
         out["lan_dhcp_server"] = {
-            "dhcp_server_enable": section.get("dhcpServerEnable"),
-            "lan_address": section.get("lanAddress", ""),
-            "start_address": section.get("startAddress", ""),
-            "end_address": section.get("endAddress", ""),
-            "subnet_mask": section.get("subnetMask", ""),
-            "dns_servers": ", ".join(section.get("dnsServers") or []),
-            "lease_time": section.get("leaseTime"),
+            **shown,
+            "dhcp_server_enable": shown.get("dhcp_enabled"),
+            "start_address": shown.get("dhcp_min_addr", ""),
+            "end_address": shown.get("dhcp_max_addr", ""),
+            "subnet_mask": shown.get("dhcp_subnet_mask", ""),
+            "dns_servers": shown.get("dhcp_dns_servers", ""),
+            "lease_time": shown.get("lease_time_sec"),
         }
     return out
 
@@ -244,7 +250,7 @@ def render_action(
             **_RESULTS[action]({}),
         }
         body: dict[str, Any] = {
-            "success": True,
+            "success": action not in DIAGNOSTICS,
             "message": _message(action, "running", {}),
             "data": data,
         }
@@ -264,7 +270,8 @@ def render_action(
             data.update(
                 diagnostics_state=payload.get("diagnosticsState"), reason=payload.get("reason")
             )
-        body = {"success": True, "message": _message(action, status, payload), "data": data}
+        done = status == "complete" if action in DIAGNOSTICS else True
+        body = {"success": done, "message": _message(action, status, payload), "data": data}
     if action == "factory-reset":  # the app's spec has it beside data too
         body["warning"] = FACTORY_RESET_WARNING
     return body
@@ -272,6 +279,7 @@ def render_action(
 
 __all__ = [
     "ACTIONS",
+    "DIAGNOSTICS",
     "FACTORY_RESET_DOWNTIME_SECONDS",
     "FACTORY_RESET_WARNING",
     "REBOOT_DOWNTIME_SECONDS",

@@ -8,28 +8,21 @@ schema is in the OpenAPI document.
 
 from __future__ import annotations
 
-import re
 from typing import Annotated, Any
 
 import orjson
 from fastapi import APIRouter, Path, Request
 from fastapi.responses import Response
-from pydantic import BaseModel
 
 from ponapi.actions import models as m
-from ponapi.actions import requests
 from ponapi.actions.service import Submitted
 from ponapi.api import action_calls as run
 from ponapi.api.action_calls import AdminCall, TechnicianCall, body
 from ponapi.api.deps import Ctx, OltId, OnuSerial, TechnicianUser
 from ponapi.api.envelope import success_body
-from ponapi.api.registry import lookup
-from ponapi.errors import ApiError, ErrorCode, InvalidRequest
-from ponapi.jobs import job_view
 
 router = APIRouter(prefix="/api/olts/{olt_id}/onus/{onu_serial}/tr069", tags=["actions"])
 
-_TASK_ID = re.compile(r"[0-9a-f]{24}")
 _DOC: dict[int | str, dict[str, Any]] = {
     200: {
         "description": "The action ended within `wait` s: its result (`status` says "
@@ -45,89 +38,77 @@ _DOC: dict[int | str, dict[str, Any]] = {
 }
 
 
-def _body(model: type[BaseModel]) -> dict[str, Any]:
-    """The body's schema for the OpenAPI document (the body itself is read by ``body``, which
-    keeps the contract's answers for no body and for invalid JSON)."""
-    content = {"application/json": {"schema": requests.schema(model)}}
-    return {"requestBody": {"required": requests.required(model), "content": content}}
-
-
 def _answer(sub: Submitted, message: str) -> Response:
-    job = sub.job
-    if sub.done:
-        status = 200
-        answer = success_body(sub.result, message, {"jobId": job["id"]})
-        headers: dict[str, str] = {}
-    else:
-        location = f"/api/jobs/{job['id']}"
-        status = 202
-        answer = success_body(job_view(job), "Still running; poll the job", {"location": location})
-        headers = {"Location": location}
+    status, answer, headers = run.contract_answer(sub, message)
     return Response(
         orjson.dumps(answer), status_code=status, media_type="application/json", headers=headers
     )
 
 
-@router.post("/wireless-lan", responses=_DOC, openapi_extra=_body(m.WirelessLanRequest))
+@router.post("/wireless-lan", responses=_DOC, openapi_extra=run.body_doc(m.WirelessLanRequest))
 async def wireless_lan(request: Request, call: TechnicianCall) -> Response:
     """Change the Wi-Fi of a band; the result is the new ``wirelessLan``, read back."""
     req = await body(request, m.WirelessLanRequest)
     return _answer(await run.wireless_lan(call, req), "Wi-Fi settings")
 
 
-@router.post("/lan-dhcp", responses=_DOC, openapi_extra=_body(m.LanDhcpRequest))
+@router.post("/lan-dhcp", responses=_DOC, openapi_extra=run.body_doc(m.LanDhcpRequest))
 async def lan_dhcp(request: Request, call: TechnicianCall) -> Response:
     """Change the LAN DHCP server; the result is the new ``lanDhcpServer``, read back."""
     req = await body(request, m.LanDhcpRequest)
     return _answer(await run.lan_dhcp(call, req), "LAN DHCP settings")
 
 
-@router.post("/diagnostic/ping", responses=_DOC, openapi_extra=_body(m.PingRequest))
+@router.post("/diagnostic/ping", responses=_DOC, openapi_extra=run.body_doc(m.PingRequest))
 async def ping(request: Request, call: TechnicianCall) -> Response:
     req = await body(request, m.PingRequest)
     return _answer(await run.ping(call, req), "Ping")
 
 
-@router.post("/diagnostic/traceroute", responses=_DOC, openapi_extra=_body(m.TracerouteRequest))
+@router.post(
+    "/diagnostic/traceroute", responses=_DOC, openapi_extra=run.body_doc(m.TracerouteRequest)
+)
 async def traceroute(request: Request, call: TechnicianCall) -> Response:
     req = await body(request, m.TracerouteRequest)
     return _answer(await run.traceroute(call, req), "Traceroute")
 
 
-@router.post("/diagnostic/speedtest", responses=_DOC, openapi_extra=_body(m.SpeedtestRequest))
+@router.post(
+    "/diagnostic/speedtest", responses=_DOC, openapi_extra=run.body_doc(m.SpeedtestRequest)
+)
 async def speedtest(request: Request, call: TechnicianCall) -> Response:
     req = await body(request, m.SpeedtestRequest)
     return _answer(await run.speedtest(call, req), "Speed test")
 
 
-@router.post("/reboot", responses=_DOC, openapi_extra=_body(m.ConfirmRequest))
+@router.post("/reboot", responses=_DOC, openapi_extra=run.body_doc(m.ConfirmRequest))
 async def reboot(request: Request, call: TechnicianCall) -> Response:
     """Reboot through the ACS; through the OLT CLI when no ACS knows the ONU."""
     req = await body(request, m.ConfirmRequest)
     return _answer(await run.reboot(call, req), "Reboot")
 
 
-@router.post("/resync-config", responses=_DOC, openapi_extra=_body(m.ResyncRequest))
+@router.post("/resync-config", responses=_DOC, openapi_extra=run.body_doc(m.ResyncRequest))
 async def resync(request: Request, call: TechnicianCall) -> Response:
     """A full re-read of the device into the ACS; its session re-applies the provisions."""
     req = await body(request, m.ResyncRequest)
     return _answer(await run.resync(call, req), "Resync")
 
 
-@router.post("/factory-reset", responses=_DOC, openapi_extra=_body(m.FactoryResetRequest))
+@router.post("/factory-reset", responses=_DOC, openapi_extra=run.body_doc(m.FactoryResetRequest))
 async def factory_reset(request: Request, call: AdminCall) -> Response:
     req = await body(request, m.FactoryResetRequest)
     return _answer(await run.factory_reset(call, req), "Factory reset")
 
 
-@router.post("/disable", responses=_DOC, openapi_extra=_body(m.ConfirmRequest))
+@router.post("/disable", responses=_DOC, openapi_extra=run.body_doc(m.ConfirmRequest))
 async def disable(request: Request, call: AdminCall) -> Response:
     """Suspend the ONU on the OLT (its admin state); ``previousState``/``newState``."""
     req = await body(request, m.ConfirmRequest)
     return _answer(await run.admin_state(call, req, enable=False), "ONU disabled on the OLT")
 
 
-@router.post("/enable", responses=_DOC, openapi_extra=_body(m.ConfirmRequest))
+@router.post("/enable", responses=_DOC, openapi_extra=run.body_doc(m.ConfirmRequest))
 async def enable(request: Request, call: AdminCall) -> Response:
     req = await body(request, m.ConfirmRequest)
     return _answer(await run.admin_state(call, req, enable=True), "ONU enabled on the OLT")
@@ -142,21 +123,6 @@ async def cancel_task(
     ctx: Ctx,
 ) -> Response:
     """Cancel a change GenieACS still holds for this ONU's next session."""
-    if not _TASK_ID.fullmatch(task_id):
-        raise InvalidRequest("task_id: a GenieACS task id (24 hex characters)")
-    await lookup(ctx, olt_id, serial)
-    done = await ctx.actions.acs.cancel(serial, task_id)
-    target = f"olt {olt_id} onu {serial.canonical}"
-    ctx.audit.record(
-        "action.cancel-task",
-        user=user,
-        target=target,
-        result="ok" if done else "NOT_FOUND",
-        taskId=task_id,
-    )
-    if not done:
-        raise ApiError(
-            ErrorCode.NOT_FOUND, f"No queued task {task_id} for this ONU.", message="Task not found"
-        )
+    await run.cancel_task(ctx, user, olt_id, serial, task_id)
     answer = success_body({"taskId": task_id, "status": "cancelled"}, "Task cancelled")
     return Response(orjson.dumps(answer), media_type="application/json")
