@@ -312,13 +312,17 @@ def test_cpe_simulator_rpcs_through_the_real_genieacs(world):
     assert (r.status_code, r.reason_phrase) in ((200, "OK"), (202, "Task faulted"))
     _wait_event(world, ACTIONS, "7 TRANSFER COMPLETE", before)
 
+    channel = f"task_{r.json()['_id']}"
+
     def transfer_fault() -> list[dict]:
-        query = {"query": json.dumps({"device": device_id, "code": "cwmp.9010"})}
+        query = {"query": json.dumps({"device": device_id, "channel": channel})}
         return httpx.get(f"{world.acs.nbi}/faults/", params=query, timeout=30).json()
 
-    # GenieACS records it while handling that later session: give a loaded machine time.
-    [fault] = wait_for(transfer_fault, 60, "the transfer fault")
-    assert fault["channel"] == f"task_{r.json()['_id']}"
+    # GenieACS records it against the task while handling that later session: give a loaded
+    # machine time. The CPE's code is a transfer failure (9010 download failure, or 9016 and
+    # kin when the file server never answers), recorded as cwmp.90xx.
+    [fault] = wait_for(transfer_fault, 90, "the transfer fault")
+    assert fault["code"].startswith("cwmp.90"), fault
     httpx.delete(f"{world.acs.nbi}/tasks/{r.json()['_id']}", timeout=30)
 
 
