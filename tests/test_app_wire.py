@@ -204,9 +204,10 @@ async def test_cli_read_onu_carries_the_flags_with_a_recommendation(make_env):  
 def test_every_section_has_its_sentences_and_an_app_name():
     assert set(NEEDS) == set(section_registry.names()) == set(SNAKE_NAMES)
     for name, need in NEEDS.items():
-        assert need.cli.endswith(".") and "ACS" in need.recommendation, name
+        cli = section_registry.spec(name).limitation
+        assert cli.endswith(".") and "ACS" in need.recommendation, name
         over_cli = flags(name, "cli", {"status": "unavailable", "missing": []})
-        assert over_cli["available_via_cli"] is False and over_cli["limitation"] == need.cli
+        assert over_cli["available_via_cli"] is False and over_cli["limitation"] == cli
         assert flags(name, "acs", {"status": "ok", "missing": []}) == {
             "available_via_cli": True,
             "data_completeness": "full",

@@ -45,6 +45,7 @@ from ponapi.olt.platforms.screen import (
     hosts_from_macs,
     huawei_lan_ports,
     huawei_optical,
+    not_shown,
     unseen_sections,
 )
 from ponapi.serials import Serial
@@ -170,7 +171,7 @@ class HuaweiPlatform:
 
     @staticmethod
     def sections(raw: dict[str, Any], now: datetime, tz: ZoneInfo) -> dict[str, AnySection]:
-        return {
+        shown = {
             **sections(raw, now, tz),
             "hosts": hosts_from_macs(
                 None
@@ -179,8 +180,8 @@ class HuaweiPlatform:
                 now,
             ),
             "lanPorts": huawei_lan_ports(raw.get("ports"), now),
-            **unseen_sections(),
         }
+        return {**shown, **unseen_sections(shown)}
 
     async def discover(self, pool: Runner, deadline: float) -> list[Found]:
         [boards] = await pool.run(["display board 0"], deadline)
@@ -217,7 +218,7 @@ def sections(raw: dict[str, Any], now: datetime, tz: ZoneInfo) -> dict[str, Sect
         "ipInterface11": mgmt,
         "ipInterface21": inet,
         "wirelessLan": _wlan(raw, now),
-        "wifiSurvey": unavailable("A neighbour scan needs TR-069; the OLT CLI cannot run one."),
+        "wifiSurvey": not_shown("wifiSurvey"),
     }
 
 

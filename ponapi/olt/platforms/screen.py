@@ -1,15 +1,18 @@
 """The screen's extra sections as an OLT's CLI sees them: the ONU's optical levels (into
 ``general``), its LAN ports and the hosts behind it (the OLT's MAC table for the ONU). What the CLI
-cannot see is ``unavailable`` with a reason (``UNSEEN``)."""
+cannot see is ``unavailable`` with the section's own reason, its ``limitation`` in the section
+registry (``unseen_sections``)."""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
 from ponapi.olt.parsers import first
 from ponapi.olt.platforms.common import mac, unavailable
+from ponapi.tr069 import sections as section_registry
 from ponapi.tr069.fields import Fields, Rows, Section
 from ponapi.tr069.kit import decimal, rows, to_float
 from ponapi.tr069.row_fields import HOST_FIELDS, PORT_FIELDS
@@ -151,21 +154,14 @@ def hosts_from_macs(entries: list[tuple[str, str]] | None, now: datetime) -> Row
     return result
 
 
-# What no OLT CLI shows: the ONU's own configuration and counters live in its data model.
-UNSEEN = {
-    "lanDhcpServer": "The ONU's DHCP server is configured on the ONU; only TR-069 reads it.",
-    "lanCounters": "Per-port counters of the ONU are read over TR-069.",
-    "wlanCounters": "Wi-Fi counters of the ONU are read over TR-069.",
-    "wlanCounters5": "Wi-Fi counters of the ONU are read over TR-069.",
-    "security": "The ONU's access settings are read over TR-069.",
-    "voiceLines": "The ONU's voice lines are read over TR-069.",
-    "miscellaneous": "The ONU's clock and NTP settings are read over TR-069.",
-    "deviceLogs": "The ONU's own log is read over TR-069.",
-    "wirelessLan5": "The OLT CLI shows the 2.4 GHz SSIDs only; the 5 GHz radio needs TR-069.",
-    "wifiSurvey5": "A neighbour scan needs TR-069; the OLT CLI cannot run one.",
-    "wans": "Every WAN with its role is read over TR-069.",
-}
+def not_shown(name: str) -> Section:
+    """Section ``name`` where an OLT's CLI shows none of it: ``unavailable``, with its
+    limitation from the section registry."""
+    return unavailable(section_registry.spec(name).limitation)
 
 
-def unseen_sections(skip: tuple[str, ...] = ()) -> dict[str, Section]:
-    return {name: unavailable(reason) for name, reason in UNSEEN.items() if name not in skip}
+def unseen_sections(shown: Iterable[str]) -> dict[str, Section]:
+    """Every registered section not in ``shown`` (what no OLT CLI shows: the ONU's own
+    configuration and counters live in its data model), each ``not_shown``, in screen order."""
+    seen = set(shown)
+    return {name: not_shown(name) for name in section_registry.names() if name not in seen}

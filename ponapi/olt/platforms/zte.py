@@ -41,6 +41,7 @@ from ponapi.olt.platforms.runner import (
 )
 from ponapi.olt.platforms.screen import (
     hosts_from_macs,
+    not_shown,
     unseen_sections,
     zte_lan_ports,
     zte_optical,
@@ -171,7 +172,7 @@ class ZtePlatform:
 
     @staticmethod
     def sections(raw: dict[str, Any], now: datetime, tz: ZoneInfo) -> dict[str, AnySection]:
-        return {
+        shown = {
             **sections(raw, now, tz),
             "lanPorts": zte_lan_ports(raw.get("eth"), now),
             "hosts": hosts_from_macs(
@@ -180,8 +181,8 @@ class ZtePlatform:
                 else [(r.get("Mac address", ""), r.get("Vlan", "")) for r in raw["macs"]],
                 now,
             ),
-            **unseen_sections(),
         }
+        return {**shown, **unseen_sections(shown)}
 
     async def discover(self, pool: Runner, deadline: float) -> list[Found]:
         titan = self.titan
@@ -281,7 +282,7 @@ def sections(raw: dict[str, Any], now: datetime, tz: ZoneInfo) -> dict[str, Sect
         "ipInterface11": mgmt,
         "ipInterface21": inet,
         "wirelessLan": unavailable("ZTE OLTs do not show an ONU's Wi-Fi state over the CLI."),
-        "wifiSurvey": unavailable("A neighbour scan needs TR-069; the OLT CLI cannot run one."),
+        "wifiSurvey": not_shown("wifiSurvey"),
     }
 
 

@@ -98,6 +98,6 @@ GENERAL = SectionSpec(
             for leaf in ("UpTime", "MemoryStatus", "ProcessStatus.CPUUsage")
         )
     ),
-    limitation="The OLT CLI shows the ONU's identity, state and optical levels; its CPU, memory "
-    "and provisioning code are read over TR-069.",
+    limitation="Over the OLT CLI: model, versions, optics and distance only; no CPU load, RAM "
+    "sizes, provisioning code or last inform, which only the ONU's TR-069 reports.",
 )

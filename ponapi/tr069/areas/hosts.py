@@ -140,6 +140,6 @@ HOSTS = SectionSpec(
         "Device.Hosts",
         "Device.WiFi.AccessPoint.*.AssociatedDevice",
     ),
-    limitation="The OLT CLI shows the MAC addresses it learned behind the ONU, without names, "
-    "addresses or Wi-Fi details.",
+    limitation="Over the OLT CLI: the MAC addresses (and VLAN) the OLT learned behind the ONU "
+    "only; no IP address, hostname or port, which only the ONU's TR-069 reports.",
 )

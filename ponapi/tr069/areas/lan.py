@@ -272,7 +272,7 @@ LAN_DHCP_SERVER = SectionSpec(
         "Device.DHCPv4.Server",
         "Device.IP.Interface",
     ),
-    limitation="The ONU's DHCP server is configured on the ONU; only TR-069 reads it.",
+    limitation="The LAN DHCP server is configured on the ONU itself; no OLT command reads it.",
 )
 _PORTS = by_root(
     "InternetGatewayDevice.LANDevice.1.LANEthernetInterfaceConfig", "Device.Ethernet.Interface"
@@ -283,7 +283,9 @@ LAN_PORTS = SectionSpec(
     build,
     projection=by_root(*PROJECTION),
     refresh=_PORTS,
-    limitation="The OLT CLI shows the ONU's Ethernet ports' link state and speed only.",
+    limitation="Over the OLT CLI: each port's link, speed and duplex (on some OLTs its admin "
+    "state and modes too) only; no flow control or layer-3 setting, which only the ONU's TR-069 "
+    "reports.",
 )
 LAN_COUNTERS = SectionSpec(
     "lanCounters",
@@ -291,5 +293,5 @@ LAN_COUNTERS = SectionSpec(
     build,
     projection=by_root(*PROJECTION),
     refresh=_PORTS,
-    limitation="Per-port counters of the ONU are read over TR-069.",
+    limitation="Per-port traffic counters are kept by the ONU; no OLT command reads them.",
 )

@@ -149,5 +149,5 @@ DEVICE_LOGS = SectionSpec(
     "list",
     build,
     projection=by_root(*PROJECTION),
-    limitation="The ONU's own log is read over TR-069.",
+    limitation="The ONU's own log lives on the ONU; no OLT command reads it.",
 )

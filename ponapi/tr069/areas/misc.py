@@ -101,5 +101,5 @@ MISCELLANEOUS = SectionSpec(
     "object",
     build,
     projection=by_root(*PROJECTION),
-    limitation="The ONU's clock and NTP settings are read over TR-069.",
+    limitation="The ONU's clock and NTP settings live on the ONU; no OLT command reads them.",
 )

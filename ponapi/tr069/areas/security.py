@@ -217,5 +217,5 @@ SECURITY = SectionSpec(
     build,
     projection=by_root(*PROJECTION),
     secret=("cliPassword", "webPassword", "webAdminPassword"),
-    limitation="The ONU's access settings are read over TR-069.",
+    limitation="The ONU's access settings live on the ONU; no OLT command reads them.",
 )

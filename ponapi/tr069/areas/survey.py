@@ -128,7 +128,7 @@ def build5(m: DeviceView) -> dict[str, Section]:
 
 # The scan objects and the radio tables their results point to (a result's band).
 _RADIOS = ("InternetGatewayDevice.LANDevice.1.WiFi.Radio", "Device.WiFi.Radio")
-_LIMITATION = "A neighbour scan needs TR-069; the OLT CLI cannot run one."
+_LIMITATION = "A neighbour scan runs on the ONU's radio; an OLT CLI cannot start or read one."
 WIFI_SURVEY = SectionSpec(
     "wifiSurvey",
     "object",

@@ -109,5 +109,5 @@ VOICE_LINES = SectionSpec(
     "list",
     build,
     projection=by_root(*PROJECTION),
-    limitation="The ONU's voice lines are read over TR-069.",
+    limitation="The ONU's voice lines live on the ONU; no OLT command reads them.",
 )

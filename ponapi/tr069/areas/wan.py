@@ -72,8 +72,8 @@ IP_INTERFACE_11 = SectionSpec(
     build,
     projection=_PROJECTION,
     refresh=_REFRESH,
-    limitation="The OLT CLI shows only part of the ONU's WANs (what the ONU reports to the "
-    "OLT); the rest is read over TR-069.",
+    limitation="Over the OLT CLI: address, mask, gateway, DNS, MAC and VLAN only; no connection "
+    "uptime, MTU or last error, which only the ONU's TR-069 reports.",
 )
 IP_INTERFACE_21 = SectionSpec(
     "ipInterface21",
@@ -81,6 +81,6 @@ IP_INTERFACE_21 = SectionSpec(
     build,
     projection=_PROJECTION,
     refresh=_REFRESH,
-    limitation="The OLT CLI shows only part of the ONU's WANs (what the ONU reports to the "
-    "OLT); the rest is read over TR-069.",
+    limitation="Over the OLT CLI: address, mask, gateway, DNS, MAC and VLAN only; no connection "
+    "uptime, MTU or last error, which only the ONU's TR-069 reports.",
 )

@@ -73,5 +73,6 @@ WANS = SectionSpec(
         "Device.PPP.Interface.*",
         "Device.DHCPv4.Client",
     ),
-    limitation="Every WAN with its role is read over TR-069.",
+    limitation="Every WAN with its role is read from the ONU's TR-069; the OLT CLI shows two at "
+    "most.",
 )

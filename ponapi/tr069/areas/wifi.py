@@ -242,8 +242,8 @@ WIRELESS_LAN = SectionSpec(
         "Device.WiFi.AccessPoint.*",
     ),
     secret=("password",),
-    limitation="Only some OLTs show an ONU's 2.4 GHz SSIDs over the CLI (ZTE shows none); "
-    "radio and security settings are read over TR-069.",
+    limitation="An OLT CLI shows at most the SSID, its state and the client count; channel, "
+    "security, power and every Wi-Fi change need the ONU's TR-069.",
 )
 WIRELESS_LAN_5 = SectionSpec(
     "wirelessLan5",
@@ -266,5 +266,6 @@ WIRELESS_LAN_5 = SectionSpec(
         "Device.WiFi.AccessPoint.*",
     ),
     secret=("password",),
-    limitation="The OLT CLI shows the 2.4 GHz SSIDs only; the 5 GHz radio needs TR-069.",
+    limitation="An OLT CLI shows the 2.4 GHz SSIDs at most; the 5 GHz radio needs the ONU's "
+    "TR-069.",
 )

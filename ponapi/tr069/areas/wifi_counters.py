@@ -80,12 +80,12 @@ WLAN_COUNTERS = SectionSpec(
     "object",
     build,
     projection=by_root(*PROJECTION),
-    limitation="Wi-Fi counters of the ONU are read over TR-069.",
+    limitation="Wi-Fi traffic counters are kept by the ONU; no OLT command reads them.",
 )
 WLAN_COUNTERS_5 = SectionSpec(
     "wlanCounters5",
     "object",
     build,
     projection=by_root(*PROJECTION),
-    limitation="Wi-Fi counters of the ONU are read over TR-069.",
+    limitation="Wi-Fi traffic counters are kept by the ONU; no OLT command reads them.",
 )
