@@ -17,7 +17,7 @@ from ponapi.tr069.mapper import map_device
 from tests.fixtures import all_csv, csv_text
 from tests.sections_support import NOW, STAMP, UTC_ZONE, doc_of
 
-CONTRACT = Path(__file__).resolve().parents[1] / "docs" / "contract"
+CONTRACT = Path(__file__).resolve().parents[1] / "ponapi" / "contract"
 ZTE = "anlix-genieacs-sim_device-C0B101-ZXHN_H199A-ZTEYH86LCN10105-2023-03-28T154022233Z.csv"
 
 

@@ -1,5 +1,5 @@
 """Every device action's real answers (the app with the GenieACS and OLT simulators on loopback)
-validate against docs/contract/actions.schema.json, each against its own operation's definition;
+validate against ponapi/contract/actions.schema.json, each against its own operation's definition;
 and the OpenAPI document advertises those definitions as the action operations' 200 and 202."""
 
 import copy
@@ -17,7 +17,7 @@ from tests.test_actions_olt_api import _post as olt_post
 from tests.test_olt_cli_api import make_env  # noqa: F401  (the fixture)
 from tests.test_tr069_api import NOKIA, V5, env  # noqa: F401  (the fixture)
 
-SCHEMA = Path(__file__).resolve().parents[1] / "docs" / "contract" / "actions.schema.json"
+SCHEMA = Path(__file__).resolve().parents[1] / "ponapi" / "contract" / "actions.schema.json"
 BASE = "/api/olts/{olt_id}/onus/{onu_serial}/tr069"
 
 

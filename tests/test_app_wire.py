@@ -2,7 +2,7 @@
 services/api.ts: the URL, ``Content-Type`` and ``Authorization`` headers, no query), on ONUs
 read through the ACS and over an OLT CLI: every key the screen's render code reads, the
 availability flags, the error ``message``, and every answer validated against
-docs/contract/app-wire.schema.json."""
+ponapi/contract/app-wire.schema.json."""
 
 from __future__ import annotations
 
@@ -21,7 +21,7 @@ from tests.test_olt_cli_api import OLT_PASSWORD, make_env  # noqa: F401  (the fi
 from tests.test_tr069_api import NOKIA, UNKNOWN, V5, X6, env  # noqa: F401  (the fixture)
 
 SCHEMA = json.loads(
-    (Path(__file__).resolve().parents[1] / "docs/contract/app-wire.schema.json").read_text()
+    (Path(__file__).resolve().parents[1] / "ponapi/contract/app-wire.schema.json").read_text()
 )
 
 

@@ -1,6 +1,6 @@
 """The action answers in the app's format: real results (the contract's routes on the GenieACS
 simulator, and the result readers on real device dumps) rendered by ``render_action``, every
-answer validated against docs/contract/app-wire.schema.json, with the keys the app prints."""
+answer validated against ponapi/contract/app-wire.schema.json, with the keys the app prints."""
 
 from __future__ import annotations
 

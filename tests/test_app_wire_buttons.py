@@ -1,7 +1,7 @@
 """The app's buttons replayed as the app sends them (its services/api.ts: the realtime URL,
 ``Content-Type`` and ``Authorization`` headers, its exact bodies, no query) against the app and
 the GenieACS simulator (and a simulated OLT for disable): each answer has the keys the app
-prints and is validated against docs/contract/app-wire.schema.json."""
+prints and is validated against ponapi/contract/app-wire.schema.json."""
 
 from __future__ import annotations
 

@@ -9,6 +9,7 @@ import importlib.util
 import os
 import re
 import secrets
+import shutil
 import site
 import subprocess
 import sys
@@ -18,6 +19,7 @@ from pathlib import Path
 import httpx
 import pytest
 
+from ponapi.api.openapi import STATS_PATH
 from tests.services import free_port, missing
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -55,9 +57,17 @@ def test_install_prod_is_runtime_only_and_the_unit_runs_the_installed_ponapi():
 def test_a_runtime_only_install_serves_the_api(tmp_path):
     if importlib.util.find_spec("wheel") is None:
         missing("the 'wheel' package (make install puts it in .venv)")
+    # Built from a clean copy of what the build reads: no build/ or egg-info of an earlier build
+    # in this checkout can add a file the package's own configuration would leave out.
+    source = tmp_path / "source"
+    shutil.copytree(
+        ROOT / "ponapi", source / "ponapi", ignore=shutil.ignore_patterns("__pycache__")
+    )
+    for name in ("pyproject.toml", "README.md"):
+        shutil.copy(ROOT / name, source / name)
     wheels = tmp_path / "wheels"
     subprocess.run(
-        [*PIP, "wheel", "--no-deps", "--no-build-isolation", "-q", "-w", str(wheels), str(ROOT)],
+        [*PIP, "wheel", "--no-deps", "--no-build-isolation", "-q", "-w", str(wheels), str(source)],
         check=True,
         capture_output=True,
         timeout=120,
@@ -142,6 +152,13 @@ def test_a_runtime_only_install_serves_the_api(tmp_path):
         assert olts.status_code == 200 and olts.json()["data"] == []
         docs = httpx.get(f"{base}/docs")
         assert docs.status_code == 200 and "swagger" in docs.text.lower()
+        # The contract's JSON Schemas are installed with the package: /openapi.json has them.
+        document = httpx.get(f"{base}/openapi.json").json()
+        components = document["components"]["schemas"]
+        assert {"Tr069Stats", "Actions_rebootSuccess", "AppWire_stats"} <= set(components)
+        stats = document["paths"][STATS_PATH]["get"]["responses"]["200"]
+        assert "#/components/schemas/Tr069Stats" in str(stats)
+        assert "success" in components["ErrorEnvelope"]["properties"]
     finally:
         proc.terminate()
         out = proc.communicate(timeout=30)[0]

@@ -280,8 +280,8 @@ def test_stats_success_schema_is_the_contract_loaded_from_docs():
 
 
 def test_without_the_contract_file_the_document_still_builds(monkeypatch, tmp_path):
-    """Installed without its source tree, /openapi.json still answers: errors are the envelope
-    built from the codes, the stats 200 stays unspecific."""
+    """Without the contract file (an install missing its data files), /openapi.json still
+    answers: errors are the envelope built from the codes, the stats 200 stays unspecific."""
     from ponapi.api import openapi
     from ponapi.api.errors import ErrorCode
 

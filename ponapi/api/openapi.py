@@ -1,11 +1,12 @@
 """The OpenAPI document and its two readers, Swagger UI (``/docs``) and ReDoc (``/redoc``).
 
 FastAPI generates the document from the routes; this module post-processes it so that it says
-what the API really does (``docs/contract/`` is the source of truth):
+what the API really does (``docs/contract/`` is the source of truth; its JSON Schemas are the
+package's own files, ``ponapi/contract/*.schema.json``, installed with it):
 
-- the stats route's 200 is the contract's JSON Schema (loaded from docs/contract, not copied);
-- the app's stats route (/api/olts/realtime/...) answers docs/contract/app-wire.schema.json;
-- each device action's 200 and 202 are the definitions of ``docs/contract/actions.schema.json``
+- the stats route's 200 is the contract's JSON Schema (loaded from ponapi/contract, not copied);
+- the app's stats route (/api/olts/realtime/...) answers ponapi/contract/app-wire.schema.json;
+- each device action's 200 and 202 are the definitions of ``ponapi/contract/actions.schema.json``
   (loaded the same way);
 - every error response is the contract's error envelope, narrowed to the codes that operation
   can answer with that status;
@@ -39,7 +40,7 @@ from ponapi.api.errors import ApiError, ErrorCode
 
 log = logging.getLogger("ponapi.api")
 
-CONTRACT = Path(__file__).resolve().parents[2] / "docs" / "contract" / "tr069-stats.schema.json"
+CONTRACT = Path(__file__).resolve().parents[1] / "contract" / "tr069-stats.schema.json"
 ACTIONS_CONTRACT = CONTRACT.with_name("actions.schema.json")
 APP_WIRE_CONTRACT = CONTRACT.with_name("app-wire.schema.json")
 APP_WIRE = "AppWire"
@@ -189,7 +190,7 @@ def _rebase_refs(node: Any, prefix: str = STATS) -> Any:
 
 def _add_contract_schemas(schemas: dict[str, Any]) -> bool:
     """The contract's definitions as components; False when the contract file is not there
-    (ponapi installed without its source tree): the envelope is then built from the codes."""
+    (an install without the package's data files): the envelope is then built from the codes."""
     try:
         defs = contract()["$defs"]
     except OSError:
@@ -230,7 +231,7 @@ def _add_action_schemas(schemas: dict[str, Any]) -> bool:
 
 
 def _add_app_wire_schemas(schemas: dict[str, Any]) -> bool:
-    """The app's wire format (docs/contract/app-wire.schema.json) as ``AppWire_x``
+    """The app's wire format (ponapi/contract/app-wire.schema.json) as ``AppWire_x``
     components; False when its file is not there."""
     try:
         defs = json.loads(APP_WIRE_CONTRACT.read_text(encoding="utf-8"))["$defs"]
