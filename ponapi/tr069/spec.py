@@ -45,8 +45,10 @@ class SectionSpec:
     """One section. ``projection``: the NBI subtrees its mapping reads; ``refresh``: what a live
     read asks the device for (``getParameterValues``; an object path re-reads its subtree,
     ``*`` is allowed), the projection when not given; ``limitation``: why an OLT CLI cannot
-    give it (or what of it); ``part_of``: a part merged into another section (not shown on
-    its own), like the optical levels in ``general``."""
+    give it (or what of it), the one sentence for it (the OLT CLI's answer gives it as the
+    reason of a section it does not show, the app's flags as their ``limitation``);
+    ``part_of``: a part merged into another section (not shown on its own), like the optical
+    levels in ``general``."""
 
     name: str
     kind: Literal["object", "list"]
