@@ -77,6 +77,8 @@ async def bench_actions(tmp: Path) -> None:
                         f"{most} (per change: {sorted(set(trips))})",
                         "<= 3",
                         most <= 3,
+                        key="wifi-round-trips",
+                        value=most,
                     )
                 record(
                     f"6. {action} overhead beyond the ACS's own time",
@@ -84,6 +86,8 @@ async def bench_actions(tmp: Path) -> None:
                     f"ms; the simulated ACS itself: {statistics.median(acs):.1f} ms)",
                     "< 5 ms",
                     med < 5,
+                    key=f"action-overhead-{action}",
+                    value=med,
                 )
     finally:
         await sim.stop()

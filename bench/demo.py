@@ -84,4 +84,7 @@ async def bench_demo(tmp: Path) -> None:
         f"(median round ratio {ratio:.2f}x over {len(ratios)} round(s))",
         ">= 0.40x",
         ratio >= 0.40,
+        key="demo-throughput",
+        value=ratio,
+        better="higher",
     )

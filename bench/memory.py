@@ -64,4 +64,6 @@ async def bench_memory(tmp: Path) -> None:
         f"{m['base']:.0f} MB without it)",
         "< 200 MB",
         m["full"] < 200,
+        key="memory",
+        value=m["full"],
     )

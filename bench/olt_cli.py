@@ -159,4 +159,7 @@ async def bench_cli(tmp: Path) -> None:
         f"{one_at_a_time:.0f} s, {one_at_a_time / pooled:.0f}x)",
         f">= 0.9 of the bound ({0.9 * bound:.2f}x), 1 login",
         ratio >= 0.9 * bound and sim.logins == 1,
+        key="olt-cli-bound",
+        value=ratio / bound,
+        better="higher",
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 from datetime import datetime
 from pathlib import Path
@@ -10,12 +11,53 @@ from typing import Any
 from bench.run import ROOT, verdict
 
 DOC = ROOT / "docs" / "benchmarks.md"
+# Each full run's headline figures, read by the next run for its trend column.
+FIGURES = ROOT / "docs" / "benchmarks.json"
+SAME = 0.05  # a change within 5 % of the previous figure is noise on this VM
+
+
+def previous_figures(path: Path = FIGURES) -> tuple[str, dict[str, float]]:
+    """The previous run's label and headline figures by key; nothing when there is none."""
+    try:
+        data = json.loads(path.read_text())
+        figures = {str(k): float(v) for k, v in data["figures"].items()}
+        return str(data["run"]), figures
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return "", {}
+
+
+def trend(result: dict[str, Any], before: dict[str, float]) -> str:
+    """The row's headline figure against the previous run's: better, worse or the same."""
+    key, now = result.get("key"), result.get("value")
+    if not key or now is None:
+        return "-"
+    if key not in before:
+        return "first run"
+    old = before[key]
+    shown = f"{_num(old)} -> {_num(now)}"
+    if abs(now - old) <= SAME * max(abs(old), 1e-9):
+        return f"{shown}, same"
+    improved = now > old if result.get("better") == "higher" else now < old
+    return f"{shown}, {'better' if improved else 'worse'}"
+
+
+def _num(x: float) -> str:
+    return f"{x:.0f}" if abs(x) >= 100 else f"{x:.3g}"
+
+
+def write_figures(results: list[dict[str, Any]], started: datetime, path: Path = FIGURES) -> None:
+    figures = {r["key"]: r["value"] for r in results if r.get("key") and r.get("value") is not None}
+    run = f"{started:%Y-%m-%d %H:%M} UTC"
+    path.write_text(json.dumps({"run": run, "figures": figures}, indent=2, sort_keys=True) + "\n")
 
 
 def write_doc(
     results: list[dict[str, Any]], started: datetime, seconds: float, path: Path = DOC
 ) -> None:
-    """Rewrite docs/benchmarks.md with this run's figures and how each is measured."""
+    """Rewrite docs/benchmarks.md with this run's figures, each headline figure's trend
+    against the previous run (docs/benchmarks.json), and how each is measured."""
+    figures = path.with_suffix(".json")
+    previous, before = previous_figures(figures)
     lines = [
         "# Benchmarks",
         "",
@@ -25,12 +67,16 @@ def write_doc(
         "",
         f"Latest run: {started:%Y-%m-%d %H:%M} UTC, {seconds:.0f} s, on this project's machine "
         f"({os.cpu_count()} cores). Every figure is measured against a baseline in the same run.",
+        f"Trend: each row's headline figure against the previous run ({previous or 'none'}), "
+        f"'same' within {SAME:.0%}.",
         "",
-        "| benchmark | measured | target | result |",
-        "|---|---|---|---|",
+        "| benchmark | measured | target | result | trend |",
+        "|---|---|---|---|---|",
     ]
     for r in results:
-        lines.append(f"| {r['name']} | {r['measured']} | {r['target']} | {verdict(r)} |")
+        lines.append(
+            f"| {r['name']} | {r['measured']} | {r['target']} | {verdict(r)} | {trend(r, before)} |"
+        )
     lines += [
         "",
         "How each is measured (`bench/`: run.py, olt_cli.py, memory.py, actions.py, demo.py):",
@@ -99,3 +145,4 @@ def write_doc(
         "",
     ]
     path.write_text("\n".join(lines))
+    write_figures(results, started, figures)

@@ -46,10 +46,31 @@ FIVE_SECTIONS = "general,ipInterface11,ipInterface21,wirelessLan,wifiSurvey"
 _DB_NUMBERS = itertools.count()
 
 
-def record(name: str, measured: str, target: str, ok: bool, *, judged: bool = True) -> None:
-    """One result. ``judged=False``: reported against its goal, never a failure."""
+def record(
+    name: str,
+    measured: str,
+    target: str,
+    ok: bool,
+    *,
+    judged: bool = True,
+    key: str = "",
+    value: float | None = None,
+    better: str = "lower",
+) -> None:
+    """One result. ``judged=False``: reported against its goal, never a failure. ``key`` and
+    ``value`` (``better``: "lower" or "higher") are the row's headline figure, compared with
+    the previous run's in docs/benchmarks.md (the trend column)."""
     RESULTS.append(
-        {"name": name, "measured": measured, "target": target, "ok": ok, "judged": judged}
+        {
+            "name": name,
+            "measured": measured,
+            "target": target,
+            "ok": ok,
+            "judged": judged,
+            "key": key,
+            "value": value,
+            "better": better,
+        }
     )
     if plan().smoke:
         verdict = "SMOKE"
@@ -278,6 +299,9 @@ async def bench_cached(tmp: Path) -> None:
         f"vs {bare['cpu_us']:.0f} us = {capacity:.2f}x the bare endpoint's capacity",
         ">= 0.60x",
         capacity >= 0.60,
+        key="cached-cpu",
+        value=capacity,
+        better="higher",
     )
     record(
         "1. cached stats latency, 100 clients back to back (saturation)",
@@ -287,6 +311,8 @@ async def bench_cached(tmp: Path) -> None:
         "reported, not judged (the queue of a saturated machine: 100 / throughput)",
         cached["p99"] < 20,
         judged=False,
+        key="cached-saturated-p99",
+        value=cached["p99"],
     )
     record(
         f"1. cached stats latency, 100 clients each pausing {PACE_MS} ms on average between "
@@ -294,6 +320,8 @@ async def bench_cached(tmp: Path) -> None:
         f"p50 {paced['p50']:.1f} ms, p99 {paced['p99']:.1f} ms at {paced['rps']:.0f} req/s",
         "p99 < 20 ms",
         paced["p99"] < 20,
+        key="cached-paced-p99",
+        value=paced["p99"],
     )
 
 
@@ -373,6 +401,8 @@ async def bench_cold(tmp: Path) -> None:
         f"{largest:.2f} ms",
         "< 6 ms",
         largest < 6,
+        key="cold-largest",
+        value=largest,
     )
     record(
         "2. five-section cold stats (`?sections=` general, both WANs, 2.4 GHz Wi-Fi and its "
@@ -382,6 +412,8 @@ async def bench_cold(tmp: Path) -> None:
         "< 4 ms (goal; reported, not judged)",
         five < 4,
         judged=False,
+        key="cold-five",
+        value=five,
     )
     record(
         f"2. full-screen cold stats: ponapi overhead beyond the ACS's own time (median of {n})",
@@ -391,8 +423,17 @@ async def bench_cold(tmp: Path) -> None:
         "reported",
         True,
         judged=False,
+        key="cold-full",
+        value=median,
     )
-    record("2. cold stats: NBI calls per request", f"{calls:.2f}", "1", calls == 1)
+    record(
+        "2. cold stats: NBI calls per request",
+        f"{calls:.2f}",
+        "1",
+        calls == 1,
+        key="cold-nbi-calls",
+        value=calls,
+    )
 
 
 # --- 3. single-flight ----------------------------------------------------------------------
@@ -427,6 +468,8 @@ async def bench_single_flight(tmp: Path) -> None:
         f"{reads} upstream read(s), {ok}/{flight} answered 200",
         "1 upstream read",
         reads == 1 and ok == flight,
+        key="single-flight-reads",
+        value=reads,
     )
 
 

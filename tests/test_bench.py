@@ -111,5 +111,56 @@ def test_the_report_lists_every_result(tmp_path):
     doc = tmp_path / "benchmarks.md"
     write_doc(results, datetime(2026, 1, 2, 3, 4, tzinfo=UTC), 12.0, doc)
     text = doc.read_text()
-    assert "| a | 1 | 1 | met |" in text and "| b | 2 | < 1 | reported |" in text
+    assert "| a | 1 | 1 | met | - |" in text and "| b | 2 | < 1 | reported | - |" in text
     assert "2026-01-02 03:04 UTC, 12 s" in text
+
+
+def test_each_headline_figure_is_compared_with_the_previous_run(tmp_path):
+    import json
+    from datetime import UTC, datetime
+
+    from bench.report import write_doc
+
+    doc = tmp_path / "benchmarks.md"
+    (tmp_path / "benchmarks.json").write_text(
+        json.dumps({"run": "2026-01-01 00:00 UTC", "figures": {"cpu": 0.48, "cold": 9.7}})
+    )
+
+    def row(name: str, key: str, value: float, better: str) -> dict[str, object]:
+        return {
+            "name": name,
+            "measured": str(value),
+            "target": "t",
+            "ok": True,
+            "judged": True,
+            "key": key,
+            "value": value,
+            "better": better,
+        }
+
+    results = [
+        row("cpu", "cpu", 0.63, "higher"),
+        row("cold", "cold", 11.0, "lower"),
+        row("same", "cpu", 0.49, "higher"),
+        row("new", "new", 3.0, "lower"),
+    ]
+    write_doc(results, datetime(2026, 1, 2, 3, 4, tzinfo=UTC), 12.0, doc)
+    text = doc.read_text()
+    assert "previous run (2026-01-01 00:00 UTC)" in text
+    assert "| 0.48 -> 0.63, better |" in text
+    assert "| 9.7 -> 11, worse |" in text
+    assert "| 0.48 -> 0.49, same |" in text
+    assert "| first run |" in text
+    # This run's figures are what the next run compares with.
+    saved = json.loads((tmp_path / "benchmarks.json").read_text())
+    assert saved["run"] == "2026-01-02 03:04 UTC"
+    assert saved["figures"]["new"] == 3.0
+
+
+def test_a_missing_or_unreadable_previous_run_gives_no_trend(tmp_path):
+    from bench.report import previous_figures
+
+    assert previous_figures(tmp_path / "none.json") == ("", {})
+    bad = tmp_path / "bad.json"
+    bad.write_text("{not json")
+    assert previous_figures(bad) == ("", {})
