@@ -85,19 +85,23 @@ class AcsRun:
             raise UpstreamError("The ACS no longer has this device.")
         return doc
 
-    async def read_back(self, plan: t.Plan, reads: Sequence[str] = ()) -> dict[str, Any]:
-        """Ask the device for the written parameters again, then compare (a 200 proves no
-        write: GenieACS skips equal, read-only and unknown parameters silently)."""
+    async def read_back(
+        self, plan: t.Plan, reads: Sequence[str] = ()
+    ) -> tuple[dict[str, Any], dict[str, bool]]:
+        """Ask the device for the written parameters in a session of their own, then compare
+        (a 200 proves no write: GenieACS skips equal, read-only and unknown parameters
+        silently). ``t.reread``, not ``getParameterValues``: GenieACS would answer the latter
+        from what it set itself when both sessions start in the same second. Returns the
+        document and, per secret field written, whether the device showed it back."""
         if plan.readback:
-            out = await self.post(t.get_values(plan.readback))
+            out = await self.post(t.reread(plan.readback))
             if out.state == "queued":
                 raise UpstreamError(
                     f"The change was sent but the device did not answer the read-back "
                     f"({out.reason}); read the ONU's stats again to see what it holds."
                 )
         doc = await self.read([*reads, *plan.readback] if reads else ())
-        t.verify(plan, DeviceDocument(doc))
-        return doc
+        return doc, t.verify(plan, DeviceDocument(doc))
 
     async def diagnostic(
         self, root: str, reader: Callable[[dict[str, Any], datetime], DiagResult], since: datetime
