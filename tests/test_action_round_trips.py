@@ -121,3 +121,13 @@ async def test_a_passphrase_read_back_different_is_a_masked_mismatch(env):  # no
     assert r.status_code == 502, r.text
     assert "'********'" in r.json()["details"]
     assert "la primera" not in r.text and "la segunda" not in r.text
+
+
+def test_the_read_back_overlays_only_the_written_parameters_on_the_document_before():
+    from ponapi.actions.acs_flow import overlay
+
+    before = {"_id": "d", "A": {"B": {"C": {"_value": 1}, "D": {"_value": 2}}, "E": {"_value": 3}}}
+    fresh = {"_id": "d", "A": {"B": {"C": {"_value": 9}}}}
+    merged = overlay(before, fresh, ["A.B.C", "A.E"])
+    assert merged == {"_id": "d", "A": {"B": {"C": {"_value": 9}, "D": {"_value": 2}}}}
+    assert before["A"]["B"]["C"] == {"_value": 1} and "E" in before["A"]  # left as it was

@@ -29,6 +29,7 @@ from ponapi.config import Settings
 from ponapi.errors import NotSupported, UpstreamTimeout
 from ponapi.serials import Serial
 from ponapi.tr069 import sections
+from ponapi.tr069.document import DeviceDocument
 
 Work = Callable[[float], Awaitable[dict[str, Any]]]
 
@@ -137,7 +138,7 @@ class AcsWork:
             run, before = await self._open(serial, deadline, READS["wifi"])
             plan = plan_wifi(req, before)
             section = lambda doc: wlan_section(doc, req.band)  # noqa: E731
-            return await self._change(run, plan, before, section, READS["wifi"])
+            return await self._change(run, plan, before, section)
 
         return work
 
@@ -145,7 +146,7 @@ class AcsWork:
         async def work(deadline: float) -> dict[str, Any]:
             run, before = await self._open(serial, deadline, READS["dhcp"])
             plan = plan_dhcp(req, before)
-            return await self._change(run, plan, before, dhcp_section, READS["dhcp"])
+            return await self._change(run, plan, before, dhcp_section)
 
         return work
 
@@ -155,16 +156,16 @@ class AcsWork:
         plan: t.Plan,
         before: dict[str, Any],
         section: Callable[[dict[str, Any]], dict[str, Any]],
-        reads: tuple[str, ...],
     ) -> dict[str, Any]:
         """Set (one session), read back (a session of its own), compare: with the read by
-        serial before, four NBI requests. ``passwordVerified`` when a passphrase was written:
-        False when the device reads it back empty (TR-098 devices do not reveal it)."""
-        old = Device(before)
+        serial before, four NBI requests; the last one reads only the written parameters.
+        ``passwordVerified`` when a passphrase was written: False when the device reads it
+        back empty (TR-098 devices do not reveal it)."""
+        old = DeviceDocument(before)
         audit = [
             {
                 "parameter": w.path,
-                "old": MASK if w.secret else old.value(w.path),
+                "old": MASK if w.secret else _value(old, w.path),
                 "new": w.masked(),
             }
             for w in plan.writes
@@ -174,7 +175,7 @@ class AcsWork:
         waiting = await run.run_plan(plan)
         if waiting is not None:
             return {**waiting, "skipped": plan.skipped, "_audit": audit}
-        doc, secrets = await run.read_back(plan, reads)
+        doc, secrets = await run.read_back(plan, before)
         verified = {"passwordVerified": secrets["password"]} if "password" in secrets else {}
         return {
             "status": "applied",
@@ -302,6 +303,11 @@ class AcsWork:
             }
 
         return work
+
+
+def _value(doc: DeviceDocument, path: str) -> Any:
+    p = doc.get(path)
+    return p.value if p is not None else None
 
 
 def _section_of(
