@@ -77,8 +77,8 @@ class Plan:
     ``tasks``: task bodies to post one after the other (each with a connection request).
     ``writes``: the values the ``setParameterValues`` task carries, for the read-back and the
     audit (use :meth:`audit_values`: secrets masked). ``readback``: parameter or object paths
-    to re-read (``reread``, in a session of its own) before comparing. ``skipped``: request fields the
-    device has no writable parameter for (left unchanged), with the reason.
+    to re-read (``reread``, in a session of its own) before comparing. ``skipped``: request
+    fields the device has no writable parameter for (left unchanged), with the reason.
     """
 
     tasks: list[Task]
