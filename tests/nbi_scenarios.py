@@ -35,7 +35,9 @@ class Target:
     slow: str
     serial: str  # the online device's serial
     interval: int  # the online device's PeriodicInformInterval
-    prepare: Callable[[str, bool], None]  # (role, on): make a device offline/faulty/slow or not
+    # (role, on): make a device offline/faulty/slow or not; "deaf": the online device accepts
+    # sets but keeps its values
+    prepare: Callable[[str, bool], None]
 
 
 Observation = dict[str, Any]
@@ -205,6 +207,34 @@ def task_id_with_percent_needs_double_encoding(t: Target) -> Observation:
     return {"percent_in_id": "%" in t.online, "encoded_once": (once.status_code, once.text)}
 
 
+def reread_in_a_new_session_asks_the_device(t: Target) -> Observation:
+    """A CPE that accepts a set but keeps its old value: a ``refresh`` provision with ``every``
+    1 ms, in the session after the set's, asks the CPE again, so GenieACS then holds what the
+    CPE holds (a ``getParameterValues`` task is answered from the set's own values when both
+    sessions start in the same second: ponapi's read-back uses the former)."""
+    path = f"{IGD}.LANDevice.1.WLANConfiguration.1.SSID"
+
+    def ssid() -> Any:
+        [doc] = _get(t, {"_id": t.online}, path).json()
+        return doc[IGD]["LANDevice"]["1"]["WLANConfiguration"]["1"]["SSID"]["_value"]
+
+    before = ssid()
+    t.prepare("deaf", True)
+    try:
+        set_task = {"name": "setParameterValues", "parameterValues": [[path, "Deaf", "xsd:string"]]}
+        r1 = _task(t, t.online, set_task)
+        r2 = _task(t, t.online, {"name": "provisions", "provisions": [["refresh", path, 0.001]]})
+        after = ssid()
+    finally:
+        t.prepare("deaf", False)
+    return {
+        "set": (r1.status_code, r1.reason_phrase),
+        "reread": (r2.status_code, r2.reason_phrase),
+        "keys": sorted(r2.json()),
+        "device_value_kept": after == before != "Deaf",
+    }
+
+
 SCENARIOS: dict[str, Callable[[Target], Observation]] = {
     f.__name__: f
     for f in (
@@ -221,6 +251,7 @@ SCENARIOS: dict[str, Callable[[Target], Observation]] = {
         task_faulted,
         task_unknown_device,
         task_id_with_percent_needs_double_encoding,
+        reread_in_a_new_session_asks_the_device,
     )
 }
 
@@ -268,6 +299,12 @@ EXPECTED: dict[str, Observation] = {
         "task": ["getParameterValues", True, True],
     },
     "task_queued_not_processed": {"status": [202, "Task queued but not processed"]},
+    "reread_in_a_new_session_asks_the_device": {
+        "device_value_kept": True,
+        "keys": ["_id", "device", "name", "provisions", "timestamp"],
+        "reread": [200, "OK"],
+        "set": [200, "OK"],
+    },
     "task_unknown_device": {"body": "No such device", "status": [404, "Not Found"]},
     "task_without_connection_request": {"name": "getParameterValues", "status": [202, "Accepted"]},
 }

@@ -135,3 +135,17 @@ async def test_real_actions_on_the_simulator_render_to_the_app_keys(env):  # noq
     assert data["status"] == "applied" and data["estimated_downtime_seconds"] >= 0
     r = await post(env, "factory-reset", {"confirm": True, "serial": V5}, role="admin")
     assert r.status_code == 429  # the reboot's cooldown: an error, not an answer to render
+
+
+@pytest.mark.parametrize(("verified", "shown"), [(False, False), (True, True), (None, None)])
+def test_a_passphrase_the_onu_does_not_reveal_is_said_so(verified, shown):
+    from ponapi.actions.wifi import wlan_section
+
+    section = wlan_section(raw(X6), "2.4GHz")  # a real read-back
+    result: dict[str, Any] = {"status": "applied", "wirelessLan": section, "skipped": {}}
+    if verified is not None:
+        result["passwordVerified"] = verified
+    body = render_action("wireless-lan", ok(result), NOW)
+    data = check(body, "wirelessLanAnswer")
+    assert data["password_verified"] is shown
+    assert ("could not be verified" in body["message"]) is (verified is False)

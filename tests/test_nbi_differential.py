@@ -40,8 +40,10 @@ def sim_target() -> Iterator[Target]:
     url = loop.call(sim.start())
 
     def prepare(role: str, on: bool) -> None:
-        device = sim.devices[ids[role]]
-        if role == "offline":
+        device = sim.devices[ids["online" if role == "deaf" else role]]
+        if role == "deaf":
+            device.ignore_writes = on
+        elif role == "offline":
             device.online = not on
         elif role == "faulty":
             device.fault = on

@@ -85,19 +85,26 @@ class AcsRun:
             raise UpstreamError("The ACS no longer has this device.")
         return doc
 
-    async def read_back(self, plan: t.Plan, reads: Sequence[str] = ()) -> dict[str, Any]:
-        """Ask the device for the written parameters again, then compare (a 200 proves no
-        write: GenieACS skips equal, read-only and unknown parameters silently)."""
+    async def read_back(
+        self, plan: t.Plan, before: dict[str, Any]
+    ) -> tuple[dict[str, Any], dict[str, bool]]:
+        """Ask the device for the written parameters in a session of their own, then compare
+        (a 200 proves no write: GenieACS skips equal, read-only and unknown parameters
+        silently). ``t.reread``, not ``getParameterValues``: GenieACS would answer the latter
+        from what it set itself when both sessions start in the same second. Only the written
+        parameters are read again (the rest of the document is what ``before`` holds: the
+        read-back session refreshed nothing else). Returns ``before`` with the values read
+        back, and per secret field written whether the device showed it back."""
         if plan.readback:
-            out = await self.post(t.get_values(plan.readback))
+            out = await self.post(t.reread(plan.readback))
             if out.state == "queued":
                 raise UpstreamError(
                     f"The change was sent but the device did not answer the read-back "
                     f"({out.reason}); read the ONU's stats again to see what it holds."
                 )
-        doc = await self.read([*reads, *plan.readback] if reads else ())
-        t.verify(plan, DeviceDocument(doc))
-        return doc
+        fresh = await self.read(plan.readback or ["_id"])
+        secrets = t.verify(plan, DeviceDocument(fresh))
+        return overlay(before, fresh, plan.readback), secrets
 
     async def diagnostic(
         self, root: str, reader: Callable[[dict[str, Any], datetime], DiagResult], since: datetime
@@ -126,6 +133,31 @@ class AcsRun:
             if self.left() <= self.poll + 1:
                 return {"cameBack": False, "cameBackAt": None}
             await asyncio.sleep(self.poll)
+
+
+def overlay(base: dict[str, Any], fresh: dict[str, Any], paths: Sequence[str]) -> dict[str, Any]:
+    """``base`` with the nodes at ``paths`` taken from ``fresh`` (dropped where ``fresh`` has
+    none), copying only the dicts on the way to them: ``base`` is left as it was."""
+    out = dict(base)
+    copied = {id(out)}
+    for path in paths:
+        parts = path.split(".")
+        src: Any = fresh
+        for part in parts:
+            src = src.get(part) if isinstance(src, dict) else None
+        node = out
+        for part in parts[:-1]:
+            child = node.get(part)
+            if not isinstance(child, dict) or id(child) not in copied:
+                child = dict(child) if isinstance(child, dict) else {}
+                node[part] = child
+                copied.add(id(child))
+            node = child
+        if src is None:
+            node.pop(parts[-1], None)
+        else:
+            node[parts[-1]] = src
+    return out
 
 
 def queued(out: t.TaskOutcome) -> dict[str, Any]:

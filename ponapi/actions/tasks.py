@@ -25,6 +25,7 @@ from ponapi.actions.errors import MASK, Mismatch, ReadbackMismatch
 from ponapi.tr069.document import DeviceDocument
 
 __all__ = [
+    "REREAD_EVERY",
     "Task",
     "TaskAnswer",
     "TaskOutcome",
@@ -33,8 +34,26 @@ __all__ = [
     "outcome",
     "reboot",
     "refresh",
+    "reread",
     "set_values",
 ]
+
+# GenieACS 1.2 re-reads a parameter only when its stored value is older than the refresh's
+# time: ``interval(session start, every, variance(device id, every))``, ``every`` = 1 s for a
+# ``getParameterValues`` task. The values it set in an earlier session are stamped with that
+# session's start (+ a few), so a ``getParameterValues`` task whose session starts in the same
+# second bucket sends no GetParameterValues and "reads back" what GenieACS itself sent
+# (lib/session.ts ``SetParameterValuesResponse``, lib/default-provisions.ts ``refresh``). A
+# ``refresh`` provision with ``every`` = 1 ms makes the bucket the session's start: whatever an
+# earlier session stored is asked from the device again.
+REREAD_EVERY = 0.001
+
+
+def reread(paths: Sequence[str]) -> Task:
+    """Ask the device for these parameters in the task's own session, even when GenieACS set
+    them a moment ago (see ``REREAD_EVERY``); an object path re-reads its subtree. Within the
+    session that set them, nothing re-reads them: the read-back needs a session of its own."""
+    return {"name": "provisions", "provisions": [["refresh", p, REREAD_EVERY] for p in paths]}
 
 
 @dataclass(frozen=True)
@@ -58,8 +77,8 @@ class Plan:
     ``tasks``: task bodies to post one after the other (each with a connection request).
     ``writes``: the values the ``setParameterValues`` task carries, for the read-back and the
     audit (use :meth:`audit_values`: secrets masked). ``readback``: parameter or object paths
-    to re-read (``getParameterValues``) before comparing. ``skipped``: request fields the
-    device has no writable parameter for (left unchanged), with the reason.
+    to re-read (``reread``, in a session of its own) before comparing. ``skipped``: request
+    fields the device has no writable parameter for (left unchanged), with the reason.
     """
 
     tasks: list[Task]
@@ -100,16 +119,15 @@ def _as_bool(value: Any) -> bool | None:
 
 def compare(plan: Plan, doc: DeviceDocument) -> list[Mismatch]:
     """The writes the device reports differently. Hidden secrets (read back ``""``, as TR-098
-    requires for passphrases) cannot be verified and are not mismatches; a secret read back
-    with another non-empty value is, shown masked. A parameter that vanished is a mismatch."""
+    requires for passphrases) cannot be verified and are not mismatches (``secrets_shown``
+    says so); a secret read back with another non-empty value is, shown masked. A parameter
+    that vanished is a mismatch."""
     out: list[Mismatch] = []
     for w in plan.writes:
         p = doc.get(w.path)
         actual = p.value if p is not None else None
         if w.secret:
-            if actual in ("", None) and p is not None:
-                continue
-            if actual == w.value:
+            if (actual in ("", None) and p is not None) or actual == w.value:
                 continue
             shown = MASK if actual not in ("", None) else actual
             out.append(Mismatch(w.field, w.path, MASK, shown))
@@ -119,11 +137,26 @@ def compare(plan: Plan, doc: DeviceDocument) -> list[Mismatch]:
     return out
 
 
-def verify(plan: Plan, doc: DeviceDocument) -> None:
-    """Raise :class:`ReadbackMismatch` if the device reports other values than written."""
+def secrets_shown(plan: Plan, doc: DeviceDocument) -> dict[str, bool]:
+    """Per secret field written (``password``): True when the device read it back as written,
+    False when it read it back empty (a TR-098 passphrase: the device does not reveal it, so
+    the write cannot be verified)."""
+    out: dict[str, bool] = {}
+    for w in plan.writes:
+        if w.secret:
+            p = doc.get(w.path)
+            shown = p is not None and p.value == w.value
+            out[w.field] = out.get(w.field, True) and shown
+    return out
+
+
+def verify(plan: Plan, doc: DeviceDocument) -> dict[str, bool]:
+    """Raise :class:`ReadbackMismatch` if the device reports other values than written; else
+    ``secrets_shown``: whether each secret field written could be verified."""
     mismatches = compare(plan, doc)
     if mismatches:
         raise ReadbackMismatch(mismatches)
+    return secrets_shown(plan, doc)
 
 
 # --- the NBI, as the service layer provides it --------------------------------------------------

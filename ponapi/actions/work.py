@@ -4,6 +4,8 @@ build the camelCase result. Each builder returns ``work(deadline)`` for the job.
 
 from __future__ import annotations
 
+import asyncio
+import time
 from collections.abc import Awaitable, Callable, Sequence
 from datetime import datetime
 from typing import Any, Protocol
@@ -24,9 +26,10 @@ from ponapi.actions.models import (
 )
 from ponapi.actions.wifi import plan_wifi, wlan_section
 from ponapi.config import Settings
-from ponapi.errors import NotSupported
+from ponapi.errors import NotSupported, UpstreamTimeout
 from ponapi.serials import Serial
 from ponapi.tr069 import sections
+from ponapi.tr069.document import DeviceDocument
 
 Work = Callable[[float], Awaitable[dict[str, Any]]]
 
@@ -71,25 +74,52 @@ class AcsWork:
 
     async def device_id(self, serial: Serial) -> str | None:
         """The device's GenieACS id, or None when no ACS knows it."""
+        doc = await self._find(serial, sections.projection(("general",)), None)
+        return str(doc["_id"]) if doc else None
+
+    async def _find(
+        self, serial: Serial, reads: Sequence[str], deadline: float | None
+    ) -> dict[str, Any] | None:
+        """The device document by serial, projected on ``reads`` (one NBI request: the client
+        remembers the id), or None when no ACS knows the device; bounded by ``deadline``."""
         if self.nbi is None:
             return None
-        doc = await self.nbi.read_device(serial, sections.projection(("general",)))
-        return str(doc["_id"]) if doc and isinstance(doc.get("_id"), str) else None
+        call = self.nbi.read_device(serial, reads)
+        if deadline is None:
+            doc = await call
+        else:
+            try:
+                async with asyncio.timeout(max(0.0, deadline - time.monotonic())):
+                    doc = await call
+            except TimeoutError as exc:
+                raise UpstreamTimeout(
+                    "The action's time budget ran out waiting for the ACS."
+                ) from exc
+        return doc if doc and isinstance(doc.get("_id"), str) else None
 
-    async def _run(self, serial: Serial, deadline: float) -> AcsRun:
-        device_id = await self.device_id(serial)
-        if device_id is None or self.nbi is None:
+    async def _open(
+        self, serial: Serial, deadline: float, reads: Sequence[str]
+    ) -> tuple[AcsRun, dict[str, Any]]:
+        """The action's run on the device and its document projected on ``reads``, from one
+        read by serial (the id and the values to plan from come together)."""
+        doc = await self._find(serial, reads, deadline)
+        if doc is None or self.nbi is None:
             raise NotSupported(
                 f"No ACS has a device with serial {serial.canonical} ({serial.hex}); TR-069 "
                 "actions need the device in GenieACS."
             )
-        return AcsRun(
+        run = AcsRun(
             self.nbi,
-            device_id,
+            str(doc["_id"]),
             deadline,
             self.nbi.cr_timeout_ms,
             self.settings.action_poll_seconds,
         )
+        return run, doc
+
+    async def _run(self, serial: Serial, deadline: float) -> AcsRun:
+        run, _ = await self._open(serial, deadline, sections.projection(("general",)))
+        return run
 
     async def cancel(self, serial: Serial, task_id: str) -> bool:
         """Delete a task GenieACS holds for this device (only one of its own tasks)."""
@@ -105,20 +135,18 @@ class AcsWork:
 
     def wireless_lan(self, serial: Serial, req: WirelessLanRequest) -> Work:
         async def work(deadline: float) -> dict[str, Any]:
-            run = await self._run(serial, deadline)
-            before = await run.read(READS["wifi"])
+            run, before = await self._open(serial, deadline, READS["wifi"])
             plan = plan_wifi(req, before)
             section = lambda doc: wlan_section(doc, req.band)  # noqa: E731
-            return await self._change(run, plan, before, section, READS["wifi"])
+            return await self._change(run, plan, before, section)
 
         return work
 
     def lan_dhcp(self, serial: Serial, req: LanDhcpRequest) -> Work:
         async def work(deadline: float) -> dict[str, Any]:
-            run = await self._run(serial, deadline)
-            before = await run.read(READS["dhcp"])
+            run, before = await self._open(serial, deadline, READS["dhcp"])
             plan = plan_dhcp(req, before)
-            return await self._change(run, plan, before, dhcp_section, READS["dhcp"])
+            return await self._change(run, plan, before, dhcp_section)
 
         return work
 
@@ -128,13 +156,16 @@ class AcsWork:
         plan: t.Plan,
         before: dict[str, Any],
         section: Callable[[dict[str, Any]], dict[str, Any]],
-        reads: tuple[str, ...],
     ) -> dict[str, Any]:
-        old = Device(before)
+        """Set (one session), read back (a session of its own), compare: with the read by
+        serial before, four NBI requests; the last one reads only the written parameters.
+        ``passwordVerified`` when a passphrase was written: False when the device reads it
+        back empty (TR-098 devices do not reveal it)."""
+        old = DeviceDocument(before)
         audit = [
             {
                 "parameter": w.path,
-                "old": MASK if w.secret else old.value(w.path),
+                "old": MASK if w.secret else _value(old, w.path),
                 "new": w.masked(),
             }
             for w in plan.writes
@@ -144,10 +175,12 @@ class AcsWork:
         waiting = await run.run_plan(plan)
         if waiting is not None:
             return {**waiting, "skipped": plan.skipped, "_audit": audit}
-        doc = await run.read_back(plan, reads)
+        doc, secrets = await run.read_back(plan, before)
+        verified = {"passwordVerified": secrets["password"]} if "password" in secrets else {}
         return {
             "status": "applied",
             **_section_of(section, doc),
+            **verified,
             "skipped": plan.skipped,
             "_audit": audit,
         }
@@ -270,6 +303,11 @@ class AcsWork:
             }
 
         return work
+
+
+def _value(doc: DeviceDocument, path: str) -> Any:
+    p = doc.get(path)
+    return p.value if p is not None else None
 
 
 def _section_of(

@@ -145,6 +145,8 @@ def _wifi(r: dict[str, Any]) -> dict[str, Any]:
     out: dict[str, Any] = {"skipped": r.get("skipped") or {}}
     if isinstance(r.get("wirelessLan"), dict):
         out["wireless_lan"] = render_section("wirelessLan", r["wirelessLan"])
+    # False: the ONU reads its passphrase back empty, so it could not be verified.
+    out["password_verified"] = r.get("passwordVerified")
     return out
 
 
@@ -214,7 +216,12 @@ def _message(action: str, status: str, result: dict[str, Any]) -> str:
         return f"{name} was sent; the ONU had not come back when this answer was given."
     if status == "running":
         return f"{name} is still running; its task_id is the job to follow (GET /api/jobs/{{id}})."
-    return _DONE_MESSAGES.get(action, {}).get(status, f"{name}: {status}.")
+    done = _DONE_MESSAGES.get(action, {}).get(status, f"{name}: {status}.")
+    if result.get("passwordVerified") is False:
+        done = done[:-1] + (
+            "; the ONU does not reveal its passphrase, so the new one could not be verified."
+        )
+    return done
 
 
 _DONE_MESSAGES: dict[str, dict[str, str]] = {

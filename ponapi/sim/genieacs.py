@@ -74,6 +74,8 @@ class SimDevice:
     scan_ready_at: float | None = None  # CPE side: when the requested scan finishes
     scan_root: str = ""
     ignore_writes: bool = False  # accepts SPV but keeps reporting the old values
+    # Leaf names the CPE reads back as "" (TR-098 passphrases: KeyPassphrase, PreSharedKey).
+    hidden: tuple[str, ...] = ()
     initial: dict[str, Any] = field(default_factory=dict)  # what a factory reset restores
 
     def __post_init__(self) -> None:
@@ -277,7 +279,10 @@ class GenieAcsSim:
             _set_values(device, task["parameterValues"])
         if task and task["name"] == "getParameterValues":
             _complete_scan(device, self.scan_results)
-            _refresh(device.doc, task["parameterNames"])
+            _refresh(device.doc, task["parameterNames"], device.hidden)
+        if task and task["name"] == "provisions":  # ["refresh", path, every...] re-reads path
+            paths = [str(p[1]) for p in task["provisions"] if p[:1] == ["refresh"]]
+            _refresh(device.doc, paths, device.hidden)
         if task:
             sim_tasks.apply(device, task, before)
         return Response(200, body_out, "OK", headers)
@@ -298,6 +303,13 @@ def _validate_task(task: object) -> str | None:
         values = task.get("parameterValues")
         if not isinstance(values, list) or not values:
             return "Missing or invalid parameterValues"
+    elif task["name"] == "provisions":
+        provisions = task.get("provisions")
+        if not isinstance(provisions, list) or not all(
+            isinstance(p, list) and all(x is None or isinstance(x, str | int | float) for x in p)
+            for p in provisions
+        ):
+            return "Invalid 'provisions' property"
     elif task["name"] not in (
         "refreshObject",
         "reboot",
@@ -476,9 +488,10 @@ def _complete_scan(device: SimDevice, results: dict[str, Any]) -> None:
 _COUNTERS = re.compile(r"(^|\.)(UpTime|Uptime|LastChange)$")
 
 
-def _refresh(doc: dict[str, Any], names: list[str]) -> None:
+def _refresh(doc: dict[str, Any], names: list[str], hidden: tuple[str, ...] = ()) -> None:
     """What a completed getParameterValues does: the values under the paths are re-read now,
-    and elapsed-seconds counters (UpTime, Uptime, LastChange) advance to the present."""
+    and elapsed-seconds counters (UpTime, Uptime, LastChange) advance to the present; leaves
+    named in ``hidden`` read back ``""``."""
     now = datetime.now(UTC)
     stamp = now.strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
 
@@ -499,6 +512,8 @@ def _refresh(doc: dict[str, Any], names: list[str]) -> None:
             value = node["_value"]
             if old and _COUNTERS.search(path) and isinstance(value, int) and value > 0:
                 node["_value"] = value + max(0, int((now - old).total_seconds()))
+            if hidden and path.rsplit(".", 1)[-1] in hidden:
+                node["_value"] = ""
             node["_timestamp"] = stamp
         for k, child in node.items():
             if not k.startswith("_") and isinstance(child, dict):

@@ -256,3 +256,41 @@ def test_offline_between_the_change_and_its_read_back(world):
     assert held(world, REFUSE, WLAN + "SSID") == "Sent unseen"
     wait_for(lambda: tasks(world, REFUSE) == [], 30, "the read-back to run at the next inform")
     assert stats(world, REFUSE)["wirelessLan"]["ssid"] == "Sent unseen"
+
+
+def test_a_change_is_four_nbi_requests_and_a_cpe_that_keeps_its_values_a_mismatch(world):
+    """One read by serial, the set's session, the read-back's own session, one read: and the
+    read-back asks the CPE every time (a getParameterValues task would be answered from the
+    set's own values whenever both sessions start in the same second)."""
+    mark = world.acs.nbi_log_size()
+    r = act(world, REFUSE, "wireless-lan", {"ssid": "Four requests"})
+    assert r.status_code == 200 and r.json()["data"]["status"] == "applied", r.text
+    sent = world.acs.nbi_requests(mark, r": (GET|POST|DELETE|PUT) /")
+    assert [line.split(": ", 1)[1].split(" ", 1)[0] for line in sent] == [
+        "GET",
+        "POST",
+        "POST",
+        "GET",
+    ], sent
+    cpe = world.cpe(REFUSE)
+    handle = cpe.rpc.handle
+
+    def deaf(method: str, req: Any) -> Any:
+        if method != "SetParameterValues":
+            return handle(method, req)
+        kept = {name: p.value for name, p in cpe.model.params.items()}
+        answer = handle(method, req)
+        for name, value in kept.items():
+            if cpe.model.params[name].value != value:
+                cpe.model.update(name, value=value)
+        return answer
+
+    cpe.rpc.handle = deaf  # type: ignore[method-assign]
+    try:
+        for i in range(3):
+            r = act(world, REFUSE, "wireless-lan", {"ssid": f"Unheard {i}"})
+            assert r.status_code == 502, r.text
+            assert r.json()["error"] == "Read-back mismatch", r.text
+    finally:
+        cpe.rpc.handle = handle  # type: ignore[method-assign]
+    assert held(world, REFUSE, WLAN + "SSID") == "Four requests"

@@ -4,6 +4,7 @@ half is tests/test_nbi_differential.py)."""
 from __future__ import annotations
 
 import json
+from typing import Any
 from urllib.parse import quote
 
 import httpx
@@ -25,7 +26,24 @@ def clear_tasks(world: World, device_id: str) -> None:
 def target(world: World) -> Target:
     cpes = {"offline": world.cpe(OFFLINE), "faulty": world.cpe(FAULTY), "slow": world.cpe(SLOW)}
 
+    online = world.cpe(H199A)
+    handle = online.rpc.handle
+
+    def deaf(method: str, req: Any) -> Any:
+        """Answer a SetParameterValues as done, keep every value as it was."""
+        if method != "SetParameterValues":
+            return handle(method, req)
+        kept = {name: p.value for name, p in online.model.params.items()}
+        answer = handle(method, req)
+        for name, value in kept.items():
+            if online.model.params[name].value != value:
+                online.model.update(name, value=value)
+        return answer
+
     def prepare(role: str, on: bool) -> None:
+        if role == "deaf":
+            online.rpc.handle = deaf if on else handle  # type: ignore[method-assign]
+            return
         cpe = cpes[role]
         if role == "offline":
             world.loop.call(cpe.set_online(not on))
@@ -38,7 +56,6 @@ def target(world: World) -> Target:
         else:
             cpe.knobs.start_delay = 3.0 if on else 0.0
 
-    online = world.cpe(H199A)
     interval = int(online.model.get("ManagementServer.PeriodicInformInterval"))
     return Target(
         world.acs.nbi,
