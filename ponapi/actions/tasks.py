@@ -15,6 +15,7 @@ from ponapi.acs.tasks import (
     TaskAnswer,
     TaskOutcome,
     factory_reset,
+    fault_text,
     get_values,
     outcome,
     reboot,
@@ -29,6 +30,7 @@ __all__ = [
     "TaskAnswer",
     "TaskOutcome",
     "factory_reset",
+    "fault_text",
     "get_values",
     "outcome",
     "reboot",
@@ -139,6 +141,7 @@ class Nbi(Protocol):
         *,
         timeout_ms: int | None = None,
         time_limit: float | None = None,
+        locate: bool = False,
     ) -> TaskOutcome: ...
 
     async def device(self, device_id: str, projection: Sequence[str]) -> dict[str, Any] | None: ...

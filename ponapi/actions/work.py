@@ -233,43 +233,103 @@ class AcsWork:
             root = Device(raw).root
             plan = planner(raw)
             since = now_floor()
-            waiting = await run.run_plan(plan)
-            await on_sent()
+            waiting = await run.run_plan(plan, on_sent)  # the cooldown starts once it is sent
             if waiting is not None:
+                if bootstrap:
+                    waiting["superseded"] = await self._supersede(run, waiting.get("taskId"))
                 return waiting
-            went_down = now_floor()
+            # Observed, not assumed: the CPE reboots once the session that carried the RPC
+            # ended, which GenieACS reported (its 200); a task only seen gone while following
+            # it gives no such moment.
+            went_down = run.session_end
             back = await run.came_back(since, bootstrap=bootstrap, root=root)
             return {
                 "status": "applied" if back["cameBack"] else "sent",
                 "via": "acs",
                 "requestedAt": stamp(since),
-                "wentDownAt": stamp(went_down),
+                "wentDownAt": stamp(went_down) if went_down is not None else None,
                 **back,
                 **({"bootstrapped": back["cameBack"]} if bootstrap else {}),
             }
 
         return work
 
+    async def _supersede(self, run: AcsRun, reset_id: object) -> list[dict[str, Any]]:
+        """A factory reset queued in GenieACS wipes whatever changes are queued with it: they
+        are deleted now (not applied to a device about to be reset), and listed."""
+        if self.nbi is None:
+            return []
+        held = await run.bounded(self.nbi.device_tasks(run.device_id))
+        gone = []
+        for task in queued_changes(held):
+            if str(task.get("_id")) == str(reset_id):
+                continue
+            if await run.bounded(self.nbi.delete_task(str(task["_id"]))):
+                gone.append(task_summary(task))
+        return gone
+
     def resync(self, serial: Serial) -> Work:
         async def work(deadline: float) -> dict[str, Any]:
             run = await self._run(serial, deadline)
             raw = await run.read(
-                ["_id", "InternetGatewayDevice.DeviceInfo.UpTime", "Device.DeviceInfo.UpTime"]
+                [
+                    "_id",
+                    "_lastInform",
+                    "InternetGatewayDevice.DeviceInfo.UpTime",
+                    "Device.DeviceInfo.UpTime",
+                ]
             )
             plan = dev_actions.plan_resync(raw)
             since = now_floor()
             waiting = await run.run_plan(plan)
             if waiting is not None:
                 return waiting
+            after = await run.read(["_lastInform"])
+            session = dev_actions.new_session(raw, after, since)
             return {
                 "status": "applied",
                 "requestedAt": stamp(since),
                 "completedAt": stamp(now_floor()),
                 "reread": plan.target.get("object", ""),
-                "provisionsReapplied": True,
+                "provisionsReapplied": session is not None,
+                "sessionAt": stamp(session) if session is not None else None,
+                **(
+                    {}
+                    if session is not None
+                    else {
+                        "provisionsReason": "The ACS shows no new session of the device after "
+                        "the request, so no sign its provisions ran again."
+                    }
+                ),
             }
 
         return work
+
+
+CHANGE_TASKS = frozenset(
+    {
+        "setParameterValues",
+        "addObject",
+        "deleteObject",
+        "factoryReset",
+        "download",
+        "provisions",
+    }
+)
+
+
+def queued_changes(held: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The tasks GenieACS holds for a device that change it (reads and reboots left out)."""
+    return [x for x in held if x.get("name") in CHANGE_TASKS and isinstance(x.get("_id"), str)]
+
+
+def task_summary(task: dict[str, Any]) -> dict[str, Any]:
+    """A held task as answers name it: id, name, when it was queued."""
+    return {
+        "taskId": str(task.get("_id")),
+        "name": str(task.get("name")),
+        "queuedAt": str(task.get("timestamp") or "") or None,
+    }
 
 
 def _section_of(
@@ -280,4 +340,4 @@ def _section_of(
     return {name: data}
 
 
-__all__ = ["AcsWork", "queued"]
+__all__ = ["CHANGE_TASKS", "AcsWork", "queued", "queued_changes", "task_summary"]

@@ -98,6 +98,7 @@ class GenieAcsSim:
     # Results a completed scan reports when the device's own table is empty (a real scan).
     scan_results: dict[str, Any] = field(default_factory=dict)
     _server: HttpServer | None = None
+    _sessions: set[asyncio.Future[str]] = field(default_factory=set)
     _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
 
     # --- set-up ----------------------------------------------------------------------------
@@ -241,20 +242,35 @@ class GenieAcsSim:
             )
         body_out = json.dumps(task or {}).encode()
         headers = {"Content-Type": "application/json"}
+        if task:
+            self.tasks.append(task)  # GenieACS inserts the task before the connection request
         if not device.online:
-            if task:
-                self.tasks.append(task)
             return Response(202, body_out, "Device is offline", headers)
         # GenieACS waits `timeout` for the session to start, then up to 120 s for it to end.
         timeout = int(params.get("timeout") or 4000) / 1000
-        if device.start_delay > timeout or device.session_delay > SESSION_END_WAIT:
-            await asyncio.sleep(min(device.start_delay, timeout + SESSION_END_WAIT))
-            if task:
-                self.tasks.append(task)
+        if device.start_delay > timeout:
+            await asyncio.sleep(timeout)
             return Response(202, body_out, "Task queued but not processed", headers)
+        # The session runs on the CPE's side whatever becomes of this request: a client that
+        # stops waiting (its own timeout) does not stop it, as with GenieACS.
+        session = asyncio.ensure_future(self._session(device, task))
+        self._sessions.add(session)
+        session.add_done_callback(self._sessions.discard)
+        try:
+            async with asyncio.timeout(device.start_delay + SESSION_END_WAIT):
+                status = await asyncio.shield(session)
+        except TimeoutError:
+            return Response(202, body_out, "Task queued but not processed", headers)
+        if status:
+            return Response(202, body_out, status, headers)
+        return Response(200, body_out, "OK", headers)
+
+    async def _session(self, device: SimDevice, task: dict[str, Any] | None) -> str:
+        """The CPE's session: the task done (and gone from the task list) or faulted (kept,
+        with a fault document like GenieACS's); the NBI status it ends with."""
         await asyncio.sleep(device.start_delay + device.session_delay)
         if device.fault and task:
-            self.tasks.append(task)  # GenieACS keeps a faulted task and retries it later
+            device_id = device.id
             self.faults.append(
                 {
                     "_id": f"{device_id}:task_{task['_id']}",
@@ -271,7 +287,9 @@ class GenieAcsSim:
                     "provisions": [],
                 }
             )
-            return Response(202, body_out, "Task faulted", headers)
+            return "Task faulted"
+        if task:
+            self.tasks[:] = [t for t in self.tasks if t.get("_id") != task["_id"]]
         before = copy.deepcopy(device.doc) if device.ignore_writes else None
         if task and task["name"] == "setParameterValues":
             _set_values(device, task["parameterValues"])
@@ -280,7 +298,8 @@ class GenieAcsSim:
             _refresh(device.doc, task["parameterNames"])
         if task:
             sim_tasks.apply(device, task, before)
-        return Response(200, body_out, "OK", headers)
+        device.doc["_lastInform"] = _now_iso()
+        return ""
 
 
 def _validate_task(task: object) -> str | None:
