@@ -10,6 +10,7 @@ from typing import Any, Protocol
 
 from ponapi.actions import device as dev_actions
 from ponapi.actions import diagnostics as diag
+from ponapi.actions import queue
 from ponapi.actions import tasks as t
 from ponapi.actions.acs_flow import AcsRun, ActionNbi, now_floor, queued, stamp
 from ponapi.actions.dhcp import dhcp_section, plan_dhcp
@@ -103,22 +104,28 @@ class AcsWork:
 
     # --- settings changes -----------------------------------------------------------------
 
-    def wireless_lan(self, serial: Serial, req: WirelessLanRequest) -> Work:
+    def wireless_lan(
+        self, serial: Serial, req: WirelessLanRequest, on_queued: queue.Queued | None = None
+    ) -> Work:
         async def work(deadline: float) -> dict[str, Any]:
             run = await self._run(serial, deadline)
+            first = await queue.settle(self.nbi, run, on_queued)
             before = await run.read(READS["wifi"])
             plan = plan_wifi(req, before)
             section = lambda doc: wlan_section(doc, req.band)  # noqa: E731
-            return await self._change(run, plan, before, section, READS["wifi"])
+            return {**await self._change(run, plan, before, section, READS["wifi"]), **first}
 
         return work
 
-    def lan_dhcp(self, serial: Serial, req: LanDhcpRequest) -> Work:
+    def lan_dhcp(
+        self, serial: Serial, req: LanDhcpRequest, on_queued: queue.Queued | None = None
+    ) -> Work:
         async def work(deadline: float) -> dict[str, Any]:
             run = await self._run(serial, deadline)
+            first = await queue.settle(self.nbi, run, on_queued)
             before = await run.read(READS["dhcp"])
             plan = plan_dhcp(req, before)
-            return await self._change(run, plan, before, dhcp_section, READS["dhcp"])
+            return {**await self._change(run, plan, before, dhcp_section, READS["dhcp"]), **first}
 
         return work
 
@@ -207,9 +214,18 @@ class AcsWork:
     def reboot(self, serial: Serial, on_sent: Callable[[], Awaitable[None]]) -> Work:
         return self._restart(serial, dev_actions.plan_reboot, bootstrap=False, on_sent=on_sent)
 
-    def factory_reset(self, serial: Serial, on_sent: Callable[[], Awaitable[None]]) -> Work:
+    def factory_reset(
+        self,
+        serial: Serial,
+        on_sent: Callable[[], Awaitable[None]],
+        on_queued: queue.Queued | None = None,
+    ) -> Work:
         return self._restart(
-            serial, dev_actions.plan_factory_reset, bootstrap=True, on_sent=on_sent
+            serial,
+            dev_actions.plan_factory_reset,
+            bootstrap=True,
+            on_sent=on_sent,
+            on_queued=on_queued or queue.Queued(),
         )
 
     def _restart(
@@ -219,9 +235,11 @@ class AcsWork:
         *,
         bootstrap: bool,
         on_sent: Callable[[], Awaitable[None]],
+        on_queued: queue.Queued | None = None,
     ) -> Work:
         async def work(deadline: float) -> dict[str, Any]:
             run = await self._run(serial, deadline)
+            first = await queue.settle(self.nbi, run, on_queued)
             raw = await run.read(
                 [
                     "_id",
@@ -236,8 +254,10 @@ class AcsWork:
             waiting = await run.run_plan(plan, on_sent)  # the cooldown starts once it is sent
             if waiting is not None:
                 if bootstrap:
-                    waiting["superseded"] = await self._supersede(run, waiting.get("taskId"))
-                return waiting
+                    waiting["superseded"] = await queue.supersede(
+                        self.nbi, run, waiting.get("taskId")
+                    )
+                return {**waiting, **first}
             # Observed, not assumed: the CPE reboots once the session that carried the RPC
             # ended, which GenieACS reported (its 200); a task only seen gone while following
             # it gives no such moment.
@@ -250,23 +270,10 @@ class AcsWork:
                 "wentDownAt": stamp(went_down) if went_down is not None else None,
                 **back,
                 **({"bootstrapped": back["cameBack"]} if bootstrap else {}),
+                **first,
             }
 
         return work
-
-    async def _supersede(self, run: AcsRun, reset_id: object) -> list[dict[str, Any]]:
-        """A factory reset queued in GenieACS wipes whatever changes are queued with it: they
-        are deleted now (not applied to a device about to be reset), and listed."""
-        if self.nbi is None:
-            return []
-        held = await run.bounded(self.nbi.device_tasks(run.device_id))
-        gone = []
-        for task in queued_changes(held):
-            if str(task.get("_id")) == str(reset_id):
-                continue
-            if await run.bounded(self.nbi.delete_task(str(task["_id"]))):
-                gone.append(task_summary(task))
-        return gone
 
     def resync(self, serial: Serial) -> Work:
         async def work(deadline: float) -> dict[str, Any]:
@@ -306,32 +313,6 @@ class AcsWork:
         return work
 
 
-CHANGE_TASKS = frozenset(
-    {
-        "setParameterValues",
-        "addObject",
-        "deleteObject",
-        "factoryReset",
-        "download",
-        "provisions",
-    }
-)
-
-
-def queued_changes(held: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
-    """The tasks GenieACS holds for a device that change it (reads and reboots left out)."""
-    return [x for x in held if x.get("name") in CHANGE_TASKS and isinstance(x.get("_id"), str)]
-
-
-def task_summary(task: dict[str, Any]) -> dict[str, Any]:
-    """A held task as answers name it: id, name, when it was queued."""
-    return {
-        "taskId": str(task.get("_id")),
-        "name": str(task.get("name")),
-        "queuedAt": str(task.get("timestamp") or "") or None,
-    }
-
-
 def _section_of(
     section: Callable[[dict[str, Any]], dict[str, Any]], doc: dict[str, Any]
 ) -> dict[str, Any]:
@@ -340,4 +321,4 @@ def _section_of(
     return {name: data}
 
 
-__all__ = ["CHANGE_TASKS", "AcsWork", "queued", "queued_changes", "task_summary"]
+__all__ = ["AcsWork", "queued"]
