@@ -12,7 +12,10 @@ where ponapi touches it, over real HTTP on loopback.
   refreshed), offline ``202 Device is offline``, ``202 Task queued but not processed`` when the
   CPE does not open its session within ``timeout`` (``start_delay``; once a session has started
   GenieACS waits up to 120 s for it to end, ``session_delay``), faulty ``202 Task faulted`` (and
-  a fault document like GenieACS's).
+  a fault document like GenieACS's). As with GenieACS, the task is stored before the connection
+  request and deleted when a session has done it, and a session goes on when the client stops
+  waiting for the answer (a session that outlasts the client's wait: ``GET /tasks`` lists the
+  task until the session ends).
 - ``GET /tasks``, ``GET /faults``; any other collection 404.
 
 Knobs: per-request latency, per-device online/fault/session delay, and whole-server failure
@@ -129,6 +132,8 @@ class GenieAcsSim:
         return await self._server.start(host, port)
 
     async def stop(self) -> None:
+        for session in list(self._sessions):
+            session.cancel()
         if self._server:
             await self._server.stop()
 
