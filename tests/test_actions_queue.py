@@ -184,3 +184,13 @@ async def test_resync_reports_provisions_only_from_a_new_session(env):  # noqa: 
     data = r.json()["data"]
     assert data["provisionsReapplied"] is False and data["sessionAt"] is None
     assert "no new session" in data["provisionsReason"]
+
+
+async def test_on_queued_is_in_the_openapi_document_of_both_route_sets(env):  # noqa: F811
+    spec = (await env.client.get("/openapi.json")).json()
+    for base in ("/api/olts/{olt_id}", "/api/olts/realtime/{olt_id}"):
+        for action in ("wireless-lan", "lan-dhcp", "factory-reset"):
+            op = spec["paths"][f"{base}/onus/{{onu_serial}}/tr069/{action}"]["post"]
+            (param,) = [p for p in op["parameters"] if p["name"] == "onQueued"]
+            assert param["in"] == "query"
+            assert "queue-behind" in str(param["schema"])

@@ -28,6 +28,7 @@ from ponapi.config import Settings
 from ponapi.errors import NotSupported
 from ponapi.serials import Serial
 from ponapi.tr069 import sections
+from ponapi.tr069.document import parse_time
 
 Work = Callable[[float], Awaitable[dict[str, Any]]]
 
@@ -263,6 +264,10 @@ class AcsWork:
             # it gives no such moment.
             went_down = run.session_end
             back = await run.came_back(since, bootstrap=bootstrap, root=root)
+            if went_down is not None and back["cameBackAt"] is not None:
+                # GenieACS reports a session's end up to half a second late (it polls): a
+                # device back by then went down no later than it came back.
+                went_down = min(went_down, parse_time(back["cameBackAt"]) or went_down)
             return {
                 "status": "applied" if back["cameBack"] else "sent",
                 "via": "acs",

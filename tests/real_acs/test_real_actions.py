@@ -127,6 +127,7 @@ def test_resync_rereads_the_whole_device(world):
     assert r.status_code == 200, r.text
     d = r.json()["data"]
     assert d["status"] == "applied" and d["provisionsReapplied"] is True
+    assert _at(d["requestedAt"]) <= _at(d["sessionAt"])  # the session GenieACS recorded
     assert d["reread"] == "InternetGatewayDevice"
     [post] = world.acs.nbi_requests(mark, r"POST /devices/.*/tasks")
     assert "connection_request" in post
@@ -141,6 +142,8 @@ def test_reboot_goes_down_and_comes_back(world):
     d = r.json()["data"]
     assert (d["status"], d["via"], d["cameBack"]) == ("applied", "acs", True), d
     assert _at(d["requestedAt"]) <= _at(d["cameBackAt"])
+    # GenieACS reported the end of the session that carried the Reboot: observed, not assumed
+    assert _at(d["requestedAt"]) <= _at(d["wentDownAt"]) <= _at(d["cameBackAt"])
     assert cpe.informs["M Reboot"] == boots + 1
     assert cpe.model.uptime() < 30
     again = act(world, BUTTONS, "reboot", {"confirm": True})
