@@ -5,7 +5,10 @@ rebooted device to come back. Every call bounded by the action's deadline.
 A ``202`` is never reported as applied: the answer is ``status: "queued"`` with GenieACS's
 reason and the task id (``DELETE .../tr069/tasks/{id}`` cancels it). A faulted task is deleted
 at once (GenieACS would otherwise retry it by itself 5, 10, 20... minutes later, when nobody
-expects the change any more) and reported with the device's CWMP fault.
+expects the change any more) and reported with the device's CWMP fault. A device session that
+outlasts the NBI's wait (GenieACS answers when the session ends) is not a timeout: the task is
+found again among those GenieACS holds, shown ``in-progress`` with its id in the running job,
+and followed until it is done, faulted, or the budget ends (then ``queued``).
 """
 
 from __future__ import annotations
@@ -72,9 +75,9 @@ class AcsRun:
         self, task: t.Task, on_sent: Callable[[], Awaitable[None]] | None = None
     ) -> t.TaskOutcome:
         """Run one task (the ACS's task engine); a faulted one was withdrawn and is an error.
-        A session that outlasts the NBI's wait is ``in-progress`` (the task found again by its
-        body), never a timeout. ``on_sent`` is told once the task reached the ACS, answered or
-        not (a reboot's cooldown starts there)."""
+        A session that outlasts the NBI's wait is found again by the task's body and followed
+        to its end (``follow``), never a timeout. ``on_sent`` is told once the task reached
+        the ACS, answered or not (a reboot's cooldown starts there)."""
         wait = max(500, min(self.cr_timeout_ms, int(self.left() * 1000) - 500))
         try:
             out = await self.bounded(
@@ -91,6 +94,9 @@ class AcsRun:
                 f"The device refused the {task.get('name')} task: {out.fault}. Nothing was "
                 "changed and the task was withdrawn."
             )
+        self.session_end = now_floor() if out.state == "applied" else None
+        if out.state == "in-progress":
+            return await self.follow(task, out)
         return out
 
     async def follow(self, task: t.Task, out: t.TaskOutcome) -> t.TaskOutcome:
@@ -123,15 +129,9 @@ class AcsRun:
         self, plan: t.Plan, on_sent: Callable[[], Awaitable[None]] | None = None
     ) -> dict[str, Any] | None:
         """Post the plan's tasks in order; a queued one stops there (the rest would run before
-        it), one in progress is followed to its end. None when every task ran, else the queued
-        answer."""
+        it). None when every task ran, else the queued answer."""
         for task in plan.tasks:
-            self.session_end = None
             out = await self.post(task, on_sent)
-            if out.state == "applied":
-                self.session_end = now_floor()
-            elif out.state == "in-progress":
-                out = await self.follow(task, out)
             if out.state == "queued":
                 return queued(out)
         return None
