@@ -12,7 +12,7 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.real_acs.conftest import BUTTONS, DOWN, REFUSE, RESET, Dump, World
+from tests.real_acs.conftest import BUTTONS, DOWN, LAGGY, REFUSE, RESET, Dump, World
 from tests.real_acs.harness import wait_for
 
 pytestmark = pytest.mark.real_acs
@@ -259,3 +259,31 @@ def test_offline_between_the_change_and_its_read_back(world):
     assert held(world, REFUSE, WLAN + "SSID") == "Sent unseen"
     wait_for(lambda: tasks(world, REFUSE) == [], 30, "the read-back to run at the next inform")
     assert stats(world, REFUSE)["wirelessLan"]["ssid"] == "Sent unseen"
+
+
+def test_a_session_outlasting_the_nbi_wait_is_followed_by_its_task(world):
+    """GenieACS answers a task when the device's session ends; ponapi waits the connection
+    request (8 s here) plus 10 s. A CPE that takes 25 s to answer the SPV: the answer is
+    in-progress with GenieACS's task id (not a 504), and the job follows the task to the end."""
+    cpe = world.cpe(LAGGY)
+    cpe.knobs.latency = 25.0
+    try:
+        r = act(world, LAGGY, "wireless-lan", {"ssid": "Slow session"}, wait=21)
+        assert r.status_code == 202, r.text
+        job = r.json()["data"]
+        assert job["result"]["status"] == "in-progress", job
+        assert [t["_id"] for t in tasks(world, LAGGY)] == [job["result"]["taskId"]]
+    finally:
+        cpe.knobs.latency = 0.0  # the read-back's session is quick
+
+    def ended() -> dict[str, Any] | None:
+        with world.ponapi.client() as c:
+            current = c.get(f"/api/jobs/{job['id']}").json()["data"]
+        return None if current["status"] in ("queued", "running") else current
+
+    done = wait_for(ended, 60, "the job to follow the task to its end", interval=0.5)
+    assert done["status"] == "done", done
+    assert done["result"]["status"] == "applied"
+    assert done["result"]["wirelessLan"]["ssid"] == "Slow session"
+    assert held(world, LAGGY, WLAN + "SSID") == "Slow session"
+    assert tasks(world, LAGGY) == []
