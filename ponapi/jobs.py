@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import contextvars
 import logging
 import time
 import uuid
@@ -79,6 +80,7 @@ class Jobs:
             # open past that lost its replica (killed, crashed) and would otherwise stay
             # "running" until it expired an hour later.
             job.update(
+                result=None,
                 status="failed",
                 progress=100,
                 error=error_body(
@@ -148,16 +150,21 @@ class Jobs:
         budget = budget or self.budget
         job.update(status="running", progress=10)
         await self._save(job)
+        _RUNNING.set((self, job))  # this task's own context: what ``publish`` updates
         try:
             async with asyncio.timeout(budget):
                 job["result"] = await work()
             job.update(status="done", progress=100)
         except ApiError as exc:
             job.update(
-                status="failed", progress=100, error=error_body(exc.code, exc.details, exc.message)
+                result=None,
+                status="failed",
+                progress=100,
+                error=error_body(exc.code, exc.details, exc.message),
             )
         except TimeoutError:
             job.update(
+                result=None,
                 status="failed",
                 progress=100,
                 error=error_body(
@@ -166,6 +173,7 @@ class Jobs:
             )
         except asyncio.CancelledError:
             job.update(
+                result=None,
                 status="failed",
                 progress=100,
                 error=error_body(
@@ -179,6 +187,7 @@ class Jobs:
         except Exception:
             log.exception("job %s failed", job["id"])
             job.update(
+                result=None,
                 status="failed",
                 progress=100,
                 error=error_body(
@@ -201,6 +210,25 @@ class Jobs:
         for task in list(self._tasks):
             with contextlib.suppress(BaseException):
                 await task
+
+
+_RUNNING: contextvars.ContextVar[tuple[Jobs, dict[str, Any]] | None] = contextvars.ContextVar(
+    "ponapi_running_job", default=None
+)
+
+
+async def publish(partial: dict[str, Any]) -> None:
+    """Show ``partial`` as the result of the job this code runs in while it still runs (e.g.
+    the ACS task a device action waits for); its final result replaces it. Outside a job,
+    nothing."""
+    running = _RUNNING.get()
+    if running is None:
+        return
+    jobs, job = running
+    if job.get("status") != "running":
+        return
+    job["result"] = dict(partial)
+    await jobs._save(job)
 
 
 # Where a job's result (a stats response) can hold a device secret: the section registry's

@@ -1,5 +1,6 @@
 """The GenieACS simulator behaves like GenieACS v1.2's NBI where ponapi touches it."""
 
+import asyncio
 import json
 from urllib.parse import quote
 
@@ -224,3 +225,26 @@ async def test_later_reads_project_only_the_devices_own_data_model():
     assert json.loads(seen[-1]["query"])["_deviceId._SerialNumber"]  # searched again
     assert seen[-1]["projection"].split(",") == first
     await client.close()
+
+
+async def test_a_session_outlasting_the_clients_wait_goes_on_with_its_task_listed(sim):
+    """As GenieACS: the task is stored before the connection request; a client that stops
+    waiting does not stop the session; the task is listed until the session has done it."""
+    s, c = sim
+    device = s.devices[NOKIA_ID]
+    device.session_delay = 1.5
+    task = {"name": "reboot"}
+    with pytest.raises(httpx.ReadTimeout):
+        await c.post(
+            f"/devices/{quote(NOKIA_ID, safe='')}/tasks",
+            params={"connection_request": "", "timeout": "3000"},
+            json=task,
+            timeout=0.5,
+        )
+    r = await c.get("/tasks", params={"query": q({"device": NOKIA_ID, "name": "reboot"})})
+    (held,) = r.json()
+    assert len(held["_id"]) == 24
+    await asyncio.sleep(1.5)
+    r = await c.get("/tasks", params={"query": q({"device": NOKIA_ID})})
+    assert r.json() == []  # done by the session
+    assert device.doc["_lastBoot"] >= held["timestamp"][:19]

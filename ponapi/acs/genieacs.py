@@ -15,6 +15,7 @@ transport. It reads a device's paths and runs tasks; what the paths mean is ``po
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Sequence
 from functools import lru_cache
 from typing import Any
@@ -40,6 +41,7 @@ from ponapi.serials import Serial
 from ponapi.tr069.spec import ROOTS, data_model_root
 
 MAX_BODY = 32 * 1024 * 1024
+LATE_ANSWER = 5.0  # s past the connection-request wait: a 202 that late had a session start
 
 
 @lru_cache(maxsize=256)
@@ -170,6 +172,11 @@ class GenieAcsClient:
         """The device's GenieACS id and data-model root, from an earlier read."""
         return self._ids.get(serial.canonical)
 
+    def known_id(self, serial: Serial) -> str | None:
+        """The device's GenieACS id when an earlier read found it (no request)."""
+        known = self._remembered(serial)
+        return known[0] if known else None
+
     def forget(self, serial: Serial) -> None:
         self._ids.pop(serial.canonical, None)
 
@@ -213,18 +220,46 @@ class GenieAcsClient:
         *,
         timeout_ms: int | None = None,
         time_limit: float | None = None,
+        locate: bool = False,
     ) -> TaskOutcome:
         """The one task engine: post ``task`` with a connection request and say what became of
         it. A faulted task is withdrawn (deleted) with its fault recorded in the outcome, so
         GenieACS does not retry it by itself later. ``timeout_ms``: how long GenieACS waits
         for the device to open its session (default: the configured connection-request
         wait); ``time_limit``: seconds for the whole post (GenieACS then waits for the session
-        to end), by default the client's timeout plus that wait."""
+        to end), by default the client's timeout plus that wait. ``locate``: when that wait
+        ends after the task was sent (a session outlasting it), find the task GenieACS holds
+        and answer ``in-progress`` with its id rather than a timeout."""
         wait = self.cr_timeout_ms if timeout_ms is None else timeout_ms
-        answer = await self.post_task(
-            device_id, task, connection_request=True, timeout_ms=wait, time_limit=time_limit
-        )
+        started = time.monotonic()
+        try:
+            answer = await self.post_task(
+                device_id, task, connection_request=True, timeout_ms=wait, time_limit=time_limit
+            )
+        except ApiError as exc:
+            if not (locate and _sent_then_timed_out(exc)):
+                raise
+            # GenieACS stored the task before its connection request and answers only when
+            # the session ends: the wait was over before it did. The session had started (else
+            # GenieACS answers 202 at ``timeout``): the task is in progress, if still held.
+            found = await self.find_task(device_id, task)
+            if found is None:
+                raise
+            return TaskOutcome(
+                "in-progress",
+                str(found["_id"]),
+                "The device's session started but had not ended when the ACS's wait ran out.",
+            )
         out = outcome(answer)
+        if (
+            locate
+            and out.state == "queued"
+            and answer.reason.strip().lower() == "task queued but not processed"
+            and time.monotonic() - started > wait / 1000 + LATE_ANSWER
+        ):
+            # The 202 came long after ``timeout``: GenieACS saw the session start and gave up
+            # waiting for its end (its 120 s), so the session may still be running the task.
+            return TaskOutcome("in-progress", out.task_id, out.reason)
         if out.state != "faulted":
             return out
         fault = None
@@ -265,6 +300,21 @@ class GenieAcsClient:
             echoed = {}
         reason = resp.reason_phrase or ("OK" if resp.status_code == 200 else "Accepted")
         return TaskAnswer(resp.status_code, reason, echoed if isinstance(echoed, dict) else {})
+
+    async def find_task(self, device_id: str, task: Task) -> dict[str, Any] | None:
+        """The newest task GenieACS holds for the device with this body (name and arguments),
+        or None: how a task posted without an answer is found again (its id is an ObjectId,
+        so the newest sorts last)."""
+        held = [
+            x
+            for x in await self.device_tasks(device_id)
+            if all(x.get(k) == v for k, v in task.items()) and isinstance(x.get("_id"), str)
+        ]
+        return max(held, key=lambda x: str(x["_id"])) if held else None
+
+    async def task_held(self, device_id: str, task_id: str) -> bool:
+        """Whether GenieACS still holds the task (a task done by a session is deleted)."""
+        return any(str(x.get("_id")) == task_id for x in await self.device_tasks(device_id))
 
     async def delete_task(self, task_id: str) -> bool:
         """Cancel a queued task (and its fault); False when GenieACS has no such task."""
@@ -319,6 +369,11 @@ class GenieAcsClient:
             if isinstance(faults, list) and faults and isinstance(faults[0], dict)
             else None
         )
+
+
+def _sent_then_timed_out(exc: ApiError) -> bool:
+    """A wait that ended after the request was sent (a read timeout), not before."""
+    return exc.code is ErrorCode.UPSTREAM_TIMEOUT and isinstance(exc.__cause__, httpx.ReadTimeout)
 
 
 def rejected(status: int, what: str) -> ApiError:

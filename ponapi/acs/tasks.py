@@ -49,10 +49,12 @@ class TaskAnswer:
 @dataclass(frozen=True)
 class TaskOutcome:
     """A task's fate: ``applied`` (the session ran it), ``queued`` (GenieACS keeps it for the
-    device's next session; ``reason`` says why) or ``faulted`` (the CPE refused it: ``fault``
-    is its CWMP fault, and the task was withdrawn so GenieACS does not retry it alone)."""
+    device's next session; ``reason`` says why), ``in-progress`` (the device's session started
+    but had not ended when the wait did: GenieACS still holds the task, ``task_id``) or
+    ``faulted`` (the CPE refused it: ``fault`` is its CWMP fault, and the task was withdrawn so
+    GenieACS does not retry it alone)."""
 
-    state: Literal["applied", "queued", "faulted"]
+    state: Literal["applied", "queued", "in-progress", "faulted"]
     task_id: str | None
     reason: str
     fault: str = ""

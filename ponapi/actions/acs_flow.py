@@ -5,12 +5,16 @@ rebooted device to come back. Every call bounded by the action's deadline.
 A ``202`` is never reported as applied: the answer is ``status: "queued"`` with GenieACS's
 reason and the task id (``DELETE .../tr069/tasks/{id}`` cancels it). A faulted task is deleted
 at once (GenieACS would otherwise retry it by itself 5, 10, 20... minutes later, when nobody
-expects the change any more) and reported with the device's CWMP fault.
+expects the change any more) and reported with the device's CWMP fault. A device session that
+outlasts the NBI's wait (GenieACS answers when the session ends) is not a timeout: the task is
+found again among those GenieACS holds, shown ``in-progress`` with its id in the running job,
+and followed until it is done, faulted, or the budget ends (then ``queued``).
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import time
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
@@ -20,14 +24,19 @@ from typing import Any, Protocol, TypeVar
 from ponapi.actions import device as dev_actions
 from ponapi.actions import tasks as t
 from ponapi.actions.diagnostics import DiagResult
-from ponapi.errors import UpstreamError, UpstreamTimeout
+from ponapi.errors import AcsRejected, ApiError, ErrorCode, UpstreamError, UpstreamTimeout
+from ponapi.jobs import publish
 from ponapi.tr069.document import DeviceDocument
 
 T = TypeVar("T")
 
 
 class ActionNbi(t.Nbi, Protocol):
-    """The NBI as the actions use it (``t.Nbi``: run a task, read, cancel)."""
+    """The NBI as the actions use it (``t.Nbi``: run a task, read, cancel; follow a task)."""
+
+    async def task_held(self, device_id: str, task_id: str) -> bool: ...
+
+    async def task_fault(self, device_id: str, task_id: str) -> dict[str, Any] | None: ...
 
 
 def _stamp(at: datetime) -> str:
@@ -46,6 +55,9 @@ class AcsRun:
     deadline: float  # time.monotonic()
     cr_timeout_ms: int
     poll: float
+    # When GenieACS reported the end of the session that ran the last task (its ``200``);
+    # None when the end was only seen by following the task (or not at all).
+    session_end: datetime | None = None
 
     def left(self) -> float:
         return self.deadline - time.monotonic()
@@ -59,22 +71,67 @@ class AcsRun:
         except TimeoutError as exc:
             raise UpstreamTimeout("The action's time budget ran out waiting for the ACS.") from exc
 
-    async def post(self, task: t.Task) -> t.TaskOutcome:
-        """Run one task (the ACS's task engine); a faulted one was withdrawn and is an error."""
+    async def post(
+        self, task: t.Task, on_sent: Callable[[], Awaitable[None]] | None = None
+    ) -> t.TaskOutcome:
+        """Run one task (the ACS's task engine); a faulted one was withdrawn and is an error.
+        A session that outlasts the NBI's wait is found again by the task's body and followed
+        to its end (``follow``), never a timeout. ``on_sent`` is told once the task reached
+        the ACS, answered or not (a reboot's cooldown starts there)."""
         wait = max(500, min(self.cr_timeout_ms, int(self.left() * 1000) - 500))
-        out = await self.bounded(self.nbi.run_task(self.device_id, task, timeout_ms=wait))
+        try:
+            out = await self.bounded(
+                self.nbi.run_task(self.device_id, task, timeout_ms=wait, locate=True)
+            )
+        except ApiError as exc:
+            if on_sent is not None and _maybe_sent(exc):  # it may have reached the device
+                await on_sent()
+            raise
+        if on_sent is not None:
+            await on_sent()
         if out.state == "faulted":
             raise UpstreamError(
                 f"The device refused the {task.get('name')} task: {out.fault}. Nothing was "
                 "changed and the task was withdrawn."
             )
+        self.session_end = now_floor() if out.state == "applied" else None
+        if out.state == "in-progress":
+            return await self.follow(task, out)
         return out
 
-    async def run_plan(self, plan: t.Plan) -> dict[str, Any] | None:
+    async def follow(self, task: t.Task, out: t.TaskOutcome) -> t.TaskOutcome:
+        """Follow a task whose session outlasted the NBI's wait until GenieACS no longer holds
+        it (done: ``applied``) or records a fault for it (withdrawn, an error), within the
+        budget; the job shows it ``in-progress`` with its id meanwhile. Still held when the
+        budget ends: ``queued`` (GenieACS keeps it; its id cancels it)."""
+        task_id = out.task_id or ""
+        await publish(pending("in-progress", out))
+        while self.left() > self.poll + 1:
+            await asyncio.sleep(self.poll)
+            if not await self.bounded(self.nbi.task_held(self.device_id, task_id)):
+                return t.TaskOutcome("applied", task_id, "")
+            fault = await self.bounded(self.nbi.task_fault(self.device_id, task_id))
+            if fault is not None:
+                with contextlib.suppress(ApiError):  # 503 while the device is in session
+                    await self.bounded(self.nbi.delete_task(task_id))
+                raise UpstreamError(
+                    f"The device refused the {task.get('name')} task {task_id}: "
+                    f"{t.fault_text(fault)}. The task was withdrawn."
+                )
+        return t.TaskOutcome(
+            "queued",
+            task_id,
+            "The device's session had not finished the task within the action's budget; "
+            "GenieACS keeps it",
+        )
+
+    async def run_plan(
+        self, plan: t.Plan, on_sent: Callable[[], Awaitable[None]] | None = None
+    ) -> dict[str, Any] | None:
         """Post the plan's tasks in order; a queued one stops there (the rest would run before
         it). None when every task ran, else the queued answer."""
         for task in plan.tasks:
-            out = await self.post(task)
+            out = await self.post(task, on_sent)
             if out.state == "queued":
                 return queued(out)
         return None
@@ -158,6 +215,25 @@ def overlay(base: dict[str, Any], fresh: dict[str, Any], paths: Sequence[str]) -
         else:
             node[parts[-1]] = src
     return out
+
+
+def _maybe_sent(exc: ApiError) -> bool:
+    """A post that failed after it may have reached the ACS (no complete answer), not one
+    refused (an HTTP error status) or that never connected."""
+    sent = exc.code in (ErrorCode.UPSTREAM_TIMEOUT, ErrorCode.UPSTREAM_ERROR)
+    return sent and not isinstance(exc, AcsRejected)
+
+
+def pending(status: str, out: t.TaskOutcome) -> dict[str, Any]:
+    """A task GenieACS holds: ``queued`` (for the device's next session) or ``in-progress``
+    (its session is running it), with the id that cancels it."""
+    return {
+        "status": status,
+        "reason": out.reason,
+        "taskId": out.task_id,
+        "note": "GenieACS holds the task; cancel it with DELETE .../tr069/tasks/{taskId} while "
+        "it is queued.",
+    }
 
 
 def queued(out: t.TaskOutcome) -> dict[str, Any]:

@@ -48,3 +48,16 @@ def came_back(raw: dict[str, Any], requested_at: datetime, *, bootstrap: bool = 
     if stamp is not None and stamp >= requested_at:
         return Comeback(True, stamp)
     return Comeback(False, None)
+
+
+def new_session(
+    before: dict[str, Any], after: dict[str, Any], requested_at: datetime
+) -> datetime | None:
+    """When the device's session after ``requested_at`` informed (``_lastInform`` advanced past
+    its value before the request), or None: GenieACS runs the provisions of every preset in
+    each session, so a new session is the sign they ran again."""
+    old = parse_time(before.get("_lastInform"))
+    new = parse_time(after.get("_lastInform"))
+    if new is None or new < requested_at or (old is not None and new <= old):
+        return None
+    return new

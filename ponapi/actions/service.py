@@ -42,6 +42,7 @@ from ponapi.actions.models import (
     TracerouteRequest,
     WirelessLanRequest,
 )
+from ponapi.actions.queue import OnQueued, Queued
 from ponapi.actions.work import AcsWork, Work
 from ponapi.cache import Cache
 from ponapi.config import Settings
@@ -334,6 +335,7 @@ class Call:
     sent: dict[str, Any]
     wait: float | None = None
     idempotency_key: str | None = None
+    on_queued: OnQueued | None = None  # a change's choice about changes the ACS holds
 
 
 @dataclass
@@ -364,11 +366,31 @@ class DeviceActions:
 
         return sent
 
+    def _queued(self, call: Call) -> Queued:
+        """The call's choice about the changes GenieACS already holds for the device (refuse
+        by default); each one it cancels is audited."""
+        target = f"olt {call.onu.olt_id} onu {call.onu.serial.canonical}"
+
+        def cancelled(task: dict[str, Any]) -> None:
+            self.guards.audit.record(
+                "action.cancel-task",
+                user=call.user,
+                target=target,
+                result="ok",
+                taskId=task["taskId"],
+                task=task["name"],
+                reason="onQueued=cancel",
+            )
+
+        return Queued(call.on_queued or "refuse", cancelled)
+
     async def wireless_lan(self, call: Call, req: WirelessLanRequest) -> Submitted:
-        return await self._submit("wireless-lan", call, self.acs.wireless_lan(call.onu.serial, req))
+        work = self.acs.wireless_lan(call.onu.serial, req, self._queued(call))
+        return await self._submit("wireless-lan", call, work)
 
     async def lan_dhcp(self, call: Call, req: LanDhcpRequest) -> Submitted:
-        return await self._submit("lan-dhcp", call, self.acs.lan_dhcp(call.onu.serial, req))
+        work = self.acs.lan_dhcp(call.onu.serial, req, self._queued(call))
+        return await self._submit("lan-dhcp", call, work)
 
     async def ping(self, call: Call, req: PingRequest) -> Submitted:
         return await self._submit("ping", call, self.acs.ping(call.onu.serial, req))
@@ -411,7 +433,7 @@ class DeviceActions:
             req.check_serial(onu.serial.canonical)
         except ActionValidationError as exc:
             raise as_api_error(exc) from None
-        work = self.acs.factory_reset(onu.serial, self._cooldown(onu))
+        work = self.acs.factory_reset(onu.serial, self._cooldown(onu), self._queued(call))
         return await self._submit("factory-reset", call, work)
 
     async def admin_state(self, call: Call, req: ConfirmRequest, *, enable: bool) -> Submitted:

@@ -15,6 +15,7 @@ from ponapi.acs.tasks import (
     TaskAnswer,
     TaskOutcome,
     factory_reset,
+    fault_text,
     get_values,
     outcome,
     reboot,
@@ -30,6 +31,7 @@ __all__ = [
     "TaskAnswer",
     "TaskOutcome",
     "factory_reset",
+    "fault_text",
     "get_values",
     "outcome",
     "reboot",
@@ -172,6 +174,7 @@ class Nbi(Protocol):
         *,
         timeout_ms: int | None = None,
         time_limit: float | None = None,
+        locate: bool = False,
     ) -> TaskOutcome: ...
 
     async def device(self, device_id: str, projection: Sequence[str]) -> dict[str, Any] | None: ...

@@ -12,6 +12,7 @@ from typing import Any, Protocol
 
 from ponapi.actions import device as dev_actions
 from ponapi.actions import diagnostics as diag
+from ponapi.actions import queue
 from ponapi.actions import tasks as t
 from ponapi.actions.acs_flow import AcsRun, ActionNbi, now_floor, queued, stamp
 from ponapi.actions.dhcp import dhcp_section, plan_dhcp
@@ -29,7 +30,7 @@ from ponapi.config import Settings
 from ponapi.errors import NotSupported, UpstreamTimeout
 from ponapi.serials import Serial
 from ponapi.tr069 import sections
-from ponapi.tr069.document import DeviceDocument
+from ponapi.tr069.document import DeviceDocument, parse_time
 
 Work = Callable[[float], Awaitable[dict[str, Any]]]
 
@@ -61,6 +62,8 @@ class DeviceFinder(ActionNbi, Protocol):
     cr_timeout_ms: int
 
     async def read_device(self, serial: Serial, paths: Sequence[str]) -> dict[str, Any] | None: ...
+
+    def known_id(self, serial: Serial) -> str | None: ...
 
     async def device_tasks(self, device_id: str) -> list[dict[str, Any]]: ...
 
@@ -108,14 +111,43 @@ class AcsWork:
                 f"No ACS has a device with serial {serial.canonical} ({serial.hex}); TR-069 "
                 "actions need the device in GenieACS."
             )
-        run = AcsRun(
+        return self._new_run(str(doc["_id"]), deadline), doc
+
+    def _new_run(self, device_id: str, deadline: float) -> AcsRun:
+        assert self.nbi is not None
+        return AcsRun(
             self.nbi,
-            str(doc["_id"]),
+            device_id,
             deadline,
             self.nbi.cr_timeout_ms,
             self.settings.action_poll_seconds,
         )
-        return run, doc
+
+    async def _open_change(
+        self,
+        serial: Serial,
+        deadline: float,
+        reads: Sequence[str],
+        on_queued: queue.Queued | None,
+    ) -> tuple[AcsRun, dict[str, Any], dict[str, Any]]:
+        """``_open`` plus the changes GenieACS already holds for the device (``queue.settle``).
+        When the client already knows the device's id, both NBI requests run at once, so the
+        check adds no wait to the change."""
+        known = self.nbi.known_id(serial) if self.nbi is not None else None
+        if known is None or self.nbi is None:
+            run, before = await self._open(serial, deadline, reads)
+            return run, before, await queue.settle(self.nbi, run, on_queued)
+        opened = asyncio.ensure_future(self._open(serial, deadline, reads))
+        try:
+            first = await queue.settle(self.nbi, self._new_run(known, deadline), on_queued)
+        except BaseException:
+            opened.cancel()
+            await asyncio.gather(opened, return_exceptions=True)  # its own error is moot
+            raise
+        run, before = await opened
+        if run.device_id != known:  # the ACS re-registered the device meanwhile: check again
+            return run, before, await queue.settle(self.nbi, run, on_queued)
+        return run, before, first
 
     async def _run(self, serial: Serial, deadline: float) -> AcsRun:
         run, _ = await self._open(serial, deadline, sections.projection(("general",)))
@@ -133,20 +165,24 @@ class AcsWork:
 
     # --- settings changes -----------------------------------------------------------------
 
-    def wireless_lan(self, serial: Serial, req: WirelessLanRequest) -> Work:
+    def wireless_lan(
+        self, serial: Serial, req: WirelessLanRequest, on_queued: queue.Queued | None = None
+    ) -> Work:
         async def work(deadline: float) -> dict[str, Any]:
-            run, before = await self._open(serial, deadline, READS["wifi"])
+            run, before, first = await self._open_change(serial, deadline, READS["wifi"], on_queued)
             plan = plan_wifi(req, before)
             section = lambda doc: wlan_section(doc, req.band)  # noqa: E731
-            return await self._change(run, plan, before, section)
+            return {**await self._change(run, plan, before, section), **first}
 
         return work
 
-    def lan_dhcp(self, serial: Serial, req: LanDhcpRequest) -> Work:
+    def lan_dhcp(
+        self, serial: Serial, req: LanDhcpRequest, on_queued: queue.Queued | None = None
+    ) -> Work:
         async def work(deadline: float) -> dict[str, Any]:
-            run, before = await self._open(serial, deadline, READS["dhcp"])
+            run, before, first = await self._open_change(serial, deadline, READS["dhcp"], on_queued)
             plan = plan_dhcp(req, before)
-            return await self._change(run, plan, before, dhcp_section)
+            return {**await self._change(run, plan, before, dhcp_section), **first}
 
         return work
 
@@ -240,9 +276,18 @@ class AcsWork:
     def reboot(self, serial: Serial, on_sent: Callable[[], Awaitable[None]]) -> Work:
         return self._restart(serial, dev_actions.plan_reboot, bootstrap=False, on_sent=on_sent)
 
-    def factory_reset(self, serial: Serial, on_sent: Callable[[], Awaitable[None]]) -> Work:
+    def factory_reset(
+        self,
+        serial: Serial,
+        on_sent: Callable[[], Awaitable[None]],
+        on_queued: queue.Queued | None = None,
+    ) -> Work:
         return self._restart(
-            serial, dev_actions.plan_factory_reset, bootstrap=True, on_sent=on_sent
+            serial,
+            dev_actions.plan_factory_reset,
+            bootstrap=True,
+            on_sent=on_sent,
+            on_queued=on_queued or queue.Queued(),
         )
 
     def _restart(
@@ -252,9 +297,11 @@ class AcsWork:
         *,
         bootstrap: bool,
         on_sent: Callable[[], Awaitable[None]],
+        on_queued: queue.Queued | None = None,
     ) -> Work:
         async def work(deadline: float) -> dict[str, Any]:
             run = await self._run(serial, deadline)
+            first = await queue.settle(self.nbi, run, on_queued)
             raw = await run.read(
                 [
                     "_id",
@@ -266,19 +313,30 @@ class AcsWork:
             root = Device(raw).root
             plan = planner(raw)
             since = now_floor()
-            waiting = await run.run_plan(plan)
-            await on_sent()
+            waiting = await run.run_plan(plan, on_sent)  # the cooldown starts once it is sent
             if waiting is not None:
-                return waiting
-            went_down = now_floor()
+                if bootstrap:
+                    waiting["superseded"] = await queue.supersede(
+                        self.nbi, run, waiting.get("taskId")
+                    )
+                return {**waiting, **first}
+            # Observed, not assumed: the CPE reboots once the session that carried the RPC
+            # ended, which GenieACS reported (its 200); a task only seen gone while following
+            # it gives no such moment.
+            went_down = run.session_end
             back = await run.came_back(since, bootstrap=bootstrap, root=root)
+            if went_down is not None and back["cameBackAt"] is not None:
+                # GenieACS reports a session's end up to half a second late (it polls): a
+                # device back by then went down no later than it came back.
+                went_down = min(went_down, parse_time(back["cameBackAt"]) or went_down)
             return {
                 "status": "applied" if back["cameBack"] else "sent",
                 "via": "acs",
                 "requestedAt": stamp(since),
-                "wentDownAt": stamp(went_down),
+                "wentDownAt": stamp(went_down) if went_down is not None else None,
                 **back,
                 **({"bootstrapped": back["cameBack"]} if bootstrap else {}),
+                **first,
             }
 
         return work
@@ -287,19 +345,35 @@ class AcsWork:
         async def work(deadline: float) -> dict[str, Any]:
             run = await self._run(serial, deadline)
             raw = await run.read(
-                ["_id", "InternetGatewayDevice.DeviceInfo.UpTime", "Device.DeviceInfo.UpTime"]
+                [
+                    "_id",
+                    "_lastInform",
+                    "InternetGatewayDevice.DeviceInfo.UpTime",
+                    "Device.DeviceInfo.UpTime",
+                ]
             )
             plan = dev_actions.plan_resync(raw)
             since = now_floor()
             waiting = await run.run_plan(plan)
             if waiting is not None:
                 return waiting
+            after = await run.read(["_lastInform"])
+            session = dev_actions.new_session(raw, after, since)
             return {
                 "status": "applied",
                 "requestedAt": stamp(since),
                 "completedAt": stamp(now_floor()),
                 "reread": plan.target.get("object", ""),
-                "provisionsReapplied": True,
+                "provisionsReapplied": session is not None,
+                "sessionAt": stamp(session) if session is not None else None,
+                **(
+                    {}
+                    if session is not None
+                    else {
+                        "provisionsReason": "The ACS shows no new session of the device after "
+                        "the request, so no sign its provisions ran again."
+                    }
+                ),
             }
 
         return work

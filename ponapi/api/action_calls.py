@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Annotated, Any
 
 from fastapi import Depends, Header, Query, Request
@@ -22,6 +22,7 @@ from pydantic import BaseModel
 from ponapi.actions import models as m
 from ponapi.actions import requests
 from ponapi.actions.errors import ActionValidationError
+from ponapi.actions.queue import OnQueued
 from ponapi.actions.requests import Body
 from ponapi.actions.service import Call, JobFailed, Onu, Submitted, as_api_error
 from ponapi.api.deps import ROLE_RANK, AppContext, AuthUser, Ctx, CurrentUser, OltId, OnuSerial
@@ -40,6 +41,15 @@ Wait = Annotated[
     Query(ge=0, le=1800, description="Seconds to wait for the result (default 60)"),
 ]
 IdemKey = Annotated[str | None, Header(alias="Idempotency-Key")]
+OnQueuedParam = Annotated[
+    OnQueued | None,
+    Query(
+        alias="onQueued",
+        description="When the ACS already holds changes for the ONU (queued for its next "
+        "session): `refuse` (default, 409 naming them), `cancel` (delete them first, audited) "
+        "or `queue-behind` (queue this change after them)",
+    ),
+]
 
 
 @dataclass(frozen=True)
@@ -52,6 +62,7 @@ class ActionCall:
     serial: Serial
     wait: float | None
     key: str | None
+    on_queued: OnQueued | None = None
 
     async def call(self, sent: dict[str, Any]) -> Call:
         """The service's call: the ``Idempotency-Key`` checked, the ONU found in the registry."""
@@ -59,7 +70,11 @@ class ActionCall:
             raise InvalidRequest("Idempotency-Key: 1-200 printable ASCII characters")
         ref, _ = await lookup(self.ctx, self.olt_id, self.serial)
         onu = Onu(ref.id, self.serial, ref.brand, ref.model, ref.target, ref.location)
-        return Call(self.user, onu, sent, self.wait, self.key)
+        return Call(self.user, onu, sent, self.wait, self.key, self.on_queued)
+
+    def queued(self, on_queued: OnQueued | None) -> ActionCall:
+        """The call with the caller's choice about changes the ACS already holds."""
+        return replace(self, on_queued=on_queued)
 
 
 @asynccontextmanager

@@ -116,6 +116,7 @@ def _downtime(r: dict[str, Any], typical: int) -> dict[str, Any]:
     measured = int((back - down).total_seconds()) if down and back and back >= down else None
     out: dict[str, Any] = {
         "via": r.get("via"),
+        "went_down_at": r.get("wentDownAt"),
         "came_back": r.get("cameBack"),
         "came_back_at": r.get("cameBackAt"),
         "estimated_downtime_seconds": measured if measured is not None else typical,
@@ -168,7 +169,10 @@ def _dhcp(r: dict[str, Any]) -> dict[str, Any]:
 
 
 def _resync(r: dict[str, Any]) -> dict[str, Any]:
-    return {"reread": r.get("reread"), "provisions_reapplied": r.get("provisionsReapplied")}
+    out = {"reread": r.get("reread"), "provisions_reapplied": r.get("provisionsReapplied")}
+    if r.get("provisionsReason"):
+        out["provisions_reason"] = r["provisionsReason"]
+    return out
 
 
 # Each action's own keys, from its result (whatever its status: a key the result lacks is null).
@@ -216,6 +220,13 @@ def _message(action: str, status: str, result: dict[str, Any]) -> str:
         return f"{name} was sent; the ONU had not come back when this answer was given."
     if status == "running":
         return f"{name} is still running; its task_id is the job to follow (GET /api/jobs/{{id}})."
+    if status == "in-progress":
+        return (
+            f"{name} is in progress on the ONU (ACS task {result.get('taskId')}): its session "
+            "outlasted the ACS's wait. Its task_id is the job to follow (GET /api/jobs/{id})."
+        )
+    if action == "resync-config" and status == "applied" and not result.get("provisionsReapplied"):
+        return "The ONU's configuration was read again; the ACS shows no new session of it."
     done = _DONE_MESSAGES.get(action, {}).get(status, f"{name}: {status}.")
     if result.get("passwordVerified") is False:
         done = done[:-1] + (
@@ -249,16 +260,21 @@ def render_action(
     meta = answer.get("meta") or {}
     payload = answer.get("data") or {}
     if "location" in meta:  # 202: the job is still running
+        found = payload.get("result")
+        partial: dict[str, Any] = found if isinstance(found, dict) else {}
+        running = "in-progress" if partial.get("status") == "in-progress" else "running"
         data: dict[str, Any] = {
             "task_id": payload.get("id"),
             "job_id": payload.get("id"),
-            "status": "running",
+            "status": running,
             "applied_at": None,
             **_RESULTS[action]({}),
         }
+        if running == "in-progress":  # the ACS task the device's session is running
+            data.update(acs_task_id=partial.get("taskId"), reason=partial.get("reason"))
         body: dict[str, Any] = {
             "success": action not in DIAGNOSTICS,
-            "message": _message(action, "running", {}),
+            "message": _message(action, running, partial),
             "data": data,
         }
     else:
@@ -273,6 +289,17 @@ def render_action(
         }
         if status == "queued":
             data.update(reason=payload.get("reason"), note=payload.get("note"))
+        for held in ("cancelled", "superseded"):  # changes the ACS held, deleted
+            if isinstance(payload.get(held), list):
+                data[held] = [
+                    {
+                        "task_id": x.get("taskId"),
+                        "name": x.get("name"),
+                        "queued_at": x.get("queuedAt"),
+                    }
+                    for x in payload[held]
+                    if isinstance(x, dict)
+                ]
         if status == "error":
             data.update(
                 diagnostics_state=payload.get("diagnosticsState"), reason=payload.get("reason")

@@ -12,7 +12,10 @@ where ponapi touches it, over real HTTP on loopback.
   refreshed), offline ``202 Device is offline``, ``202 Task queued but not processed`` when the
   CPE does not open its session within ``timeout`` (``start_delay``; once a session has started
   GenieACS waits up to 120 s for it to end, ``session_delay``), faulty ``202 Task faulted`` (and
-  a fault document like GenieACS's).
+  a fault document like GenieACS's). As with GenieACS, the task is stored before the connection
+  request and deleted when a session has done it, and a session goes on when the client stops
+  waiting for the answer (a session that outlasts the client's wait: ``GET /tasks`` lists the
+  task until the session ends).
 - ``GET /tasks``, ``GET /faults``; any other collection 404.
 
 Knobs: per-request latency, per-device online/fault/session delay, and whole-server failure
@@ -100,6 +103,7 @@ class GenieAcsSim:
     # Results a completed scan reports when the device's own table is empty (a real scan).
     scan_results: dict[str, Any] = field(default_factory=dict)
     _server: HttpServer | None = None
+    _sessions: set[asyncio.Future[str]] = field(default_factory=set)
     _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
 
     # --- set-up ----------------------------------------------------------------------------
@@ -130,6 +134,8 @@ class GenieAcsSim:
         return await self._server.start(host, port)
 
     async def stop(self) -> None:
+        for session in list(self._sessions):
+            session.cancel()
         if self._server:
             await self._server.stop()
 
@@ -243,20 +249,35 @@ class GenieAcsSim:
             )
         body_out = json.dumps(task or {}).encode()
         headers = {"Content-Type": "application/json"}
+        if task:
+            self.tasks.append(task)  # GenieACS inserts the task before the connection request
         if not device.online:
-            if task:
-                self.tasks.append(task)
             return Response(202, body_out, "Device is offline", headers)
         # GenieACS waits `timeout` for the session to start, then up to 120 s for it to end.
         timeout = int(params.get("timeout") or 4000) / 1000
-        if device.start_delay > timeout or device.session_delay > SESSION_END_WAIT:
-            await asyncio.sleep(min(device.start_delay, timeout + SESSION_END_WAIT))
-            if task:
-                self.tasks.append(task)
+        if device.start_delay > timeout:
+            await asyncio.sleep(timeout)
             return Response(202, body_out, "Task queued but not processed", headers)
+        # The session runs on the CPE's side whatever becomes of this request: a client that
+        # stops waiting (its own timeout) does not stop it, as with GenieACS.
+        session = asyncio.ensure_future(self._session(device, task))
+        self._sessions.add(session)
+        session.add_done_callback(self._sessions.discard)
+        try:
+            async with asyncio.timeout(device.start_delay + SESSION_END_WAIT):
+                status = await asyncio.shield(session)
+        except TimeoutError:
+            return Response(202, body_out, "Task queued but not processed", headers)
+        if status:
+            return Response(202, body_out, status, headers)
+        return Response(200, body_out, "OK", headers)
+
+    async def _session(self, device: SimDevice, task: dict[str, Any] | None) -> str:
+        """The CPE's session: the task done (and gone from the task list) or faulted (kept,
+        with a fault document like GenieACS's); the NBI status it ends with."""
         await asyncio.sleep(device.start_delay + device.session_delay)
         if device.fault and task:
-            self.tasks.append(task)  # GenieACS keeps a faulted task and retries it later
+            device_id = device.id
             self.faults.append(
                 {
                     "_id": f"{device_id}:task_{task['_id']}",
@@ -273,7 +294,9 @@ class GenieAcsSim:
                     "provisions": [],
                 }
             )
-            return Response(202, body_out, "Task faulted", headers)
+            return "Task faulted"
+        if task:
+            self.tasks[:] = [t for t in self.tasks if t.get("_id") != task["_id"]]
         before = copy.deepcopy(device.doc) if device.ignore_writes else None
         if task and task["name"] == "setParameterValues":
             _set_values(device, task["parameterValues"])
@@ -285,7 +308,8 @@ class GenieAcsSim:
             _refresh(device.doc, paths, device.hidden)
         if task:
             sim_tasks.apply(device, task, before)
-        return Response(200, body_out, "OK", headers)
+        device.doc["_lastInform"] = _now_iso()
+        return ""
 
 
 def _validate_task(task: object) -> str | None:

@@ -79,13 +79,14 @@ OFFLINE, FAULTY, ACTIONS, COLD, SLOW = (
 )
 ROLES = (OFFLINE, FAULTY, ACTIONS, COLD, SLOW)
 # CPEs the device-action tests drive through ponapi (whole tree primed: the actions read it).
-BUTTONS, RESET, DOWN, REFUSE = (
+BUTTONS, RESET, DOWN, REFUSE, LAGGY = (
     _small("ZTEG0000000F"),
     _small("ZTEG00000010"),
     _small("ZTEG00000011"),
     _small("ZTEG00000012"),
+    _small("ZTEG00000013"),
 )
-BUTTON_CPES = (BUTTONS, RESET, DOWN, REFUSE)
+BUTTON_CPES = (BUTTONS, RESET, DOWN, REFUSE, LAGGY)
 
 
 def dump_text(dump: Dump) -> str:

@@ -12,7 +12,7 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.real_acs.conftest import BUTTONS, DOWN, REFUSE, RESET, Dump, World
+from tests.real_acs.conftest import BUTTONS, DOWN, LAGGY, REFUSE, RESET, Dump, World
 from tests.real_acs.harness import wait_for
 
 pytestmark = pytest.mark.real_acs
@@ -127,6 +127,7 @@ def test_resync_rereads_the_whole_device(world):
     assert r.status_code == 200, r.text
     d = r.json()["data"]
     assert d["status"] == "applied" and d["provisionsReapplied"] is True
+    assert _at(d["requestedAt"]) <= _at(d["sessionAt"])  # the session GenieACS recorded
     assert d["reread"] == "InternetGatewayDevice"
     [post] = world.acs.nbi_requests(mark, r"POST /devices/.*/tasks")
     assert "connection_request" in post
@@ -141,6 +142,8 @@ def test_reboot_goes_down_and_comes_back(world):
     d = r.json()["data"]
     assert (d["status"], d["via"], d["cameBack"]) == ("applied", "acs", True), d
     assert _at(d["requestedAt"]) <= _at(d["cameBackAt"])
+    # GenieACS reported the end of the session that carried the Reboot: observed, not assumed
+    assert _at(d["requestedAt"]) <= _at(d["wentDownAt"]) <= _at(d["cameBackAt"])
     assert cpe.informs["M Reboot"] == boots + 1
     assert cpe.model.uptime() < 30
     again = act(world, BUTTONS, "reboot", {"confirm": True})
@@ -266,12 +269,13 @@ def test_a_change_is_four_nbi_requests_and_a_cpe_that_keeps_its_values_a_mismatc
     r = act(world, REFUSE, "wireless-lan", {"ssid": "Four requests"})
     assert r.status_code == 200 and r.json()["data"]["status"] == "applied", r.text
     sent = world.acs.nbi_requests(mark, r": (GET|POST|DELETE|PUT) /")
-    assert [line.split(": ", 1)[1].split(" ", 1)[0] for line in sent] == [
-        "GET",
-        "POST",
-        "POST",
-        "GET",
-    ], sent
+    # Besides, one look at the tasks GenieACS holds for the device (nothing queued behind),
+    # made at the same time as the first read.
+    checks = [line for line in sent if " /tasks" in line]
+    assert len(checks) == 1 and checks[0].split(": ", 1)[1].startswith("GET"), sent
+    assert [
+        line.split(": ", 1)[1].split(" ", 1)[0] for line in sent if " /tasks" not in line
+    ] == ["GET", "POST", "POST", "GET"], sent
     cpe = world.cpe(REFUSE)
     handle = cpe.rpc.handle
 
@@ -294,3 +298,31 @@ def test_a_change_is_four_nbi_requests_and_a_cpe_that_keeps_its_values_a_mismatc
     finally:
         cpe.rpc.handle = handle  # type: ignore[method-assign]
     assert held(world, REFUSE, WLAN + "SSID") == "Four requests"
+
+
+def test_a_session_outlasting_the_nbi_wait_is_followed_by_its_task(world):
+    """GenieACS answers a task when the device's session ends; ponapi waits the connection
+    request (8 s here) plus 10 s. A CPE that takes 25 s to answer the SPV: the answer is
+    in-progress with GenieACS's task id (not a 504), and the job follows the task to the end."""
+    cpe = world.cpe(LAGGY)
+    cpe.knobs.latency = 25.0
+    try:
+        r = act(world, LAGGY, "wireless-lan", {"ssid": "Slow session"}, wait=21)
+        assert r.status_code == 202, r.text
+        job = r.json()["data"]
+        assert job["result"]["status"] == "in-progress", job
+        assert [t["_id"] for t in tasks(world, LAGGY)] == [job["result"]["taskId"]]
+    finally:
+        cpe.knobs.latency = 0.0  # the read-back's session is quick
+
+    def ended() -> dict[str, Any] | None:
+        with world.ponapi.client() as c:
+            current = c.get(f"/api/jobs/{job['id']}").json()["data"]
+        return None if current["status"] in ("queued", "running") else current
+
+    done = wait_for(ended, 60, "the job to follow the task to its end", interval=0.5)
+    assert done["status"] == "done", done
+    assert done["result"]["status"] == "applied"
+    assert done["result"]["wirelessLan"]["ssid"] == "Slow session"
+    assert held(world, LAGGY, WLAN + "SSID") == "Slow session"
+    assert tasks(world, LAGGY) == []

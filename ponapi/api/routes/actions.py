@@ -17,7 +17,7 @@ from fastapi.responses import Response
 from ponapi.actions import models as m
 from ponapi.actions.service import Submitted
 from ponapi.api import action_calls as run
-from ponapi.api.action_calls import AdminCall, TechnicianCall, body
+from ponapi.api.action_calls import AdminCall, OnQueuedParam, TechnicianCall, body
 from ponapi.api.deps import Ctx, OltId, OnuSerial, TechnicianUser
 from ponapi.api.envelope import success_body
 
@@ -31,7 +31,10 @@ _DOC: dict[int | str, dict[str, Any]] = {
     202: {"description": "Still running: the job; poll GET /api/jobs/{id}"},
     400: {"description": "INVALID_REQUEST naming the field"},
     403: {"description": "FORBIDDEN (role)"},
-    409: {"description": "CONFLICT: another action runs on this ONU (its job named)"},
+    409: {
+        "description": "CONFLICT: another action runs on this ONU (its job named), or the ACS "
+        "holds queued changes for it (named; see `onQueued`)"
+    },
     422: {"description": "TR069_NOT_SUPPORTED (device lacks it, or a setting is unset)"},
     429: {"description": "RATE_LIMITED (reboot/factory-reset cooldown)"},
     502: {"description": "UPSTREAM_ERROR (fault, read-back mismatch), ACS/OLT unavailable"},
@@ -46,17 +49,21 @@ def _answer(sub: Submitted, message: str) -> Response:
 
 
 @router.post("/wireless-lan", responses=_DOC, openapi_extra=run.body_doc(m.WirelessLanRequest))
-async def wireless_lan(request: Request, call: TechnicianCall) -> Response:
+async def wireless_lan(
+    request: Request, call: TechnicianCall, on_queued: OnQueuedParam = None
+) -> Response:
     """Change the Wi-Fi of a band; the result is the new ``wirelessLan``, read back."""
     req = await body(request, m.WirelessLanRequest)
-    return _answer(await run.wireless_lan(call, req), "Wi-Fi settings")
+    return _answer(await run.wireless_lan(call.queued(on_queued), req), "Wi-Fi settings")
 
 
 @router.post("/lan-dhcp", responses=_DOC, openapi_extra=run.body_doc(m.LanDhcpRequest))
-async def lan_dhcp(request: Request, call: TechnicianCall) -> Response:
+async def lan_dhcp(
+    request: Request, call: TechnicianCall, on_queued: OnQueuedParam = None
+) -> Response:
     """Change the LAN DHCP server; the result is the new ``lanDhcpServer``, read back."""
     req = await body(request, m.LanDhcpRequest)
-    return _answer(await run.lan_dhcp(call, req), "LAN DHCP settings")
+    return _answer(await run.lan_dhcp(call.queued(on_queued), req), "LAN DHCP settings")
 
 
 @router.post("/diagnostic/ping", responses=_DOC, openapi_extra=run.body_doc(m.PingRequest))
@@ -96,9 +103,11 @@ async def resync(request: Request, call: TechnicianCall) -> Response:
 
 
 @router.post("/factory-reset", responses=_DOC, openapi_extra=run.body_doc(m.FactoryResetRequest))
-async def factory_reset(request: Request, call: AdminCall) -> Response:
+async def factory_reset(
+    request: Request, call: AdminCall, on_queued: OnQueuedParam = None
+) -> Response:
     req = await body(request, m.FactoryResetRequest)
-    return _answer(await run.factory_reset(call, req), "Factory reset")
+    return _answer(await run.factory_reset(call.queued(on_queued), req), "Factory reset")
 
 
 @router.post("/disable", responses=_DOC, openapi_extra=run.body_doc(m.ConfirmRequest))

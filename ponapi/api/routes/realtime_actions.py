@@ -22,7 +22,14 @@ from fastapi.responses import Response
 from ponapi.actions import models as m
 from ponapi.actions.service import Submitted
 from ponapi.api import action_calls as run
-from ponapi.api.action_calls import ActionCall, AdminCall, TechnicianCall, body, body_with
+from ponapi.api.action_calls import (
+    ActionCall,
+    AdminCall,
+    OnQueuedParam,
+    TechnicianCall,
+    body,
+    body_with,
+)
 from ponapi.api.deps import Ctx, OltId, OnuSerial, TechnicianUser
 from ponapi.appwire.actions import render_action
 
@@ -50,7 +57,7 @@ _DOC: dict[int | str, dict[str, Any]] = {
     202: {"description": "Still running: `data.status` `running`, `data.task_id` (the job)"},
     400: {"description": "INVALID_REQUEST; `message` names the field and the rule"},
     403: {"description": "FORBIDDEN (role)"},
-    409: {"description": "CONFLICT: another action runs on this ONU"},
+    409: {"description": "CONFLICT: another action runs on this ONU, or changes are queued"},
     422: {"description": "TR069_NOT_SUPPORTED"},
     429: {"description": "RATE_LIMITED (reboot/factory-reset cooldown)"},
     502: {"description": "UPSTREAM_ERROR, ACS/OLT unavailable"},
@@ -75,19 +82,25 @@ def _answer(action: str, sub: Submitted) -> Response:
 
 
 @router.post("/wireless-lan", responses=_DOC, openapi_extra=run.body_doc(m.WirelessLanRequest))
-async def app_wireless_lan(request: Request, call: TechnicianCall) -> Response:
+async def app_wireless_lan(
+    request: Request, call: TechnicianCall, on_queued: OnQueuedParam = None
+) -> Response:
     """``{ssid, password, auth_mode, channel, tx_power, country_domain}``: only what differs
     from the device is set; the same values again are a no-op that says so."""
     req = await body(request, m.WirelessLanRequest)
-    return _answer("wireless-lan", await run.wireless_lan(patient(call, "wireless-lan"), req))
+    return _answer(
+        "wireless-lan", await run.wireless_lan(patient(call.queued(on_queued), "wireless-lan"), req)
+    )
 
 
 @router.post("/lan-dhcp", responses=_DOC, openapi_extra=run.body_doc(m.LanDhcpRequest))
-async def app_lan_dhcp(request: Request, call: TechnicianCall) -> Response:
+async def app_lan_dhcp(
+    request: Request, call: TechnicianCall, on_queued: OnQueuedParam = None
+) -> Response:
     """``{dhcp_server_enable, start_address, end_address, subnet_mask, dns_servers: "a, b",
     lease_time}``: only what differs from the device is set."""
     req = await body(request, m.LanDhcpRequest)
-    return _answer("lan-dhcp", await run.lan_dhcp(patient(call, "lan-dhcp"), req))
+    return _answer("lan-dhcp", await run.lan_dhcp(patient(call.queued(on_queued), "lan-dhcp"), req))
 
 
 @router.post("/diagnostic/ping", responses=_DOC, openapi_extra=run.body_doc(m.PingRequest))
@@ -128,11 +141,13 @@ async def app_resync(request: Request, call: TechnicianCall) -> Response:
 
 
 @router.post("/factory-reset", responses=_DOC, openapi_extra=run.body_doc(m.ConfirmRequest))
-async def app_factory_reset(request: Request, call: AdminCall) -> Response:
+async def app_factory_reset(
+    request: Request, call: AdminCall, on_queued: OnQueuedParam = None
+) -> Response:
     """``{confirm: true}``: the serial is the path's (the app confirms in its own dialog)."""
     req = await body_with(request, m.FactoryResetRequest, {"serial": call.serial.canonical})
     action = "factory-reset"
-    return _answer(action, await run.factory_reset(patient(call, action), req))
+    return _answer(action, await run.factory_reset(patient(call.queued(on_queued), action), req))
 
 
 @router.post(
