@@ -273,9 +273,12 @@ def test_a_change_is_four_nbi_requests_and_a_cpe_that_keeps_its_values_a_mismatc
     # made at the same time as the first read.
     checks = [line for line in sent if " /tasks" in line]
     assert len(checks) == 1 and checks[0].split(": ", 1)[1].startswith("GET"), sent
-    assert [
-        line.split(": ", 1)[1].split(" ", 1)[0] for line in sent if " /tasks" not in line
-    ] == ["GET", "POST", "POST", "GET"], sent
+    assert [line.split(": ", 1)[1].split(" ", 1)[0] for line in sent if " /tasks" not in line] == [
+        "GET",
+        "POST",
+        "POST",
+        "GET",
+    ], sent
     cpe = world.cpe(REFUSE)
     handle = cpe.rpc.handle
 
