@@ -92,6 +92,7 @@ def olt_ref(ctx: AppContext, olt: Olt, onu: Onu) -> OltRef:
         password=password,
         ssh_host_key=olt.ssh_host_key or "",
         credentials_unreadable=unreadable,
+        tenant=olt.tenant,
     )
     return make_ref(info, OnuInfo(onu.frame, onu.slot, onu.port, onu.ont_id))
 
