@@ -219,3 +219,77 @@ async def test_with_the_acs_down_and_no_place_known_the_acs_error_stands(make_en
     assert r.status_code == 502, r.text
     assert r.json()["code"] == "ACS_UNAVAILABLE"
     assert u.reboots == 0
+
+
+# --- the migration ------------------------------------------------------------------------
+
+
+def test_the_migration_clears_shared_places_then_keeps_them_unique(tmp_path):
+    import sqlite3
+
+    from ponapi.db.migrate import upgrade
+
+    path = tmp_path / "places.db"
+    url = f"sqlite+aiosqlite:///{path}"
+    upgrade(url, "0005")
+    con = sqlite3.connect(path)
+    con.execute(
+        "INSERT INTO olts (id, name, brand, model, host, port, protocol, username,"
+        " password_encrypted, stats_source, ssh_host_key, created_at, updated_at) VALUES"
+        " (1, 'a', 'huawei', '', 'h', 22, 'ssh', 'u', x'00', 'cli', '', '2026-01-01', '2026-01-01')"
+    )
+    rows = [
+        ("HWTC00000001", 0, 1, 0, 2),  # an alias at the place of the next one: which is right?
+        ("HWTC00000002", 0, 1, 0, 2),
+        ("HWTC00000003", 0, 1, 0, 3),
+        ("HWTC00000004", None, None, None, None),
+        ("HWTC00000005", None, None, None, None),
+    ]
+    for row in rows:
+        con.execute(
+            "INSERT INTO onus (olt_id, serial, frame, slot, port, ont_id, description,"
+            " created_at) VALUES (1, ?, ?, ?, ?, ?, '', '2026-01-01')",
+            row,
+        )
+    con.commit()
+    con.close()
+    upgrade(url)
+    con = sqlite3.connect(path)
+    places = dict(
+        (r[0], r[1:]) for r in con.execute("SELECT serial, frame, slot, port, ont_id FROM onus")
+    )
+    assert places == {
+        "HWTC00000001": (None, None, None, None),  # neither kept on a guess
+        "HWTC00000002": (None, None, None, None),
+        "HWTC00000003": (0, 1, 0, 3),
+        "HWTC00000004": (None, None, None, None),
+        "HWTC00000005": (None, None, None, None),
+    }
+    with pytest.raises(sqlite3.IntegrityError):
+        con.execute(
+            "INSERT INTO onus (olt_id, serial, frame, slot, port, ont_id, description,"
+            " created_at) VALUES (1, 'HWTC00000009', 0, 1, 0, 3, '', '2026-01-01')"
+        )
+    con.close()
+
+
+async def test_discovery_keeps_one_registration_per_device(make_env):  # noqa: F811
+    env = await make_env("huawei", "ssh")
+    admin = await _admin(env)
+    u, v = env.sim.onus[2], env.sim.onus[3]
+    u.ont_id, v.ont_id = v.ont_id, u.ont_id  # swapped on the OLT: the OLT's word wins
+    r = await env.client.post(f"/api/olts/{env.olt_id}/onus/discover", headers=admin)
+    assert r.status_code == 200, r.text
+    assert (r.json()["data"]["moved"], r.json()["data"]["registered"]) == (2, 0)
+    listed = await env.client.get(f"/api/olts/{env.olt_id}/onus", headers=admin)
+    places = {o["serial"]: o["ontId"] for o in listed.json()["data"]}
+    assert (places[u.serial.canonical], places[v.serial.canonical]) == (u.ont_id, v.ont_id)
+    # the same OLT's ONUs seen through a second OLT of the ISP: not registered twice
+    second = await _second_olt(env)
+    r = await env.client.post(f"/api/olts/{second}/onus/discover", headers=admin)
+    assert r.status_code == 200, r.text
+    d = r.json()["data"]
+    assert (d["registered"], d["elsewhere"]) == (0, len(env.sim.onus))
+    assert {o["registry"] for o in d["onus"]} == {"elsewhere"}
+    listed = await env.client.get(f"/api/olts/{second}/onus", headers=admin)
+    assert listed.json()["data"] == []
