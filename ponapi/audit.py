@@ -70,6 +70,7 @@ class _Repeats:
     user: Any
     details: dict[str, Any]
     count: int = 0
+    client: str = ""
 
 
 class AuditLog:
@@ -103,7 +104,9 @@ class AuditLog:
         any key go to one ``action.refused`` row per minute."""
         now = time.monotonic()
         self._roll(now)
-        who = str(getattr(user, "id", "") or getattr(user, "username", ""))
+        client = CLIENT.get()[:64]
+        # No user (a ``401``): the client's address tells the attempts apart.
+        who = str(getattr(user, "id", "") or getattr(user, "username", "") or f"ip:{client}")
         key = (who, action, target[:255], result[:32])
         seen = self._refusals.get(key)
         if seen is not None:
@@ -117,7 +120,7 @@ class AuditLog:
             else:
                 seen.count += 1
             return
-        self._refusals[key] = _Repeats(now, user, details)
+        self._refusals[key] = _Repeats(now, user, details, client=client)
         self.record(action, user=user, target=target, result=result, refused=True, **details)
 
     def _roll(self, now: float, *, everything: bool = False) -> None:
@@ -132,6 +135,7 @@ class AuditLog:
                         user=seen.user,
                         target=target,
                         result=result,
+                        client=seen.client,
                         refused=True,
                         repeats=seen.count,
                         **seen.details,

@@ -168,12 +168,14 @@ class FakeGuards:
         self.settings = SimpleNamespace(speedtest_download_url="", speedtest_upload_url="")
         self.submitted = []
 
-    async def submit(self, kind, user, olt_id, serial, request, work, *, wait, idempotency_key):
+    async def submit(
+        self, kind, user, olt_id, serial, request, work, *, wait, idempotency_key, keys=None
+    ):
         self.submitted.append((kind, olt_id, serial.canonical, request, wait, idempotency_key))
         result = await work(0.0)
         return Submitted({"id": "job", "result": result}, True)
 
-    async def start_cooldown(self, olt_id, serial):
+    async def start_cooldown(self, keys):
         pass
 
 
@@ -195,7 +197,7 @@ class FakeCli:
     def __init__(self):
         self.asked = []
 
-    def reboot(self, olt_id, target, brand, model, location, sent):
+    def reboot(self, olt_id, target, brand, model, location, sent, *, expect=None):
         self.asked.append(("reboot", brand, model, location))
 
         async def work(deadline):
@@ -203,7 +205,7 @@ class FakeCli:
 
         return work
 
-    def admin_state(self, olt_id, target, brand, model, location, enable):
+    def admin_state(self, olt_id, target, brand, model, location, enable, *, expect=None):
         self.asked.append(("admin", enable))
 
         async def work(deadline):

@@ -402,3 +402,24 @@ async def test_refusals_are_audited_and_repeats_aggregated(env):  # noqa: F811
     assert sorted(r["details"].get("repeats", 1) for r in rows) == [1, 49]
     (row,) = await audit_of(env, "action.traceroute")  # a reused key is audited too
     assert (row["result"], row["details"]["status"]) == ("INVALID_REQUEST", 422)
+
+
+async def test_a_401_on_an_action_route_leaves_a_bounded_audit_row(env):  # noqa: F811
+    target = "/api/olts/{olt_id}/onus/{onu_serial}/tr069/reboot"
+    bad = {"Authorization": "Bearer not-a-token"}
+    for _ in range(30):  # a flood of refusals with a bad token: one row, then the repeats
+        r = await env.client.post(url(env, V5, "reboot"), json={"confirm": True}, headers=bad)
+        assert r.status_code == 401
+    r = await env.client.post(url(env, V5, "reboot"), json={"confirm": True})  # no token
+    assert r.status_code == 401
+    (row,) = await audit_of(env, "access.unauthorized")  # the route's template, no user
+    assert (row["result"], row["target"], row["username"]) == ("UNAUTHORIZED", target, "")
+    assert row["details"]["token"] == "sent" and row["details"]["refused"] is True
+    audit = env.app.state.ctx.audit
+    for seen in audit._refusals.values():
+        seen.since -= 61
+    rows = await audit_of(env, "access.unauthorized")
+    assert sorted(x["details"].get("repeats", 0) for x in rows) == [0, 30]
+    # a read refused 401 is not a write attempt
+    assert (await env.client.get(f"/api/olts/{env.olt_id}/onus", headers=bad)).status_code == 401
+    assert len(await audit_of(env, "access.unauthorized")) == 2

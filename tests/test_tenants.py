@@ -165,3 +165,27 @@ async def test_platform_token_needs_no_isp_and_others_do(env) -> None:
         r = await c.get("/api/olts", headers=bearer(token))
         assert r.status_code == 401 and r.json()["code"] == "UNAUTHORIZED", r.text
     assert (await c.get("/api/olts", headers=bearer(host_token("MEGA ADMINISTRADOR")))).is_success
+
+
+async def test_a_write_on_another_isps_onu_is_audited_as_a_bounded_refusal(env) -> None:
+    app, c = env
+    isps = await two_isps(c)
+    url = f"/api/olts/{isps.olt_a}/onus/{A_SERIAL}/tr069/reboot"
+    for _ in range(20):  # a flood: one row now, the repeats counted in one more
+        r = await c.post(url, headers=isps.b["technician"], json={"confirm": True})
+        assert r.status_code == 404, r.text
+    audit = app.state.ctx.audit
+    await audit.flush()
+    for seen in audit._refusals.values():  # the minute is over
+        seen.since -= 61
+    await audit.flush()
+    r = await c.get(
+        "/api/audit", headers=isps.platform, params={"action": "access.not-found", "limit": 50}
+    )
+    assert r.status_code == 200, r.text
+    rows = [x for x in r.json()["data"] if x["details"].get("refused")]
+    assert sorted(x["details"].get("repeats", 1) for x in rows) == [1, 19]
+    assert {(x["tenant"], x["result"]) for x in rows} == {("2", "OLT_NOT_FOUND")}
+    # ISP B's admin sees its own refused attempts, never ISP A's rows.
+    r = await c.get("/api/audit", headers=isps.b["admin"], params={"action": "access.not-found"})
+    assert r.status_code == 200 and len(r.json()["data"]) == 2

@@ -18,6 +18,7 @@ from ponapi.olt.errors import CommandFailed
 from ponapi.olt.location import Location
 from ponapi.olt.platforms import Platform, platform_for
 from ponapi.olt.session import CliSession, Target
+from ponapi.serials import Serial
 
 Work = Callable[[float], Awaitable[dict[str, Any]]]
 
@@ -85,14 +86,18 @@ class CliWork:
         model: str,
         location: Location | None,
         enable: bool,
+        *,
+        expect: Serial | None = None,
     ) -> Work:
+        """Disable or enable the ONU at ``location``, once the OLT shows ``expect`` there."""
+
         async def work(deadline: float) -> dict[str, Any]:
             vendor = platform(brand, model)
             where = address(location)
             vendor.set_admin_state(where, enable)  # unsupported platforms refused first
             async with self._pool(olt_id, target).session(deadline) as session:
                 change = await cli.change_admin_state(
-                    SessionCli(session, deadline), vendor, where, enable
+                    SessionCli(session, deadline), vendor, where, enable, expect
                 )
             if change.answer in cli.FAILED:
                 raise UpstreamError(f"The OLT refused the change: {change.detail}")
@@ -120,12 +125,16 @@ class CliWork:
         model: str,
         location: Location | None,
         on_sent: Callable[[], Awaitable[None]],
+        *,
+        expect: Serial | None = None,
     ) -> Work:
+        """Reboot the ONU at ``location``, once the OLT shows ``expect`` there."""
+
         async def work(deadline: float) -> dict[str, Any]:
             vendor = platform(brand, model)
             where = address(location)
             async with self._pool(olt_id, target).session(deadline) as session:
-                result = await cli.reboot(SessionCli(session, deadline), vendor, where)
+                result = await cli.reboot(SessionCli(session, deadline), vendor, where, expect)
             if result.answer in cli.FAILED:
                 what = "is offline" if result.answer is cli.Answer.OFFLINE else "refused the reboot"
                 raise UpstreamError(f"The OLT says the ONU {what}: {result.detail}")

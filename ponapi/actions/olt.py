@@ -4,8 +4,10 @@ The vendor knowledge is the platform's (``ponapi.olt.platforms``, one module per
 the evidence for each command): the command that shows the ONU's state and its parser, the
 commands that change it and the CLI mode each runs in, the questions they ask. The dialect
 says whether the OLT rejected a command (its failure patterns) and how a mode is left. This
-module keeps the order: read the state, enter the mode level by level, run the command, leave
-exactly the levels entered (none when the first could not be entered), read the state again.
+module keeps the order: read the state (and check that the ONU the OLT has at the registered
+place is the one the action names: else nothing is sent), enter the mode level by level, run
+the command, leave exactly the levels entered (none when the first could not be entered), read
+the state again.
 
 Commands are built only from the registry's integers (:class:`Location` refuses anything that
 is not an integer in range), so no typed text can reach an OLT.
@@ -18,11 +20,12 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Protocol
 
-from ponapi.errors import UpstreamError
+from ponapi.errors import ApiError, ErrorCode, UpstreamError
 from ponapi.olt.dialect import Confirm, Dialect, ModeCommand
 from ponapi.olt.location import Location
 from ponapi.olt.platforms import Platform
-from ponapi.olt.platforms.runner import AdminState
+from ponapi.olt.platforms.runner import AdminState, OnuState
+from ponapi.serials import Serial
 
 
 class Answer(StrEnum):
@@ -107,6 +110,40 @@ async def in_mode(cli: OltCli, block: ModeCommand, *, offline: bool = False) -> 
     return result
 
 
+class WrongOnu(ApiError):
+    """The OLT has another ONU (or none) at the registered place: nothing was sent."""
+
+    def __init__(self, where: Location, expect: Serial, found: Serial | None) -> None:
+        place = f"{where.frame}/{where.slot}/{where.port} ONT {where.ont_id}"
+        shown = f"ONU {found.canonical}" if found else "no ONU it can name"
+        super().__init__(
+            ErrorCode.CONFLICT,
+            f"The OLT has {shown} at {place}, not {expect.canonical}; nothing was sent. The "
+            "registry's place for this ONU is wrong: run a discovery or fix its registration.",
+            message="Another ONU at this place on the OLT",
+        )
+
+
+def checked(reply: Reply, state: OnuState, where: Location, expect: Serial | None) -> OnuState:
+    """``state`` when the OLT shows the expected serial at ``where`` (or none is expected).
+    Refused when it shows another serial, or answers without one it can name; when the OLT
+    rejected the read (nothing there: a wrong slot or ONT id), the command that follows gets
+    the OLT's own error, which is the answer."""
+    if expect is None or state.serial == expect:
+        return state
+    if state.serial is None and reply.failure is not None:
+        return state
+    raise WrongOnu(where, expect, state.serial)
+
+
+async def read_state(
+    cli: OltCli, platform: Platform, where: Location, expect: Serial | None
+) -> OnuState:
+    """The ONU's state at ``where``, refused (:class:`WrongOnu`) when the OLT has another."""
+    reply = await cli.run(platform.onu_state(where))
+    return checked(reply, platform.parse_onu_state(reply.text), where, expect)
+
+
 @dataclass(frozen=True)
 class AdminChange:
     previous_state: AdminState | None
@@ -116,13 +153,18 @@ class AdminChange:
 
 
 async def change_admin_state(
-    cli: OltCli, platform: Platform, where: Location, enable: bool
+    cli: OltCli,
+    platform: Platform,
+    where: Location,
+    enable: bool,
+    expect: Serial | None = None,
 ) -> AdminChange:
-    """Read the state, change it unless already there, read it again (the OLT's view)."""
+    """Read the state (the ONU there must be ``expect``), change it unless already there,
+    read it again (the OLT's view)."""
     want: AdminState = "enabled" if enable else "disabled"
     block = platform.set_admin_state(where, enable)  # refuses unsupported platforms first
     reader = platform.onu_state(where)
-    before = platform.parse_onu_state((await cli.run(reader)).text)
+    before = await read_state(cli, platform, where, expect)
     if before.admin == want:
         return AdminChange(before.admin, before.admin, Answer.ALREADY)
     result = await in_mode(cli, block)
@@ -136,6 +178,12 @@ async def change_admin_state(
     return AdminChange(before.admin, after.admin, Answer.OK)
 
 
-async def reboot(cli: OltCli, platform: Platform, where: Location) -> StepResult:
-    """Reboot the ONU (answering the OLT's question); OFFLINE when the OLT says it is."""
-    return await in_mode(cli, platform.reboot(where), offline=True)
+async def reboot(
+    cli: OltCli, platform: Platform, where: Location, expect: Serial | None = None
+) -> StepResult:
+    """Reboot the ONU (answering the OLT's question) once the OLT shows ``expect`` there;
+    OFFLINE when the OLT says it is."""
+    block = platform.reboot(where)
+    if expect is not None:
+        await read_state(cli, platform, where, expect)
+    return await in_mode(cli, block, offline=True)

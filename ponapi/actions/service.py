@@ -4,9 +4,12 @@ One method per action on :class:`DeviceActions` (a validated body and a :class:`
 its work (``work`` for the ACS, ``cli_flow`` for the OLT), choosing which of the two does it,
 and hands it to ``ActionService.submit``; every route set renders the same :class:`Submitted`.
 Before anything is sent: the body was validated (``requests.parse``); an ``Idempotency-Key``
-seen before returns that first job; one action per ONU at a time (a lock in the cache, shared
-by replicas through Redis: ``409 CONFLICT`` naming the running job); reboot and factory reset
-are refused during their cooldown (``429`` with ``Retry-After``). The action runs as a job
+seen before returns that first job; one action per device at a time (a lock in the cache,
+shared by replicas through Redis: ``409 CONFLICT`` naming the running job); reboot and factory
+reset are refused during their cooldown (``429`` with ``Retry-After``). The lock and the
+cooldown are the device's, not one registry row's (:func:`device_keys`): the serial within the
+OLT's tenant (the ACS finds a device by serial, whatever OLT it is registered on) and its place
+on the OLT when known; an action holds every key of its device. The action runs as a job
 (``ponapi.jobs``); the caller gets it back after at most ``wait`` seconds, done or still
 running. The audit gets the request (secrets masked) when it starts and the outcome, with old
 and new values masked, when it ends.
@@ -55,6 +58,9 @@ from ponapi.serials import Serial
 log = logging.getLogger("ponapi.actions")
 
 COOLDOWN_KINDS = frozenset({"reboot", "factory-reset"})
+# The ACS's answers that mean "it cannot be asked now", after which an action the OLT can do
+# (reboot) falls back to the OLT.
+ACS_DOWN = frozenset({ErrorCode.ACS_UNAVAILABLE, ErrorCode.UPSTREAM_TIMEOUT})
 SECRET_KEYS = frozenset({"password", "passphrase", "keyPassphrase", "preSharedKey"})
 
 
@@ -131,6 +137,22 @@ def as_api_error(exc: Exception) -> ApiError:
     raise exc
 
 
+def device_keys(
+    tenant: str | None, olt_id: int, serial: Serial, location: Location | None = None
+) -> tuple[str, ...]:
+    """The keys of one device for the lock, the running job and the cooldown: ``sn:<tenant>:
+    <serial>`` (one device per serial in a tenant: the ACS finds it by serial on whatever OLT
+    it is registered) and, when the registry knows it, ``at:<olt>:<f>/<s>/<p>/<ont>`` (the
+    ONU the OLT addresses there, whatever serial an alias names). An OLT belongs to one
+    tenant, so both keys name devices of that tenant only (a conflict never shows another
+    tenant's job)."""
+    keys = [f"sn:{tenant if tenant is not None else '-'}:{serial.canonical}"]
+    if location is not None:
+        where = f"{location.frame}/{location.slot}/{location.port}/{location.ont_id}"
+        keys.append(f"at:{olt_id}:{where}")
+    return tuple(keys)
+
+
 class ActionService:
     def __init__(
         self,
@@ -158,6 +180,29 @@ class ActionService:
     def _onu(olt_id: int, serial: Serial) -> str:
         return f"{olt_id}:{serial.canonical}"
 
+    async def _lock(self, keys: tuple[str, ...], serial: Serial) -> list[tuple[str, str]]:
+        """Every key of the device locked (in a fixed order, so two actions never each hold
+        one), or ``409`` naming the running job and nothing held."""
+        held: list[tuple[str, str]] = []
+        for key in sorted(keys):
+            token = await self.cache.acquire(f"action-lock:{key}", self.budget + GRACE)
+            if token is None:
+                await self._unlock(held)
+                running = await self.cache.get(f"action-job:{key}")
+                name = f" (job {running.decode()})" if running else ""
+                raise ApiError(
+                    ErrorCode.CONFLICT,
+                    f"Another action is running on ONU {serial.canonical}{name}; wait for it to "
+                    "end (GET /api/jobs/{id}).",
+                    message="An action is already running on this ONU",
+                )
+            held.append((key, token))
+        return held
+
+    async def _unlock(self, held: list[tuple[str, str]]) -> None:
+        for key, token in held:
+            await self.cache.release(f"action-lock:{key}", token)
+
     async def submit(
         self,
         kind: str,
@@ -169,10 +214,13 @@ class ActionService:
         *,
         wait: float | None,
         idempotency_key: str | None = None,
+        keys: tuple[str, ...] | None = None,
     ) -> Submitted:
-        """Run ``work(deadline)`` as a job under the guards; answer within ``wait`` s."""
+        """Run ``work(deadline)`` as a job under the guards of the device ``keys`` (default:
+        the serial's, untenanted); answer within ``wait`` s."""
         seconds = self.wait_for(wait)
         onu = self._onu(olt_id, serial)
+        keys = keys or device_keys(None, olt_id, serial)
         idem = f"action-idem:{user.id}:{idempotency_key}" if idempotency_key else None
         body = fingerprint(request)
         if idem is not None:
@@ -180,17 +228,8 @@ class ActionService:
             if first is not None:
                 return first
         if kind in COOLDOWN_KINDS:
-            await self._cooldown_check(onu, kind)
-        token = await self.cache.acquire(f"action-lock:{onu}", self.budget + GRACE)
-        if token is None:
-            running = await self.cache.get(f"action-job:{onu}")
-            name = f" (job {running.decode()})" if running else ""
-            raise ApiError(
-                ErrorCode.CONFLICT,
-                f"Another action is running on ONU {serial.canonical}{name}; wait for it to end "
-                "(GET /api/jobs/{id}).",
-                message="An action is already running on this ONU",
-            )
+            await self._cooldown_check(keys, kind)
+        held = await self._lock(keys, serial)
         target = f"olt {olt_id} onu {serial.canonical}"
         self.audit.record(
             f"action.{kind}", user=user, target=target, result="started", request=masked(request)
@@ -200,13 +239,14 @@ class ActionService:
                 f"action.{kind}",
                 user.id,
                 {"oltId": olt_id, "serial": serial.canonical, "action": kind},
-                self._guarded(kind, user, olt_id, serial, onu, token, work),
+                self._guarded(kind, user, olt_id, serial, held, work),
                 budget=self.budget,
             )
         except BaseException:
-            await self.cache.release(f"action-lock:{onu}", token)
+            await self._unlock(held)
             raise
-        await self.cache.set(f"action-job:{onu}", job["id"].encode(), self.budget + GRACE)
+        for key in keys:
+            await self.cache.set(f"action-job:{key}", job["id"].encode(), self.budget + GRACE)
         if idem is not None:
             remembered = orjson.dumps({"job": job["id"], "kind": kind, "onu": onu, "body": body})
             await self.cache.set(idem, remembered, self.settings.action_idempotency_seconds)
@@ -237,8 +277,9 @@ class ActionService:
             raise JobFailed(code, str(error.get("details", "")), message=error.get("error"))
         return Submitted(current, current.get("status") == "done")
 
-    async def _cooldown_check(self, onu: str, kind: str) -> None:
-        left = await self.cache.ttl(f"action-cooldown:{onu}")
+    async def _cooldown_check(self, keys: tuple[str, ...], kind: str) -> None:
+        lefts = [await self.cache.ttl(f"action-cooldown:{key}") for key in keys]
+        left = max((x for x in lefts if x is not None), default=None)
         if left is not None and left > 0:
             wait = int(left) + 1
             raise ApiError(
@@ -249,10 +290,12 @@ class ActionService:
                 headers={"Retry-After": str(wait)},
             )
 
-    async def start_cooldown(self, olt_id: int, serial: Serial) -> None:
+    async def start_cooldown(self, keys: tuple[str, ...]) -> None:
+        """The device's reboot/reset cooldown starts, on every key of it."""
         seconds = self.settings.action_reboot_cooldown_seconds
         if seconds > 0:
-            await self.cache.set(f"action-cooldown:{self._onu(olt_id, serial)}", b"1", seconds)
+            for key in keys:
+                await self.cache.set(f"action-cooldown:{key}", b"1", seconds)
 
     def _guarded(
         self,
@@ -260,8 +303,7 @@ class ActionService:
         user: Actor,
         olt_id: int,
         serial: Serial,
-        onu: str,
-        token: str,
+        held: list[tuple[str, str]],
         work: Callable[[float], Awaitable[dict[str, Any]]],
     ) -> Callable[[], Awaitable[dict[str, Any]]]:
         target = f"olt {olt_id} onu {serial.canonical}"
@@ -279,7 +321,7 @@ class ActionService:
                 outcome = str(result.get("status", "done"))
                 return result
             finally:
-                await self._finish(kind, user, target, olt_id, serial, onu, token, outcome, result)
+                await self._finish(kind, user, target, olt_id, serial, held, outcome, result)
 
         return run
 
@@ -290,8 +332,7 @@ class ActionService:
         target: str,
         olt_id: int,
         serial: Serial,
-        onu: str,
-        token: str,
+        held: list[tuple[str, str]],
         outcome: str,
         result: dict[str, Any],
     ) -> None:
@@ -306,10 +347,25 @@ class ActionService:
         try:
             async with asyncio.timeout(5.0):
                 await self.invalidate(olt_id, serial)
-                await self.cache.delete(f"action-job:{onu}")
-                await self.cache.release(f"action-lock:{onu}", token)
+                for key, _token in held:
+                    await self.cache.delete(f"action-job:{key}")
+                await self._unlock(held)
         except Exception:
-            log.warning("releasing the action lock of %s failed", onu, exc_info=True)
+            log.warning("releasing the action lock of %s failed", serial.canonical, exc_info=True)
+
+
+async def _olt_instead(
+    by_olt: Callable[[float], Awaitable[dict[str, Any]]], acs_error: ApiError, deadline: float
+) -> dict[str, Any]:
+    """The OLT does what the unreachable ACS could not; when it cannot either, the ACS's
+    error stands (the OLT's reason added to its details)."""
+    try:
+        result = await by_olt(deadline)
+    except ApiError as exc:
+        acs_error.details = f"{acs_error.details} The OLT could not do it either: {exc.details}"
+        raise acs_error from exc
+    note = f"The ACS could not be reached ({acs_error.code.value}); the OLT did it."
+    return {**result, "via": "olt", "acsUnreachable": True, "note": note}
 
 
 @dataclass(frozen=True)
@@ -323,6 +379,11 @@ class Onu:
     model: str = ""
     target: Target | None = None
     location: Location | None = None
+    tenant: str | None = None  # the OLT's ISP: a serial names one device within it
+
+    @property
+    def keys(self) -> tuple[str, ...]:
+        return device_keys(self.tenant, self.olt_id, self.serial, self.location)
 
 
 @dataclass(frozen=True)
@@ -358,11 +419,12 @@ class DeviceActions:
             work,
             wait=call.wait,
             idempotency_key=call.idempotency_key,
+            keys=onu.keys,
         )
 
     def _cooldown(self, onu: Onu) -> Callable[[], Awaitable[None]]:
         async def sent() -> None:  # a reboot or reset reached the device or the ACS queue
-            await self.guards.start_cooldown(onu.olt_id, onu.serial)
+            await self.guards.start_cooldown(onu.keys)
 
         return sent
 
@@ -410,14 +472,24 @@ class DeviceActions:
 
     async def reboot(self, call: Call, req: ConfirmRequest) -> Submitted:
         """Through the ACS when it knows the ONU (it sees the device come back), else through
-        the OLT CLI; decided when the job runs."""
+        the OLT CLI; decided when the job runs. When the ACS cannot be reached (or does not
+        answer in time) and the OLT has CLI access to the ONU, the OLT reboots it and the
+        result says so (``via: olt``, ``acsUnreachable``); if the OLT cannot either, the ACS's
+        error stands."""
         onu = call.onu
         sent = self._cooldown(onu)
         by_acs = self.acs.reboot(onu.serial, sent)
-        by_olt = self.cli.reboot(onu.olt_id, onu.target, onu.brand, onu.model, onu.location, sent)
+        by_olt = self.cli.reboot(
+            onu.olt_id, onu.target, onu.brand, onu.model, onu.location, sent, expect=onu.serial
+        )
 
         async def work(deadline: float) -> dict[str, Any]:
-            known = await self.acs.device_id(onu.serial) is not None
+            try:
+                known = await self.acs.device_id(onu.serial) is not None
+            except ApiError as exc:
+                if exc.code not in ACS_DOWN or onu.target is None or onu.location is None:
+                    raise
+                return await _olt_instead(by_olt, exc, deadline)
             return await (by_acs if known else by_olt)(deadline)
 
         return await self._submit("reboot", call, work)
@@ -441,6 +513,6 @@ class DeviceActions:
         that can; ``previousState``/``newState`` are the OLT's view."""
         onu = call.onu
         work = self.cli.admin_state(
-            onu.olt_id, onu.target, onu.brand, onu.model, onu.location, enable
+            onu.olt_id, onu.target, onu.brand, onu.model, onu.location, enable, expect=onu.serial
         )
         return await self._submit("enable" if enable else "disable", call, work)

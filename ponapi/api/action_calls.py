@@ -69,7 +69,7 @@ class ActionCall:
         if self.key is not None and not _KEY.fullmatch(self.key):
             raise InvalidRequest("Idempotency-Key: 1-200 printable ASCII characters")
         ref, _ = await lookup(self.ctx, self.olt_id, self.serial)
-        onu = Onu(ref.id, self.serial, ref.brand, ref.model, ref.target, ref.location)
+        onu = Onu(ref.id, self.serial, ref.brand, ref.model, ref.target, ref.location, ref.tenant)
         return Call(self.user, onu, sent, self.wait, self.key, self.on_queued)
 
     def queued(self, on_queued: OnQueued | None) -> ActionCall:

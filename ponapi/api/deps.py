@@ -169,18 +169,46 @@ async def get_current_user(
 ) -> AuthUser:
     """ponapi's own token, or the platform's (HOST_* settings); then the path's objects are
     checked against the user's tenant (see ``gate``) before the route runs."""
-    if not token:
-        raise _unauthorized(
-            "Send 'Authorization: Bearer <token>'; get a token from POST /api/auth/login."
-        )
-    host = host_auth(ctx)
-    if host.enabled and not is_own_token(token):
-        user = await _host_user(host, token)
-    else:
-        user = await _local_user(ctx, token)
+    try:
+        if not token:
+            raise _unauthorized(
+                "Send 'Authorization: Bearer <token>'; get a token from POST /api/auth/login."
+            )
+        host = host_auth(ctx)
+        if host.enabled and not is_own_token(token):
+            user = await _host_user(host, token)
+        else:
+            user = await _local_user(ctx, token)
+    except ApiError as exc:
+        _refused_unknown(ctx, request, exc, bool(token))
+        raise
     PRINCIPAL.set(Principal(user.id, user.subject, user.tenant, user.scope))
     await gate(ctx, user, request)
     return user
+
+
+WRITES = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+
+
+def _route(request: Request) -> str:
+    """The route's template (``/api/olts/{olt_id}/...``), never the path as sent: a bounded
+    set of audit targets whatever a caller sends."""
+    return str(getattr(request.scope.get("route"), "path", "") or "")[:255]
+
+
+def _refused_unknown(ctx: AppContext, request: Request, exc: ApiError, sent: bool) -> None:
+    """A write refused ``401`` (no token, a bad or stale one) is audited as a refusal with no
+    user (the client address is the row's ``client``), aggregated per route and minute like
+    every refusal (``AuditLog.refused``), so a flood cannot fill the database."""
+    if request.method not in WRITES:
+        return
+    ctx.audit.refused(
+        "access.unauthorized",
+        target=_route(request),
+        result=exc.code.value,
+        method=request.method,
+        token="sent" if sent else "none",
+    )
 
 
 CurrentUser = Annotated[AuthUser, Depends(get_current_user)]
@@ -330,5 +358,8 @@ async def gate(ctx: AppContext, user: AuthUser, request: Request) -> None:
         if serial is not None:
             target += f" onu {serial.canonical}"
         action = _MISS_ACTION.get(name, "access.not-found")
-        ctx.audit.record(action, user=user, target=target, result=exc.code.value, route=name)
+        if request.method in WRITES:  # a refused write: aggregated (``AuditLog.refused``)
+            ctx.audit.refused(action, user=user, target=target, result=exc.code.value, route=name)
+        else:
+            ctx.audit.record(action, user=user, target=target, result=exc.code.value, route=name)
         raise

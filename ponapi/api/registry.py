@@ -8,6 +8,7 @@ import logging
 from sqlalchemy import select
 
 from ponapi.api.deps import AppContext, gated, onu_not_found, registry_gate
+from ponapi.api.onu_claims import vacate
 from ponapi.auth.principal import Scope, current_scope
 from ponapi.crypto import CredentialError
 from ponapi.db.models import Olt, Onu
@@ -92,6 +93,7 @@ def olt_ref(ctx: AppContext, olt: Olt, onu: Onu) -> OltRef:
         password=password,
         ssh_host_key=olt.ssh_host_key or "",
         credentials_unreadable=unreadable,
+        tenant=olt.tenant,
     )
     return make_ref(info, OnuInfo(onu.frame, onu.slot, onu.port, onu.ont_id))
 
@@ -103,6 +105,8 @@ async def remember_location(ctx: AppContext, onu_id: int, location: dict[str, in
         async with ctx.sessions() as db:
             row = await db.get(Onu, onu_id)
             if row is not None:
+                place = (location["frame"], location["slot"], location["port"], location["ontId"])
+                await vacate(db, row.olt_id, place, row.serial)
                 row.frame, row.slot = location["frame"], location["slot"]
                 row.port, row.ont_id = location["port"], location["ontId"]
                 await db.commit()

@@ -135,7 +135,12 @@ class Olt(Base):
 
 class Onu(Base):
     __tablename__ = "onus"
-    __table_args__ = (UniqueConstraint("olt_id", "serial", name="uq_onus_olt_serial"),)
+    # One registration per device: a serial once per OLT, a place (frame/slot/port/ONT id) on
+    # an OLT holds one ONU (rows without a known place do not count: NULLs are distinct).
+    __table_args__ = (
+        UniqueConstraint("olt_id", "serial", name="uq_onus_olt_serial"),
+        UniqueConstraint("olt_id", "frame", "slot", "port", "ont_id", name="uq_onus_olt_place"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     olt_id: Mapped[int] = mapped_column(ForeignKey("olts.id", ondelete="CASCADE"), index=True)

@@ -33,6 +33,7 @@ class OltRef:
     location: Location | None = None  # the ONU's registered frame/slot/port/ONT id
     # CLI access is configured but its stored password cannot be decrypted.
     credentials_unreadable: bool = False
+    tenant: str | None = None  # the OLT's ISP (None: untenanted)
 
 
 @dataclass(frozen=True, slots=True)

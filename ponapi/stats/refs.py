@@ -25,6 +25,7 @@ class OltInfo:
     # is kept for this process's pool (pin it in your registry to survive restarts).
     ssh_host_key: str = ""
     credentials_unreadable: bool = False  # the stored password could not be decrypted
+    tenant: str | None = None  # the ISP the OLT belongs to
 
 
 @dataclass(frozen=True)
@@ -65,4 +66,5 @@ def make_ref(olt: OltInfo, onu: OnuInfo) -> OltRef:
         target=target,
         location=location,
         credentials_unreadable=olt.credentials_unreadable,
+        tenant=olt.tenant,
     )

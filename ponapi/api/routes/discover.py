@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from ponapi import ratelimit
 from ponapi.api.deps import Ctx, Db, TechnicianUser, get_olt
 from ponapi.api.errors import ApiError, ErrorCode
+from ponapi.api.onu_claims import vacate
 from ponapi.api.registry import olt_ref
 from ponapi.api.schemas import CamelModel, Envelope
 from ponapi.db.models import Olt, Onu
@@ -31,7 +32,10 @@ class DiscoveredOnu(CamelModel):
     ont_id: int
     state: str
     model: str
-    registry: str = Field(description="new | moved | known")
+    registry: str = Field(
+        description="new | moved | known | elsewhere (registered on another OLT of the ISP: "
+        "not registered here)"
+    )
 
 
 class DiscoveryResult(CamelModel):
@@ -39,6 +43,7 @@ class DiscoveryResult(CamelModel):
     registered: int
     moved: int
     known: int
+    elsewhere: int = 0
 
 
 @router.post("/{olt_id}/onus/discover", response_model=Envelope[DiscoveryResult])
@@ -74,7 +79,11 @@ async def discover_onus(
             await session.commit()
         ctx.registry.clear()
         return DiscoveryResult(
-            onus=out, registered=counts["new"], moved=counts["moved"], known=counts["known"]
+            onus=out,
+            registered=counts["new"],
+            moved=counts["moved"],
+            known=counts["known"],
+            elsewhere=counts["elsewhere"],
         )
 
     result = await ctx.stats.discovery(olt_id, work, deadline)
@@ -92,17 +101,36 @@ async def discover_onus(
 async def register_found(
     db: AsyncSession, olt_id: int, found: list[Found]
 ) -> tuple[list[DiscoveredOnu], dict[str, int]]:
-    """Register the ONUs the OLT listed: new ones added, moved ones updated (not committed)."""
+    """Register the ONUs the OLT listed: new ones added, moved ones updated (not committed).
+    The OLT's word wins over the registry's: a row registered at a place where the OLT has
+    another ONU loses that place. A serial registered on another OLT of the ISP is one device:
+    it is not registered a second time (``elsewhere``)."""
+    olt = await db.get(Olt, olt_id)
+    tenant = None if olt is None else olt.tenant
+    scope = Olt.tenant.is_(None) if tenant is None else Olt.tenant == tenant
+    others = set(
+        (
+            await db.execute(
+                select(Onu.serial)
+                .join(Olt, Olt.id == Onu.olt_id)
+                .where(Onu.olt_id != olt_id, scope)
+            )
+        ).scalars()
+    )
     existing = {
         o.serial: o
         for o in (await db.execute(select(Onu).where(Onu.olt_id == olt_id))).scalars().all()
     }
     out: list[DiscoveredOnu] = []
-    counts = {"new": 0, "moved": 0, "known": 0}
+    counts = {"new": 0, "moved": 0, "known": 0, "elsewhere": 0}
     for f in found:
         row = existing.get(f.serial.canonical)
         where = (f.frame, f.slot, f.port, f.ont_id)
-        if row is None:
+        if row is None and f.serial.canonical in others:
+            await vacate(db, olt_id, where, f.serial.canonical)
+            status = "elsewhere"
+        elif row is None:
+            await vacate(db, olt_id, where, f.serial.canonical)
             row = Onu(
                 olt_id=olt_id,
                 serial=f.serial.canonical,
@@ -116,6 +144,7 @@ async def register_found(
             existing[row.serial] = row
             status = "new"
         elif (row.frame, row.slot, row.port, row.ont_id) != where:
+            await vacate(db, olt_id, where, f.serial.canonical)
             row.frame, row.slot, row.port, row.ont_id = where
             status = "moved"
         else:

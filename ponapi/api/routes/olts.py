@@ -27,6 +27,7 @@ from ponapi.api.deps import (
     get_olt,
 )
 from ponapi.api.errors import ApiError, ErrorCode
+from ponapi.api.onu_claims import check_new
 from ponapi.api.schemas import Envelope, OltCreate, OltOut, OltUpdate, OnuCreate, OnuOut
 from ponapi.db.ids import advance_id_sequence
 from ponapi.db.models import Olt, Onu, Protocol
@@ -232,7 +233,14 @@ async def register_onu(
         ont_id=body.ont_id,
         description=body.description,
     )
+    f, s, p, o = body.frame, body.slot, body.port, body.ont_id
+    place = (
+        (f, s, p, o)
+        if f is not None and s is not None and p is not None and o is not None
+        else None
+    )
     with audited(ctx, "onu.register", user=user, target=f"olt {olt.id} onu {serial.canonical}"):
+        await check_new(db, olt, serial, place)
         db.add(onu)
         await _commit(db, f"ONU {serial.canonical} on OLT {olt.id}")
     await db.refresh(onu)

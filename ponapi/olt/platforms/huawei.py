@@ -358,9 +358,10 @@ def _gpon_port(loc: Location) -> tuple[str, ...]:
 
 
 def onu_state(text: str) -> OnuState:
-    """``Control flag : active|deactive`` and ``Run state : online|offline`` of ``display ont
-    info`` (real captures ``display-ont-info__*.txt``)."""
+    """``Control flag : active|deactive``, ``Run state : online|offline`` and ``SN : <hex>
+    (<vendor>-<id>)`` of ``display ont info`` (real captures ``display-ont-info__*.txt``)."""
     flag, run = labelled(text, "Control flag"), labelled(text, "Run state")
     admin = {"active": "enabled", "deactive": "disabled", "deactivated": "disabled"}
     online = {"online": True, "offline": False}
-    return OnuState(admin.get(flag.lower()), online.get(run.lower()), flag, run)  # type: ignore[arg-type]
+    sn = serial_or_none(labelled(text, "SN"))
+    return OnuState(admin.get(flag.lower()), online.get(run.lower()), flag, run, sn)  # type: ignore[arg-type]

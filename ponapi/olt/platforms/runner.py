@@ -64,12 +64,14 @@ AdminState = Literal["enabled", "disabled"]
 @dataclass(frozen=True)
 class OnuState:
     """An ONU's admin state (``enabled``/``disabled``, None when unreadable) and whether it is
-    online, as the OLT shows them; ``raw_*`` are the OLT's own words."""
+    online, as the OLT shows them; ``raw_*`` are the OLT's own words; ``serial`` the serial of
+    the ONU the OLT has at that place (None when it shows none)."""
 
     admin: AdminState | None
     online: bool | None
     raw_admin: str
     raw_run: str
+    serial: Serial | None = None
 
 
 def labelled(text: str, label: str) -> str:

@@ -291,8 +291,10 @@ def sections(raw: dict[str, Any], now: datetime, tz: ZoneInfo) -> dict[str, Sect
 
 def onu_state(text: str) -> OnuState:
     """``Admin state: enable|disable`` and ``Phase state: working|LOS|DyingGasp|OffLine...`` of
-    ``show gpon onu detail-info`` (real captures ``show-gpon-onu-detail-info__*.txt``)."""
+    ``show gpon onu detail-info`` (real captures ``show-gpon-onu-detail-info__*.txt``), and
+    its ``Serial number``."""
     flag, run = labelled(text, "Admin state"), labelled(text, "Phase state")
     admin = {"enable": "enabled", "disable": "disabled"}.get(flag.lower())
     online = (run.lower() == "working") if run else None
-    return OnuState(admin, online, flag, run)  # type: ignore[arg-type]
+    sn = serial_or_none(labelled(text, "Serial number"))
+    return OnuState(admin, online, flag, run, sn)  # type: ignore[arg-type]
