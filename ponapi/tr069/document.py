@@ -25,6 +25,8 @@ class Param:
 
 
 def parse_time(value: object) -> datetime | None:
+    if isinstance(value, str):  # GenieACS's own form, first: the mapper reads thousands
+        return _parse_iso(value) if value else None
     if isinstance(value, datetime):
         return value if value.tzinfo else value.replace(tzinfo=UTC)
     if isinstance(value, int | float) and not isinstance(value, bool):
@@ -32,9 +34,7 @@ def parse_time(value: object) -> datetime | None:
             return datetime.fromtimestamp(value / 1000, UTC)
         except (OverflowError, OSError, ValueError):
             return None
-    if not isinstance(value, str) or not value:
-        return None
-    return _parse_iso(value)
+    return None
 
 
 @lru_cache(maxsize=4096)
