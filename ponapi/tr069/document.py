@@ -17,8 +17,11 @@ from functools import lru_cache
 from typing import Any
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Param:
+    """One parameter's value, XSD type and time. Not frozen (not to be changed all the same):
+    a cold read makes hundreds, and a frozen dataclass is five times slower to build."""
+
     value: Any
     type: str | None
     timestamp: datetime | None
@@ -94,7 +97,7 @@ class DeviceDocument:
 
     def get(self, path: str) -> Param | None:
         """The parameter at ``path``, or None when absent or never fetched."""
-        node = self.node(path)
+        node = self._nodes[path] if path in self._nodes else self.node(path)
         if node is None or "_value" not in node:
             return None
         return Param(node["_value"], node.get("_type"), parse_time(node.get("_timestamp")))
