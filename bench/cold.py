@@ -2,6 +2,7 @@
 
     .venv/bin/python -m bench.cold                 # overhead beyond the ACS's time, and steps
     .venv/bin/python -m bench.cold --profile       # the same under pyinstrument (if installed)
+    .venv/bin/python -m bench.cold --reads 90      # reads per variant (default 60)
 
 The ACS simulator runs in its own process (``bench.acs_process``), as in ``make bench``; each
 cold read of the largest dump (EG8145X6, every section) and of the five sections is timed in the
@@ -147,7 +148,7 @@ async def steps(acs_url: str, n: int) -> dict[str, float]:
 
 
 async def main(argv: list[str]) -> None:
-    n = 60
+    n = int(argv[argv.index("--reads") + 1]) if "--reads" in argv else 60
     profiler = None
     if "--profile" in argv:
         from pyinstrument import Profiler
