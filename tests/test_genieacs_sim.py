@@ -161,11 +161,7 @@ async def test_the_client_sends_one_projected_query_under_the_configured_base(ba
         seen.append(request)
         return httpx.Response(200, json=[])
 
-    client = GenieAcsClient(base, timeout=5)
-    await client.close()
-    client._client = httpx.AsyncClient(
-        base_url=base.rstrip("/"), transport=httpx.MockTransport(answer)
-    )
+    client = GenieAcsClient(base, timeout=5, transport=httpx.MockTransport(answer))
     paths = projection({"general", "wirelessLan"})
     assert await client.read_device(parse_serial("HWTC-A94196A5"), paths) is None
     await client.close()
@@ -200,10 +196,8 @@ async def test_later_reads_project_only_the_devices_own_data_model():
         seen.append(params)
         return httpx.Response(200, json=[answer_doc])
 
-    client = GenieAcsClient("http://acs.example:7557", timeout=5)
-    await client.close()
-    client._client = httpx.AsyncClient(
-        base_url="http://acs.example:7557", transport=httpx.MockTransport(answer)
+    client = GenieAcsClient(
+        "http://acs.example:7557", timeout=5, transport=httpx.MockTransport(answer)
     )
     serial = parse_serial("HWTCA94196A5")
     sections = projection({"general", "ipInterface11", "wirelessLan", "wifiSurvey"})
@@ -248,3 +242,45 @@ async def test_a_session_outlasting_the_clients_wait_goes_on_with_its_task_liste
     r = await c.get("/tasks", params={"query": q({"device": NOKIA_ID})})
     assert r.json() == []  # done by the session
     assert device.doc["_lastBoot"] >= held["timestamp"][:19]
+
+
+async def test_device_reads_through_the_direct_client_keep_their_limits(sim, monkeypatch):
+    """A device read (aiohttp, not httpx) has the same answers as every other NBI call: the
+    device, a silent ACS a timeout, an oversized answer an upstream error; the session is
+    closed with the client."""
+    import asyncio
+
+    from ponapi.acs import genieacs
+    from ponapi.acs.genieacs import GenieAcsClient
+    from ponapi.errors import ApiError, ErrorCode
+    from ponapi.serials import parse_serial
+    from ponapi.tr069.sections import projection
+
+    _, nbi = sim
+    serial, paths = parse_serial("HWTCA94196A5"), projection({"general"})
+    client = GenieAcsClient(str(nbi.base_url), timeout=5)
+    device = await client.read_device(serial, paths)
+    assert device is not None and device["_id"] == "00259E-EG8145V5-48575443A94196A5"
+    assert client.calls == 1
+    monkeypatch.setattr(genieacs, "MAX_BODY", 1000)
+    with pytest.raises(ApiError) as big:
+        await client.read_device(serial, paths)
+    assert big.value.code is ErrorCode.UPSTREAM_ERROR and "oversized" in big.value.details
+    session = client._session
+    await client.close()
+    assert session is not None and session.closed
+
+    async def silent(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        await asyncio.sleep(5)
+        writer.close()
+
+    server = await asyncio.start_server(silent, "127.0.0.1", 0)
+    port = server.sockets[0].getsockname()[1]
+    slow = GenieAcsClient(f"http://127.0.0.1:{port}", timeout=0.3)
+    try:
+        with pytest.raises(ApiError) as late:
+            await slow.read_device(serial, paths)
+        assert late.value.code is ErrorCode.UPSTREAM_TIMEOUT
+    finally:
+        await slow.close()
+        server.close()

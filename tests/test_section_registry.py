@@ -243,3 +243,31 @@ def test_the_acs_transport_imports_nothing_from_actions_nor_stats():
         for node in ast.walk(ast.parse(path.read_text())):
             if isinstance(node, ast.ImportFrom) and node.module:
                 assert not node.module.startswith(("ponapi.actions", "ponapi.stats")), path
+
+
+def test_a_part_registered_later_is_in_the_projection_of_its_section():
+    """The projection of a set of sections is kept between reads; registering (or removing) a
+    part of a section changes what a read of that section projects at once."""
+    part = SectionSpec(
+        "toyPart",
+        "object",
+        _build_toy,
+        projection=by_root(TOY_ROOT),
+        part_of="general",
+        limitation="A toy lives in the ONU's data model only.",
+    )
+    before = registry.projection(("general",))
+    assert TOY_ROOT not in before
+    registry.register(part)
+    try:
+        assert TOY_ROOT in registry.projection(("general",))
+    finally:
+        registry.unregister("toyPart")
+    assert registry.projection(("general",)) == before
+
+
+def test_the_projection_keeps_no_path_under_another_and_keeps_order():
+    from ponapi.tr069.sections import _without_covered
+
+    paths = ["A.B.C", "A.B", "X", "A.B", "A.BC", "X.Y.Z", "A..D", "A.", "Q.R"]
+    assert _without_covered(paths) == ("A.B", "X", "A.BC", "A.", "Q.R")

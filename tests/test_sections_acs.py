@@ -644,3 +644,18 @@ def test_every_huawei_log_line_splits_into_its_fields(name):
             if key in line:
                 assert row["username"] == line.split(key, 1)[1].split(",", 1)[0]
     assert name != V5 or alarms > 0
+
+
+def test_repeated_huawei_log_lines_keep_their_own_times():
+    """A repeated line is split once; each entry still has its own time and its own fields."""
+    from ponapi.tr069.areas.logs import parse_log
+
+    body = "[Critical] Terminal:ACS(192.168.88.19),Result:Success,Type:Authorization,anlix:"
+    text = f"1981-01-15 18:22:40 {body}\n1981-01-15 18:22:01 {body}\n"
+    first, second = parse_log(text)[0]
+    assert (first["timestamp"], second["timestamp"]) == (
+        "1981-01-15 18:22:40",
+        "1981-01-15 18:22:01",
+    )
+    first["terminal"] = "changed"
+    assert second["terminal"] == "ACS" and parse_log(text)[0][0]["terminal"] == "ACS"

@@ -17,14 +17,19 @@ from functools import lru_cache
 from typing import Any
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Param:
+    """One parameter's value, XSD type and time. Not frozen (not to be changed all the same):
+    a cold read makes hundreds, and a frozen dataclass is five times slower to build."""
+
     value: Any
     type: str | None
     timestamp: datetime | None
 
 
 def parse_time(value: object) -> datetime | None:
+    if isinstance(value, str):  # GenieACS's own form, first: the mapper reads thousands
+        return _parse_iso(value) if value else None
     if isinstance(value, datetime):
         return value if value.tzinfo else value.replace(tzinfo=UTC)
     if isinstance(value, int | float) and not isinstance(value, bool):
@@ -32,9 +37,7 @@ def parse_time(value: object) -> datetime | None:
             return datetime.fromtimestamp(value / 1000, UTC)
         except (OverflowError, OSError, ValueError):
             return None
-    if not isinstance(value, str) or not value:
-        return None
-    return _parse_iso(value)
+    return None
 
 
 @lru_cache(maxsize=4096)
@@ -94,7 +97,7 @@ class DeviceDocument:
 
     def get(self, path: str) -> Param | None:
         """The parameter at ``path``, or None when absent or never fetched."""
-        node = self.node(path)
+        node = self._nodes[path] if path in self._nodes else self.node(path)
         if node is None or "_value" not in node:
             return None
         return Param(node["_value"], node.get("_type"), parse_time(node.get("_timestamp")))

@@ -63,6 +63,10 @@ IDENTITY = (
 )
 
 _specs: dict[str, SectionSpec] = {}
+# (sections, root) -> what one NBI read of them projects: every cold read asks for one, and
+# the registry changes only when a section is added or removed.
+_projections: dict[tuple[frozenset[str], str], tuple[str, ...]] = {}
+PROJECTIONS_KEPT = 256
 
 
 def register(spec: SectionSpec) -> None:
@@ -72,10 +76,12 @@ def register(spec: SectionSpec) -> None:
     if spec.part_of and spec.part_of not in _specs:
         raise ValueError(f"section part {spec.name!r} belongs to an unknown section")
     _specs[spec.name] = spec
+    _projections.clear()
 
 
 def unregister(name: str) -> None:
     _specs.pop(name, None)
+    _projections.clear()
 
 
 for _spec in BUILT_IN:
@@ -140,15 +146,30 @@ def areas(wanted: Iterable[str]) -> list[tuple[Builder, tuple[str, ...]]]:
 
 def _without_covered(paths: Iterable[str]) -> tuple[str, ...]:
     """Distinct paths, in order, without one under another path of the list."""
-    unique = list(dict.fromkeys(paths))
-    return tuple(p for p in unique if not any(p.startswith(q + ".") for q in unique if q != p))
+    unique = dict.fromkeys(paths)
+    return tuple(p for p in unique if not any(q in unique for q in _ancestors(p)))
+
+
+def _ancestors(path: str) -> Iterable[str]:
+    """Every path ``path`` is under (``a.b.c`` -> ``a``, ``a.b``)."""
+    dot = path.find(".")
+    while dot != -1:
+        yield path[:dot]
+        dot = path.find(".", dot + 1)
 
 
 def projection(wanted: Iterable[str], root: str = "") -> tuple[str, ...]:
     """What one NBI read of ``wanted`` projects (with ``root`` known, only its paths)."""
-    paths = [p for s in with_parts(wanted) for p in s.paths(root)]
-    identity = [p for p in IDENTITY if not root or "." not in p or p.startswith(root + ".")]
-    return _without_covered([*identity, *paths])
+    key = (frozenset(wanted), root)
+    found = _projections.get(key)
+    if found is None:
+        paths = [p for s in with_parts(key[0]) for p in s.paths(root)]
+        identity = [p for p in IDENTITY if not root or "." not in p or p.startswith(root + ".")]
+        found = _without_covered([*identity, *paths])
+        if len(_projections) >= PROJECTIONS_KEPT:  # ``?sections=`` subsets are many
+            _projections.clear()
+        _projections[key] = found
+    return found
 
 
 def refresh_paths(root: str, wanted: Iterable[str]) -> list[str]:

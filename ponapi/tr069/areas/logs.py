@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import re
 from datetime import datetime
+from functools import lru_cache
 from typing import Any
 
 from ponapi.tr069 import kit
@@ -51,7 +52,14 @@ def _pair(body: str, key: str) -> str | None:
 
 def _huawei(match: re.Match[str]) -> dict[str, Any]:
     stamp, severity, body = match.groups()
-    row: dict[str, Any] = {"timestamp": stamp, "severity": severity.strip()}
+    return {"timestamp": stamp, **_huawei_body(severity, body)}
+
+
+@lru_cache(maxsize=2048)
+def _huawei_body(severity: str, body: str) -> dict[str, Any]:
+    """A Huawei line's fields but its time. Memoised (callers copy it): a log repeats a few
+    kinds of lines (the ACS's logins, the same alarms) hundreds of times."""
+    row: dict[str, Any] = {"severity": severity.strip()}
     terminal = _TERMINAL.search(body)
     if terminal:
         row["terminal"] = terminal.group(1).strip()
@@ -95,7 +103,7 @@ def parse_log(text: str, limit: int | None = None) -> tuple[list[dict[str, Any]]
     """Up to ``limit`` entries, newest first; how many scanned lines did not parse; how many
     log lines there are. Only the lines up to the limit are parsed (a full Huawei log is ~300
     lines, of which the screen shows the newest few)."""
-    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    lines = [kept for line in text.splitlines() if (kept := line.strip())]
     if lines and _NOKIA.fullmatch(lines[0]):
         lines.reverse()  # written oldest first
     entries: list[dict[str, Any]] = []
@@ -128,10 +136,13 @@ def device_logs(doc: DeviceDocument, limit: int = DEFAULT_LIMIT) -> kit.Rows:
     limit = max(0, min(int(limit), MAX_LIMIT))
     entries, unparsed, total = parse_log(text, limit)
     data = []
-    for n, entry in enumerate(entries, start=1):
+    for n, entry in enumerate(entries, start=1):  # every parsed value is a string
         row: dict[str, Any] = {"id": str(n)}
-        row.update({name: str(entry.get(name, "")) for name in FIELDS})
-        row.update({name: str(entry[name]) for name in OPTIONAL if name in entry})
+        for name in FIELDS:
+            row[name] = entry.get(name, "")
+        for name in OPTIONAL:
+            if name in entry:
+                row[name] = entry[name]
         data.append(row)
     section = kit.Rows(data, "ok", [], p.timestamp)
     section.extra.update({"total": total, "limit": limit})

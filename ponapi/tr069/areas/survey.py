@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from ponapi import display as fmt
@@ -49,6 +50,15 @@ def survey(m: DeviceView, band: str = "2.4GHz") -> Section:
 
 
 _FIELDS = ("hasRecords", "networks")
+_NONE = object()  # a result's field the device did not report (or GenieACS never fetched)
+
+
+def _value(result: dict[str, Any], name: str, default: Any = _NONE) -> Any:
+    """The value of the parameter ``name`` of a scan result, else ``default``."""
+    node = result.get(name)
+    if isinstance(node, dict) and "_value" in node:
+        return node["_value"]
+    return default
 
 
 def _scan(
@@ -62,19 +72,19 @@ def _scan(
     """Every band's section of one scan table (``fixed_band``: the table is one radio's)."""
     found: dict[str, tuple[Fields, list[tuple[int, dict[str, Any]]]]] = {}
     leaf = DeviceDocument.leaf
+    shown: dict[datetime, str] = {}  # a scan's results share one or two times
     for i in m.doc.instances(table):
-        # A scan holds ~100 results: each is resolved once and read field by field.
-        result = m.doc.node(f"{table}.{i}")
+        # A scan holds ~100 results: each is resolved once and read field by field, the
+        # values only (a parameter with its time only where the time is shown).
+        result = m.doc.node(f"{table}.{i}") or {}
         net_band = fixed_band
-        p_band = leaf(result, "OperatingFrequencyBand")
-        if p_band is not None and str(p_band.value).strip():
-            net_band = str(p_band.value).strip()
-        elif radio_name and (
-            rb := wifi.radio_band(m, getattr(leaf(result, radio_name), "value", None))
-        ):
+        v_band = _value(result, "OperatingFrequencyBand")
+        if v_band is not _NONE and str(v_band).strip():
+            net_band = str(v_band).strip()
+        elif radio_name and (rb := wifi.radio_band(m, _value(result, radio_name, None))):
             net_band = rb
-        p_channel = leaf(result, "Channel")
-        channel = fmt.to_int(p_channel.value) if p_channel else None
+        v_channel = _value(result, "Channel")
+        channel = fmt.to_int(v_channel) if v_channel is not _NONE else None
         if net_band is None and channel:
             net_band = "2.4GHz" if channel <= 14 else "5GHz"
         if net_band is None:
@@ -83,24 +93,26 @@ def _scan(
             found[net_band] = (Fields(m.doc, _FIELDS), [])
         f, networks = found[net_band]
         p_ssid = f.seen(leaf(result, "SSID"))
-        p_bssid = leaf(result, "BSSID")
-        if p_ssid is None and p_bssid is None:
+        v_bssid = _value(result, "BSSID")
+        if p_ssid is None and v_bssid is _NONE:
             continue
-        p_signal = leaf(result, signal_name)
-        p_sec = leaf(result, "SecurityModeEnabled")
+        v_signal = _value(result, signal_name)
+        v_sec = _value(result, "SecurityModeEnabled")
         net: dict[str, Any] = {
             "ssid": (fmt.to_str(p_ssid.value) if p_ssid else None) or "",
             "channel": str(channel) if channel is not None else "",
-            "signalStrength": (fmt.dbm(p_signal.value) if p_signal else None) or "",
-            "security": (fmt.security(p_sec.value) if p_sec else None) or "",
-            "bssid": (fmt.mac(p_bssid.value) if p_bssid else None) or "",
+            "signalStrength": (fmt.dbm(v_signal) if v_signal is not _NONE else None) or "",
+            "security": (fmt.security(v_sec) if v_sec is not _NONE else None) or "",
+            "bssid": (fmt.mac(v_bssid) if v_bssid is not _NONE else None) or "",
             "band": net_band,
         }
-        seen = p_ssid or p_bssid
+        seen = p_ssid or leaf(result, "BSSID")
         stamp = seen.timestamp if seen is not None else None
         if stamp:
-            net["scannedAt"] = stamp.strftime("%Y-%m-%dT%H:%M:%SZ")
-        strength = fmt.to_int(p_signal.value) if p_signal else None
+            if stamp not in shown:
+                shown[stamp] = stamp.strftime("%Y-%m-%dT%H:%M:%SZ")
+            net["scannedAt"] = shown[stamp]
+        strength = fmt.to_int(v_signal) if v_signal is not _NONE else None
         networks.append((strength if strength is not None else -999, net))
     return {band: _section(m, root, f, networks) for band, (f, networks) in found.items()}
 
