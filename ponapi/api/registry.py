@@ -57,7 +57,13 @@ async def lookup(
 async def remember_if_moved(ctx: AppContext, result: StatsResult, ref: OltRef, onu_id: int) -> None:
     """Where the OLT CLI found the ONU elsewhere than registered (or first found it), the
     registry learns it: the next read goes straight there (4 commands, not 9)."""
-    found = result.location
+    await remember_location_if_moved(ctx, result.location, ref, onu_id)
+
+
+async def remember_location_if_moved(
+    ctx: AppContext, found: dict[str, int] | None, ref: OltRef, onu_id: int
+) -> None:
+    """``remember_if_moved`` for a location ``found`` by a read (``None``: none found)."""
     if not found:
         return
     known = ref.location
