@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 from fastapi import Depends, Path, Request
 from fastapi.security import OAuth2PasswordBearer
-from sqlalchemy import and_, select
+from sqlalchemy import and_, bindparam, select
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from ponapi.api.errors import ApiError, ErrorCode
@@ -284,12 +284,21 @@ def _db_id(raw: object) -> int | None:
     return value if 1 <= value <= MAX_DB_ID else None
 
 
+# Built once: the OLT's tenant and the id of the ONU with the serial asked (none: NULL).
+_GATE_QUERY = (
+    select(Olt.tenant, Onu.id)
+    .outerjoin(Onu, and_(Onu.olt_id == Olt.id, Onu.serial == bindparam("serial")))
+    .where(Olt.id == bindparam("olt_id"))
+)
+
+
 async def _gate_row(
-    db: AsyncSession, olt_id: int, serial: Serial | None
+    ctx: AppContext, olt_id: int, serial: Serial | None
 ) -> tuple[str | None, int | None] | None:
-    on = and_(Onu.olt_id == Olt.id, Onu.serial == (serial.canonical if serial else None))
-    query = select(Olt.tenant, Onu.id).outerjoin(Onu, on).where(Olt.id == olt_id)
-    row = (await db.execute(query)).first()
+    """The gate's one query, on a plain connection (no ORM session: the hottest query)."""
+    params = {"olt_id": olt_id, "serial": serial.canonical if serial else None}
+    async with ctx.engine.connect() as conn:
+        row = (await conn.execute(_GATE_QUERY, params)).first()
     if row is None:
         return None
     return row[0], None if row[1] is None else int(row[1])
@@ -307,8 +316,7 @@ async def cached_gate(
     key = (olt_id, serial.canonical if serial else None)
     row = ctx.gates.get(key)
     if row is None:
-        async with ctx.sessions() as db:
-            row = await _gate_row(db, olt_id, serial)
+        row = await _gate_row(ctx, olt_id, serial)
         if row is not None and (serial is None or row[1] is not None):
             ctx.gates.put(key, row)
     if row is None or not scope.allows(row[0]):
