@@ -165,3 +165,33 @@ async def test_platform_token_needs_no_isp_and_others_do(env) -> None:
         r = await c.get("/api/olts", headers=bearer(token))
         assert r.status_code == 401 and r.json()["code"] == "UNAUTHORIZED", r.text
     assert (await c.get("/api/olts", headers=bearer(host_token("MEGA ADMINISTRADOR")))).is_success
+
+
+async def test_with_gate_rows_kept_the_scope_is_still_checked_on_every_request(
+    tmp_path, database_url, sim
+) -> None:
+    """TENANT_GATE_CACHE_SECONDS: another ISP's warm row still answers 404; a move or delete
+    made by this process is seen at once; the kept row saves the query."""
+    from ponapi.main import create_app
+
+    settings = make_settings(
+        tmp_path, database_url, genieacs_url=sim.url, tenant_gate_cache_seconds=60, **HOST_SETTINGS
+    )
+    app = create_app(settings)
+    async with app.router.lifespan_context(app):
+        transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
+        async with httpx.AsyncClient(transport=transport, base_url="http://test") as c:
+            isps = await two_isps(c)
+            url = f"/api/olts/{isps.olt_a}/onus/{A_SERIAL}/tr069-stats"
+            assert (await c.get(url, headers=isps.a["viewer"])).status_code == 200
+            assert app.state.ctx.gates.get((isps.olt_a, A_SERIAL)) is not None  # kept
+            for role in isps.b:
+                r = await c.get(url, headers=isps.b[role])
+                assert r.status_code == 404 and r.json()["code"] == "OLT_NOT_FOUND"
+            r = await c.patch(
+                f"/api/olts/{isps.olt_a}", headers=isps.platform, json={"tenant": "2"}
+            )
+            assert r.status_code == 200
+            r = await c.get(url, headers=isps.a["viewer"])
+            assert r.status_code == 404 and r.json()["code"] == "OLT_NOT_FOUND"
+            assert (await c.get(url, headers=isps.b["viewer"])).status_code == 200
