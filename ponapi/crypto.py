@@ -44,3 +44,18 @@ class CredentialCipher:
             return self._aead.decrypt(nonce, blob[1 + _NONCE :], _AAD).decode("utf-8")
         except InvalidTag as exc:
             raise CredentialError("stored credential cannot be decrypted with this key") from exc
+
+    def seal(self, data: bytes, label: bytes) -> bytes:
+        """``data`` encrypted (AES-256-GCM), bound to ``label`` (what it is: a blob sealed
+        for one use never opens as another)."""
+        nonce = os.urandom(_NONCE)
+        return _VERSION + nonce + self._aead.encrypt(nonce, data, label)
+
+    def unseal(self, blob: bytes, label: bytes) -> bytes:
+        """What ``seal`` encrypted with ``label``; CredentialError when it cannot be."""
+        if len(blob) < 1 + _NONCE + 16 or blob[:1] != _VERSION:
+            raise CredentialError("sealed data has an unknown format")
+        try:
+            return self._aead.decrypt(blob[1 : 1 + _NONCE], blob[1 + _NONCE :], label)
+        except InvalidTag as exc:
+            raise CredentialError("sealed data cannot be decrypted with this key") from exc

@@ -53,6 +53,7 @@ def build_context(settings: Settings) -> AppContext:
         acs=acs,
         users=TtlMap(settings.auth_cache_seconds),
         registry=TtlMap(settings.registry_cache_seconds),
+        gates=TtlMap(settings.tenant_gate_cache_seconds),
         stats=stats,
         jobs=job_runner,
         audit=audit_log,
@@ -100,7 +101,7 @@ async def pin_host_key(ctx: AppContext, olt_id: int, key: str) -> None:
         log.warning("could not pin the SSH host key of OLT %s", olt_id, exc_info=True)
         return
     if getattr(done, "rowcount", 0):
-        ctx.registry.clear()
+        ctx.registry_changed()
         ctx.audit.record(
             "olt.host_key_pinned", target=f"olt {olt_id}", fingerprint=ssh_fingerprint(key)
         )

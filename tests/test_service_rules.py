@@ -457,6 +457,31 @@ async def test_auto_acs_read_gets_the_olts_optical_view_from_a_background_refres
     assert len(env.olt.commands) == commands
 
 
+async def test_a_kept_answer_follows_the_olts_optical_view(make):
+    """The stats entry unchanged, a new optical view (a background refresh landed, on any
+    replica) is a new rendering with a new ETag, never the kept one."""
+    import orjson
+
+    from ponapi.serials import parse_serial
+
+    env = await make("auto")
+    _on_the_olt(env, V5)
+    service = env.app.state.ctx.stats
+    await env.stats(V5)  # cold: starts the optical refresh
+    await service.optical.wait()
+    first = await env.stats(V5)
+    assert first.json()["meta"]["cached"] is True
+    assert first.json()["data"]["general"]["opticalPowerRx"] == "-21.43 dBm"
+    assert (await env.stats(V5)).headers["etag"] == first.headers["etag"]  # kept
+    key = service.optical.key(env.olt_id, parse_serial(V5))
+    view = orjson.loads(await service.cache.get(key))
+    view["fields"]["opticalPowerRx"] = "-19.00 dBm"
+    await service.cache.set(key, orjson.dumps(view), 600)
+    later = await env.stats(V5)
+    assert later.json()["data"]["general"]["opticalPowerRx"] == "-19.00 dBm"
+    assert later.headers["etag"] != first.headers["etag"]
+
+
 async def test_a_hung_olt_does_not_slow_an_auto_acs_read(make):
     import time
 

@@ -189,3 +189,33 @@ async def test_a_write_on_another_isps_onu_is_audited_as_a_bounded_refusal(env) 
     # ISP B's admin sees its own refused attempts, never ISP A's rows.
     r = await c.get("/api/audit", headers=isps.b["admin"], params={"action": "access.not-found"})
     assert r.status_code == 200 and len(r.json()["data"]) == 2
+
+
+async def test_with_gate_rows_kept_the_scope_is_still_checked_on_every_request(
+    tmp_path, database_url, sim
+) -> None:
+    """TENANT_GATE_CACHE_SECONDS: another ISP's warm row still answers 404; a move or delete
+    made by this process is seen at once; the kept row saves the query."""
+    from ponapi.main import create_app
+
+    settings = make_settings(
+        tmp_path, database_url, genieacs_url=sim.url, tenant_gate_cache_seconds=60, **HOST_SETTINGS
+    )
+    app = create_app(settings)
+    async with app.router.lifespan_context(app):
+        transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
+        async with httpx.AsyncClient(transport=transport, base_url="http://test") as c:
+            isps = await two_isps(c)
+            url = f"/api/olts/{isps.olt_a}/onus/{A_SERIAL}/tr069-stats"
+            assert (await c.get(url, headers=isps.a["viewer"])).status_code == 200
+            assert app.state.ctx.gates.get((isps.olt_a, A_SERIAL)) is not None  # kept
+            for role in isps.b:
+                r = await c.get(url, headers=isps.b[role])
+                assert r.status_code == 404 and r.json()["code"] == "OLT_NOT_FOUND"
+            r = await c.patch(
+                f"/api/olts/{isps.olt_a}", headers=isps.platform, json={"tenant": "2"}
+            )
+            assert r.status_code == 200
+            r = await c.get(url, headers=isps.a["viewer"])
+            assert r.status_code == 404 and r.json()["code"] == "OLT_NOT_FOUND"
+            assert (await c.get(url, headers=isps.b["viewer"])).status_code == 200

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextvars import ContextVar
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Annotated, Any
 
 from fastapi import Depends, Path, Request
 from fastapi.security import OAuth2PasswordBearer
-from sqlalchemy import and_, select
+from sqlalchemy import and_, bindparam, select
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from ponapi.api.errors import ApiError, ErrorCode
@@ -58,6 +58,16 @@ class AppContext:
     passwords: PasswordWorkers | None = None
     probe_engine: AsyncEngine | None = None
     host_auth: HostAuth | None = None  # the platform's tokens (HOST_* settings)
+    # The tenant gate's rows, (OLT id, serial) -> (OLT's tenant, ONU id): TENANT_GATE_CACHE_SECONDS.
+    gates: TtlMap[tuple[int, str | None], tuple[str | None, int | None]] = field(
+        default_factory=lambda: TtlMap(0)
+    )
+
+    def registry_changed(self) -> None:
+        """This process changed the registry: its cached registry lookups and tenant gate
+        rows go at once (other processes' within their TTLs)."""
+        self.registry.clear()
+        self.gates.clear()
 
 
 # Dependencies are ``async def`` even when they do not await: FastAPI runs a plain ``def``
@@ -285,9 +295,11 @@ async def find_onu(db: AsyncSession, olt: Olt, serial: Serial) -> Onu:
 
 # --- the tenant gate ------------------------------------------------------------------------
 # Every authenticated request's path objects (``olt_id``, ``user_id``) are checked here, in the
-# user dependency every protected route has, against the database (never a cache), before the
-# route's own code, role check or cache reads run. A route added later is scoped by it too,
-# whatever it forgets. The path's ONU is read in the same query, for ``lookup``.
+# user dependency every protected route has, before the route's own code, role check or cache
+# reads run. A route added later is scoped by it too, whatever it forgets. The path's ONU is
+# read in the same query, for ``lookup``. The OLT's row (its tenant, the ONU's id) may come
+# from this process's TENANT_GATE_CACHE_SECONDS map; the user's scope is checked against it on
+# every request. A user row is always read from the database.
 
 _GATED: ContextVar[tuple[int, str, int | None] | None] = ContextVar("ponapi_gated", default=None)
 
@@ -300,17 +312,44 @@ def _db_id(raw: object) -> int | None:
     return value if 1 <= value <= MAX_DB_ID else None
 
 
-async def registry_gate(
-    db: AsyncSession, scope: Scope, olt_id: int, serial: Serial | None
+# Built once: the OLT's tenant and the id of the ONU with the serial asked (none: NULL).
+_GATE_QUERY = (
+    select(Olt.tenant, Onu.id)
+    .outerjoin(Onu, and_(Onu.olt_id == Olt.id, Onu.serial == bindparam("serial")))
+    .where(Olt.id == bindparam("olt_id"))
+)
+
+
+async def _gate_row(
+    ctx: AppContext, olt_id: int, serial: Serial | None
+) -> tuple[str | None, int | None] | None:
+    """The gate's one query, on a plain connection (no ORM session: the hottest query)."""
+    params = {"olt_id": olt_id, "serial": serial.canonical if serial else None}
+    async with ctx.engine.connect() as conn:
+        row = (await conn.execute(_GATE_QUERY, params)).first()
+    if row is None:
+        return None
+    return row[0], None if row[1] is None else int(row[1])
+
+
+async def cached_gate(
+    ctx: AppContext, scope: Scope, olt_id: int, serial: Serial | None
 ) -> int | None:
-    """One query: the OLT within scope (else the very error of a missing OLT) and the id of
-    the ONU ``serial`` on it (None: not registered there, or no serial asked)."""
-    on = and_(Onu.olt_id == Olt.id, Onu.serial == (serial.canonical if serial else None))
-    query = select(Olt.tenant, Onu.id).outerjoin(Onu, on).where(Olt.id == olt_id)
-    row = (await db.execute(query)).first()
+    """The OLT within scope (else the very error of a missing OLT) and the id of the ONU
+    ``serial`` on it (None: not registered there, or no serial asked): one query, or this
+    process's short map of gate rows (TENANT_GATE_CACHE_SECONDS). The scope is checked on
+    every request against the OLT's tenant; only rows of an existing OLT (and, when asked, a
+    registered ONU) are kept, so an OLT or ONU added since is never missed, and this
+    process's registry writes drop them at once."""
+    key = (olt_id, serial.canonical if serial else None)
+    row = ctx.gates.get(key)
+    if row is None:
+        row = await _gate_row(ctx, olt_id, serial)
+        if row is not None and (serial is None or row[1] is not None):
+            ctx.gates.put(key, row)
     if row is None or not scope.allows(row[0]):
         raise olt_not_found(olt_id)
-    return None if row[1] is None else int(row[1])
+    return row[1]
 
 
 # Routes whose own audit action records a miss ("stats.read" ONU_NOT_FOUND).
@@ -342,15 +381,15 @@ async def gate(ctx: AppContext, user: AuthUser, request: Request) -> None:
         except InvalidSerialError:
             serial = None  # answered INVALID_SERIAL by the route
     try:
-        async with ctx.sessions() as db:
-            if olt_id is not None:
-                onu_id = await registry_gate(db, scope, olt_id, serial)
-                if serial is not None:  # an unregistered ONU is the route's own 404
-                    _GATED.set((olt_id, serial.canonical, onu_id))
-            if user_id is not None:
+        if olt_id is not None:
+            onu_id = await cached_gate(ctx, scope, olt_id, serial)
+            if serial is not None:  # an unregistered ONU is the route's own 404
+                _GATED.set((olt_id, serial.canonical, onu_id))
+        if user_id is not None:
+            async with ctx.sessions() as db:
                 row = (await db.execute(select(User.tenant).where(User.id == user_id))).first()
-                if row is None or not scope.allows(row[0]):
-                    raise user_not_found(user_id)
+            if row is None or not scope.allows(row[0]):
+                raise user_not_found(user_id)
     except ApiError as exc:  # a miss (or another ISP's object) is audited like any read
         route = request.scope.get("route")
         name = getattr(route, "name", "")

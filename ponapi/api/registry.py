@@ -7,7 +7,7 @@ import logging
 
 from sqlalchemy import select
 
-from ponapi.api.deps import AppContext, gated, onu_not_found, registry_gate
+from ponapi.api.deps import AppContext, cached_gate, gated, onu_not_found
 from ponapi.api.onu_claims import vacate
 from ponapi.auth.principal import Scope, current_scope
 from ponapi.crypto import CredentialError
@@ -25,16 +25,16 @@ async def lookup(
     """The OLT/ONU registry rows a read or an action needs, within ``scope`` (default: the
     request's user, set by the user dependency; none known: nothing is found).
 
-    The tenant gate runs first, on the database, never from a cache: this request's user
-    dependency already ran it for the path's ONU (then it is not repeated), else one small
-    query here. Only then the rows (the decrypted OLT credentials) may come from this
-    process's REGISTRY_CACHE_SECONDS map. No connection is held while an ACS or OLT answers."""
+    The tenant gate runs first: this request's user dependency already ran it for the path's
+    ONU (then it is not repeated), else here, with the request's scope checked against the
+    OLT's tenant (the row itself may come from the TENANT_GATE_CACHE_SECONDS map).
+    Only then the rows (the decrypted OLT credentials) may come from this process's
+    REGISTRY_CACHE_SECONDS map. No connection is held while an ACS or OLT answers."""
     current = current_scope()
     scope = scope if scope is not None else current
     done, onu_id = gated(olt_id, serial) if scope == current else (False, None)
     if scope.nothing or not done:
-        async with ctx.sessions() as db:
-            onu_id = await registry_gate(db, scope, olt_id, serial)
+        onu_id = await cached_gate(ctx, scope, olt_id, serial)
     if onu_id is None:
         raise onu_not_found(olt_id, serial)
 
@@ -58,7 +58,13 @@ async def lookup(
 async def remember_if_moved(ctx: AppContext, result: StatsResult, ref: OltRef, onu_id: int) -> None:
     """Where the OLT CLI found the ONU elsewhere than registered (or first found it), the
     registry learns it: the next read goes straight there (4 commands, not 9)."""
-    found = result.location
+    await remember_location_if_moved(ctx, result.location, ref, onu_id)
+
+
+async def remember_location_if_moved(
+    ctx: AppContext, found: dict[str, int] | None, ref: OltRef, onu_id: int
+) -> None:
+    """``remember_if_moved`` for a location ``found`` by a read (``None``: none found)."""
     if not found:
         return
     known = ref.location
@@ -70,7 +76,7 @@ async def remember_if_moved(ctx: AppContext, result: StatsResult, ref: OltRef, o
     ):
         return
     await remember_location(ctx, onu_id, found)
-    ctx.registry.clear()
+    ctx.registry_changed()
 
 
 def olt_ref(ctx: AppContext, olt: Olt, onu: Onu) -> OltRef:

@@ -55,11 +55,24 @@ class OpticalView:
         meta = result.meta["sections"].get("general")
         if not isinstance(general, dict) or not isinstance(meta, dict):
             return
+        _, entry = await self.peek(olt, serial)
+        self.apply(result, entry)
+
+    def apply(self, result: StatsResult, entry: dict[str, Any] | None) -> None:
+        """In place: the view ``entry`` (``peek``'s) laid over the result's ``general``."""
+        general = result.data.get("general")
+        meta = result.meta["sections"].get("general")
+        if isinstance(general, dict) and isinstance(meta, dict):
+            merge(general, meta, entry, self.ttl)
+
+    async def peek(self, olt: OltRef, serial: Serial) -> tuple[bytes | None, dict[str, Any] | None]:
+        """The cached view (its bytes and its value), a background refresh started when it
+        is older than the TTL or missing."""
         key = self.key(olt.id, serial)
-        entry = await self._cached(key)
+        raw, entry = await self._cached_raw(key)
         if entry is None or time.time() - float(entry.get("epoch", 0)) >= self.ttl:
             self._refresh_later(key, olt, serial)
-        merge(general, meta, entry, self.ttl)
+        return raw, entry
 
     def _refresh_later(self, key: str, olt: OltRef, serial: Serial) -> None:
         if key in self._running:
@@ -95,13 +108,16 @@ class OpticalView:
             log.warning("optical view of %s not cached", serial.canonical, exc_info=True)
 
     async def _cached(self, key: str) -> dict[str, Any] | None:
+        return (await self._cached_raw(key))[1]
+
+    async def _cached_raw(self, key: str) -> tuple[bytes | None, dict[str, Any] | None]:
         try:
             raw = await self.cache.get(key)
             value = orjson.loads(raw) if raw else None
         except Exception:  # a cache failure only loses the overlay, never the answer
             log.warning("optical view cache read failed", exc_info=True)
-            return None
-        return value if isinstance(value, dict) else None
+            return None, None
+        return (raw, value) if isinstance(value, dict) else (None, None)
 
 
 def view_of(stored: dict[str, Any]) -> dict[str, Any]:

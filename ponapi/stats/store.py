@@ -4,10 +4,12 @@ and the last few decoded payloads kept in process."""
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import time
 import zlib
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
+from dataclasses import dataclass, field
 from typing import Any
 
 import orjson
@@ -67,14 +69,32 @@ def open_secrets(payload: dict[str, Any], cipher: CredentialCipher) -> dict[str,
     return _each_secret(payload, opened)
 
 
+@dataclass(slots=True)
+class Kept:
+    """One cached entry as this process decoded it: the cache's bytes, the payload they hold,
+    the entry's version (a digest of those bytes: any change of the entry, by any replica,
+    is a new version) and the answers rendered from it (``ponapi.stats.answers``), which go
+    with it when the entry changes or leaves the cache."""
+
+    raw: bytes
+    value: dict[str, Any]
+    version: str
+    answers: dict[Hashable, Any] = field(default_factory=dict)
+
+
 class PayloadStore:
     def __init__(self, cache: Cache, cipher: CredentialCipher, ttl: float) -> None:
         self.cache = cache
         self.cipher = cipher
         self.ttl = ttl
-        self._decoded: dict[str, tuple[bytes, dict[str, Any]]] = {}
+        self._decoded: dict[str, Kept] = {}
 
     async def get(self, key: str) -> dict[str, Any] | None:
+        kept = await self.entry(key)
+        return None if kept is None else kept.value
+
+    async def entry(self, key: str) -> Kept | None:
+        """The cached entry, decoded (callers must not mutate its payload)."""
         try:
             raw = await self.cache.get(key)
         except Exception:
@@ -83,11 +103,10 @@ class PayloadStore:
         if raw is None:
             return None
         # The same cached bytes decode to the same payload: the last few decoded payloads are
-        # kept, so a hot ONU's cached read skips decompressing and parsing. Callers must not
-        # mutate what this returns.
+        # kept, so a hot ONU's cached read skips decompressing and parsing.
         memo = self._decoded.get(key)
-        if memo is not None and (memo[0] is raw or memo[0] == raw):
-            return memo[1]
+        if memo is not None and (memo.raw is raw or memo.raw == raw):
+            return memo
         try:
             value = orjson.loads(zlib.decompress(raw))
         except (orjson.JSONDecodeError, ValueError, zlib.error):
@@ -96,10 +115,11 @@ class PayloadStore:
         if not isinstance(value, dict):
             return None
         value = open_secrets(value, self.cipher)
-        self._decoded[key] = (raw, value)
+        version = hashlib.blake2b(raw, digest_size=12).hexdigest()
+        kept = self._decoded[key] = Kept(raw, value, version)
         if len(self._decoded) > DECODED_KEPT:
             del self._decoded[next(iter(self._decoded))]  # the oldest
-        return value
+        return kept
 
     async def set(self, key: str, payload: dict[str, Any]) -> None:
         if self.ttl <= 0:

@@ -77,7 +77,7 @@ async def discover_onus(
         async with ctx.sessions() as session:
             out, counts = await register_found(session, olt_id, found)
             await session.commit()
-        ctx.registry.clear()
+        ctx.registry_changed()
         return DiscoveryResult(
             onus=out,
             registered=counts["new"],

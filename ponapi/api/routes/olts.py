@@ -57,7 +57,7 @@ def onu_out(onu: Onu) -> OnuOut:
 
 def registry_changed(ctx: AppContext) -> None:
     """Drop this process's cached registry lookups (see REGISTRY_CACHE_SECONDS)."""
-    ctx.registry.clear()
+    ctx.registry_changed()
 
 
 async def _commit(db: Db, what: str) -> None:

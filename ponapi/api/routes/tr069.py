@@ -22,19 +22,21 @@ from ponapi.api.deps import (
     TechnicianUser,
 )
 from ponapi.api.envelope import success_body
-from ponapi.api.reads import check_live_read, read_for
+from ponapi.api.reads import IfNoneMatch, answer_for, check_live_read, read_for, send
 from ponapi.api.registry import lookup, remember_if_moved
 from ponapi.jobs import job_view, outcome
 from ponapi.serials import Serial
 from ponapi.stats.entry import parse_sections
-from ponapi.stats.render import LOG_LIMIT_DEFAULT, LOG_LIMIT_MAX
+from ponapi.stats.model import StatsResult
+from ponapi.stats.render import LOG_LIMIT_DEFAULT, LOG_LIMIT_MAX, limit_logs
 from ponapi.tr069 import sections as section_registry
 
 router = APIRouter(prefix="/api/olts", tags=["tr069"])
 log = logging.getLogger("ponapi.api")
 
 _STATS_DOC = {
-    200: {"description": "The five sections and their freshness (see the contract)."},
+    200: {"description": "The sections and their freshness (see the contract), with an ETag."},
+    304: {"description": "Not Modified: If-None-Match names the current ETag (headers only)."},
     400: {"description": "INVALID_SERIAL or INVALID_REQUEST"},
     401: {"description": "UNAUTHORIZED"},
     404: {"description": "OLT_NOT_FOUND or ONU_NOT_FOUND"},
@@ -65,9 +67,24 @@ async def tr069_stats(
         int,
         Query(alias="logLimit", ge=1, le=LOG_LIMIT_MAX, description="Device-log lines shown"),
     ] = LOG_LIMIT_DEFAULT,
+    if_none_match: IfNoneMatch = None,
 ) -> Response:
-    result = await read_for(ctx, user, olt_id, onu_serial, refresh, sections, log_limit)
-    return Response(orjson.dumps(result.body()), media_type="application/json")
+    def encode(result: StatsResult) -> bytes:
+        return orjson.dumps(limit_logs(result, log_limit).body())
+
+    answer = await answer_for(
+        ctx,
+        user,
+        olt_id,
+        onu_serial,
+        refresh,
+        sections,
+        log_limit,
+        variant=("contract", log_limit),
+        encode=encode,
+        if_none_match=if_none_match,
+    )
+    return send(answer)
 
 
 @router.post("/{olt_id}/onus/{onu_serial}/tr069-stats/refresh", status_code=202)
