@@ -25,6 +25,7 @@ from ponapi.audit import AuditLog
 from ponapi.cache import Cache, make_cache
 from ponapi.config import Settings, get_settings
 from ponapi.crypto import CredentialCipher
+from ponapi.db.registry_watch import RegistryListener
 from ponapi.db.session import make_engine, make_sessionmaker
 from ponapi.jobs import Jobs
 from ponapi.requestid import RequestIdMiddleware
@@ -39,7 +40,8 @@ def build_context(settings: Settings) -> AppContext:
     engine = make_engine(settings.database_url)
     cache = make_cache(settings.redis_url, settings.cache_timeout_ms / 1000)
     acs = GenieAcsClient.from_settings(settings)
-    sessions = make_sessionmaker(engine)
+    # This process's committed OLT/ONU writes drop its kept registry rows at once.
+    sessions = make_sessionmaker(engine, on_registry_write=lambda: ctx.registry_changed())
     cipher = CredentialCipher(settings.credentials_key or settings.secret_key)
     stats = StatsService(settings, cache, acs, cipher=cipher)
     job_runner = Jobs(cache, settings.job_budget_seconds, cipher)
@@ -53,14 +55,31 @@ def build_context(settings: Settings) -> AppContext:
         acs=acs,
         users=TtlMap(settings.auth_cache_seconds),
         registry=TtlMap(settings.registry_cache_seconds),
-        gates=TtlMap(settings.tenant_gate_cache_seconds),
+        gates=TtlMap(gate_seconds(settings)),
         stats=stats,
         jobs=job_runner,
         audit=audit_log,
         actions=build_actions(settings, cache, acs, stats, job_runner, audit_log),
     )
     ctx.stats.on_host_key = lambda olt_id, key: pin_host_key(ctx, olt_id, key)
+    # Other processes' registry writes (PostgreSQL only; none on SQLite): until it listens,
+    # the kept tenant gate rows are not used.
+    ctx.registry_listener = RegistryListener.for_engine(engine, ctx.registry_changed)
     return ctx
+
+
+# SQLite cannot tell a process about another's writes (another worker, ``ponapi olts
+# import``): there a kept tenant gate row lives at most this long, whatever the setting.
+SQLITE_GATE_SECONDS = 5.0
+
+
+def gate_seconds(settings: Settings) -> float:
+    """How long the tenant gate's rows are kept (TENANT_GATE_CACHE_SECONDS, capped on
+    SQLite)."""
+    seconds = settings.tenant_gate_cache_seconds
+    if settings.database_url.startswith("sqlite"):
+        return min(seconds, SQLITE_GATE_SECONDS)
+    return seconds
 
 
 def build_actions(
@@ -114,6 +133,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         ctx = build_context(settings)
         app.state.ctx = ctx
+        if ctx.registry_listener is not None:
+            ctx.registry_listener.start()
         # Everything alive now (modules, routes, schemas, the context) lives as long as the
         # process: moved out of the collector's reach, a full collection scans only what
         # requests allocate. Measured under load: full collections of 60-100 ms, each a
@@ -123,6 +144,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         try:
             yield
         finally:
+            if ctx.registry_listener is not None:
+                await ctx.registry_listener.stop()
             if ctx.acs is not None:
                 await ctx.acs.close()
             await ctx.jobs.close()

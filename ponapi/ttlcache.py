@@ -35,8 +35,15 @@ class TtlMap(Generic[K, V]):
             return None
         return self._data.get(key)
 
-    def put(self, key: K, value: V) -> None:
-        if self.ttl <= 0:
+    @property
+    def generation(self) -> int:
+        """Bumped by every ``clear()``: read it before loading a value, pass it to ``put``."""
+        return self._generation
+
+    def put(self, key: K, value: V, generation: int | None = None) -> None:
+        """Keep ``value``; with ``generation``, only when no ``clear()`` ran since it was read
+        (a value loaded before a change is not kept after the change dropped the map)."""
+        if self.ttl <= 0 or (generation is not None and generation != self._generation):
             return
         self._data[key] = value
 
@@ -68,8 +75,8 @@ class TtlMap(Generic[K, V]):
         self, key: K, load: Callable[[], Awaitable[V | None]], generation: int
     ) -> V | None:
         value = await load()
-        if value is not None and generation == self._generation:  # no clear() meanwhile
-            self.put(key, value)
+        if value is not None:
+            self.put(key, value, generation)  # unless a clear() ran meanwhile
         return value
 
     def clear(self) -> None:

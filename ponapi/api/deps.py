@@ -22,6 +22,7 @@ from ponapi.cache import Cache
 from ponapi.config import Settings
 from ponapi.crypto import CredentialCipher
 from ponapi.db.models import Olt, Onu, Role, User
+from ponapi.db.registry_watch import RegistryListener
 from ponapi.serials import InvalidSerialError, Serial, parse_serial
 from ponapi.ttlcache import TtlMap
 
@@ -62,10 +63,18 @@ class AppContext:
     gates: TtlMap[tuple[int, str | None], tuple[str | None, int | None]] = field(
         default_factory=lambda: TtlMap(0)
     )
+    # Other processes' registry writes (PostgreSQL): the gate rows are used only while it
+    # listens. None: no such notifications (SQLite), the rows live their TTL.
+    registry_listener: RegistryListener | None = None
+
+    def gates_usable(self) -> bool:
+        """Whether a kept gate row may answer: not while registry notifications, where the
+        database has them, are down (then every request asks the database)."""
+        return self.registry_listener is None or self.registry_listener.connected
 
     def registry_changed(self) -> None:
-        """This process changed the registry: its cached registry lookups and tenant gate
-        rows go at once (other processes' within their TTLs)."""
+        """The registry changed (this process's commit, or another's notification on
+        PostgreSQL): the kept registry lookups and tenant gate rows go at once."""
         self.registry.clear()
         self.gates.clear()
 
@@ -298,8 +307,9 @@ async def find_onu(db: AsyncSession, olt: Olt, serial: Serial) -> Onu:
 # user dependency every protected route has, before the route's own code, role check or cache
 # reads run. A route added later is scoped by it too, whatever it forgets. The path's ONU is
 # read in the same query, for ``lookup``. The OLT's row (its tenant, the ONU's id) may come
-# from this process's TENANT_GATE_CACHE_SECONDS map; the user's scope is checked against it on
-# every request. A user row is always read from the database.
+# from this process's TENANT_GATE_CACHE_SECONDS map, which every registry write empties (see
+# ``cached_gate``); the user's scope is checked against it on every request. A user row is
+# always read from the database.
 
 _GATED: ContextVar[tuple[int, str, int | None] | None] = ContextVar("ponapi_gated", default=None)
 
@@ -337,16 +347,20 @@ async def cached_gate(
 ) -> int | None:
     """The OLT within scope (else the very error of a missing OLT) and the id of the ONU
     ``serial`` on it (None: not registered there, or no serial asked): one query, or this
-    process's short map of gate rows (TENANT_GATE_CACHE_SECONDS). The scope is checked on
-    every request against the OLT's tenant; only rows of an existing OLT (and, when asked, a
-    registered ONU) are kept, so an OLT or ONU added since is never missed, and this
-    process's registry writes drop them at once."""
+    process's map of gate rows (TENANT_GATE_CACHE_SECONDS). The scope is checked on every
+    request against the OLT's tenant; only rows of an existing OLT (and, when asked, a
+    registered ONU) are kept, so an OLT or ONU added since is never missed. Registry writes
+    drop the rows at once: this process's on commit, every process's through PostgreSQL's
+    notifications (``ponapi.db.registry_watch``); while those are not listened to, the map is
+    not used. A row read before a change is not kept after it (the map's generation)."""
     key = (olt_id, serial.canonical if serial else None)
-    row = ctx.gates.get(key)
+    usable = ctx.gates_usable()
+    row = ctx.gates.get(key) if usable else None
     if row is None:
+        generation = ctx.gates.generation  # a registry change meanwhile: the row is not kept
         row = await _gate_row(ctx, olt_id, serial)
-        if row is not None and (serial is None or row[1] is not None):
-            ctx.gates.put(key, row)
+        if usable and row is not None and (serial is None or row[1] is not None):
+            ctx.gates.put(key, row, generation)
     if row is None or not scope.allows(row[0]):
         raise olt_not_found(olt_id)
     return row[1]

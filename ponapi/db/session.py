@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from pathlib import Path
 
 from sqlalchemy import event
@@ -14,6 +15,8 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 from sqlalchemy.pool import NullPool
+
+from ponapi.db.registry_watch import registry_session_class
 
 
 def sqlite_path(url: str) -> Path | None:
@@ -71,5 +74,15 @@ def make_probe_engine(url: str) -> AsyncEngine:
     return create_async_engine(url, poolclass=NullPool, connect_args=connect_args)
 
 
-def make_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
-    return async_sessionmaker(engine, expire_on_commit=False)
+def make_sessionmaker(
+    engine: AsyncEngine, on_registry_write: Callable[[], None] | None = None
+) -> async_sessionmaker[AsyncSession]:
+    """Sessions of ``engine``; with ``on_registry_write``, called after each commit that wrote
+    OLT or ONU rows (see ``ponapi.db.registry_watch``)."""
+    if on_registry_write is None:
+        return async_sessionmaker(engine, expire_on_commit=False)
+    return async_sessionmaker(
+        engine,
+        expire_on_commit=False,
+        sync_session_class=registry_session_class(on_registry_write),
+    )
