@@ -313,9 +313,6 @@ def demo_settings(data_dir: Path, demo: Demo) -> Settings:
         data_dir=data_dir,
         genieacs_url=demo.acs_url,
         redis_url="",
-        # One process on its own throwaway database: every registry write is this process's
-        # and drops the kept tenant gate rows at once, so keeping them is exact here.
-        tenant_gate_cache_seconds=5.0,
         # The simulated CPEs report a result without fetching anything.
         speedtest_download_url="http://127.0.0.1:9/speedtest/25MB.bin",
         speedtest_upload_url="http://127.0.0.1:9/speedtest/upload",

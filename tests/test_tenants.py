@@ -95,20 +95,6 @@ async def test_tenants_are_set_by_platform_admins_only(env) -> None:
     assert (await c.get(url, headers=isps.a["viewer"])).status_code == 200
 
 
-async def test_a_moved_onu_is_never_served_from_cache_to_the_old_isp(env) -> None:
-    _, c = env
-    isps = await two_isps(c)
-    url = f"/api/olts/{isps.olt_a}/onus/{A_SERIAL}/tr069-stats"
-    assert (await c.get(url, headers=isps.a["viewer"])).status_code == 200  # cached now
-    app_ctx = c._transport.app.state.ctx  # type: ignore[attr-defined]
-    async with app_ctx.sessions() as db:  # moved by another replica: this one's cache is warm
-        olt = await db.get(Olt, isps.olt_a)
-        olt.tenant = "2"
-        await db.commit()
-    r = await c.get(url, headers=isps.a["viewer"])
-    assert r.status_code == 404 and r.json()["code"] == "OLT_NOT_FOUND"
-
-
 async def test_put_creates_or_replaces_with_the_platforms_id(env) -> None:
     _, c = env
     isps = await two_isps(c)
