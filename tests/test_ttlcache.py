@@ -109,3 +109,13 @@ async def test_requests_arriving_together_on_a_cold_auth_cache_read_the_user_onc
         rs = await asyncio.gather(*(c.get(path, headers=h) for _ in range(40)))
         assert {r.status_code for r in rs} == {200}
         assert user_reads == 1
+
+
+def test_a_value_read_before_a_clear_is_not_kept_after_it():
+    m: TtlMap[str, int] = TtlMap(60)
+    generation = m.generation
+    m.clear()  # a change while the value was being read
+    m.put("k", 1, generation)
+    assert m.get("k") is None
+    m.put("k", 2, m.generation)
+    assert m.get("k") == 2
