@@ -223,3 +223,27 @@ def test_the_default_keeps_rows_and_sqlite_keeps_them_briefly(tmp_path) -> None:
     assert gate_seconds(sqlite) == SQLITE_GATE_SECONDS == 5
     off = make_settings(tmp_path, "sqlite+aiosqlite:///x.db", tenant_gate_cache_seconds=0)
     assert gate_seconds(off) == 0
+
+
+async def test_a_listener_that_cannot_connect_retries_without_secrets_and_stops(caplog) -> None:
+    from ponapi.db.registry_watch import RegistryListener
+
+    engine = create_async_engine("postgresql+asyncpg://ponapi:s3cret-pw@127.0.0.1:1/ponapi")
+    changes: list[int] = []
+    listener = RegistryListener.for_engine(engine, lambda: changes.append(1), timeout=0.5)
+    assert listener is not None
+    listener.start()
+    await asyncio.sleep(1.0)  # the first try and a retry, both refused
+    assert not listener.connected and changes == []
+    await asyncio.wait_for(listener.stop(), 2)
+    await engine.dispose()
+    assert caplog.text.count("registry change notifications unavailable") >= 2
+    assert "s3cret-pw" not in caplog.text
+
+
+@sqlite_only
+async def test_sqlite_has_no_listener_and_keeps_rows_briefly(env) -> None:
+    app, _ = env
+    ctx = _ctx(app)
+    assert ctx.registry_listener is None and ctx.gates_usable()
+    assert ctx.gates.ttl == 5
