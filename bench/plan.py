@@ -20,6 +20,8 @@ class Plan:
     memory_onus: int = 10_000  # 5: ONUs in the in-memory cache
     action_runs: int = 40  # 6: actions of each kind
     demo_rounds: int = 3  # 7: rounds of /healthz and the cached read on the demo
+    breakdown_reads: int = 60  # where the time goes: timings of each step of a cold read
+    breakdown_requests: int = 1000  # where the time goes: timings of each cached step
 
 
 FULL = Plan()
@@ -36,6 +38,8 @@ SMOKE = Plan(
     memory_onus=500,
     action_runs=5,
     demo_rounds=1,
+    breakdown_reads=5,
+    breakdown_requests=50,
 )
 
 _active = [FULL]

@@ -60,8 +60,10 @@ def app_format(result: StatsResult) -> bytes:
     return orjson.dumps(render_stats(limit_logs(result, 50).body()))
 
 
-async def steps(ctx: Any, ref: Any, serial: Any, label: str, encode: Any) -> None:
-    """The read's own steps: rendered afresh, the kept answer, a 304."""
+async def steps(
+    ctx: Any, ref: Any, serial: Any, label: str, encode: Any, n: int = N
+) -> dict[str, float]:
+    """The read's own steps (CPU us): rendered afresh, the kept answer, a 304."""
     every = frozenset(registry.names())
 
     async def afresh() -> None:
@@ -83,12 +85,23 @@ async def steps(ctx: Any, ref: Any, serial: Any, label: str, encode: Any) -> Non
 
     answer = await kept()
     assert answer is not None
-    print(f"  {label}: rendered afresh {await cpu_us(N, afresh):.0f}", end="")
-    print(f", kept answer {await cpu_us(N, kept):.0f}", end="")
-    print(f", 304 {await cpu_us(N, lambda: kept(answer.etag)):.0f}")
+    return {
+        f"{label}: rendering the cached entry afresh (every hit before answers were kept)": (
+            await cpu_us(n, afresh)
+        ),
+        f"{label}: the kept answer": await cpu_us(n, kept),
+        f"{label}: a 304 for the current ETag": await cpu_us(n, lambda: kept(answer.etag)),
+    }
 
 
 async def main(profile: bool) -> None:
+    for name, us in (await figures(N, profile)).items():
+        print(f"  {name}: {us:.0f} us")
+
+
+async def figures(n: int, profile: bool = False) -> dict[str, float]:
+    """CPU us per cached full-screen request of the largest dump, whole and step by step."""
+    out: dict[str, float] = {}
     sim = GenieAcsSim()
     for doc in bundled_documents():
         sim.add(doc)
@@ -113,32 +126,38 @@ async def main(profile: bool) -> None:
                 return Response(request.app.state.bare, media_type="application/json")
 
             print(f"{SERIAL}: {len(warm.content)} bytes; CPU per request, us")
-            for name, path in (("bare", "/bench/bare"), ("contract", url), ("app", app_url)):
-                us = await cpu_us(N, lambda p=path: c.get(p, headers=h))  # type: ignore[misc]
-                print(f"  whole request, {name}: {us:.0f}")
+            for name, path in (
+                ("the bare same-bytes endpoint", "/bench/bare"),
+                ("the contract's route", url),
+                ("the app's route", app_url),
+            ):
+                us = await cpu_us(n, lambda p=path: c.get(p, headers=h))  # type: ignore[misc]
+                out[f"whole request (in process, client included), {name}"] = us
             tag = (await c.get(url, headers=h)).headers["etag"]
-            us = await cpu_us(N, lambda: c.get(url, headers={**h, "If-None-Match": tag}))
-            print(f"  whole request, contract, 304: {us:.0f}")
+            us = await cpu_us(n, lambda: c.get(url, headers={**h, "If-None-Match": tag}))
+            out["whole request (in process, client included), the contract's route, 304"] = us
 
             ctx = app.state.ctx
             serial = parse_serial(SERIAL)
             PRINCIPAL.set(Principal(0, "", None, scope_for(None, True)))
             ref, _ = await lookup(ctx, olt, serial)
             for label, encode in (("contract", contract), ("app", app_format)):
-                await steps(ctx, ref, serial, label, encode)
+                out.update(await steps(ctx, ref, serial, label, encode, n))
             key = ctx.stats.cache_key(olt, serial)
-            entry = await cpu_us(N, lambda: ctx.stats.store.entry(key))
-            print(f"  the cached entry alone: {entry:.0f}")
+            out["reading the cached entry alone"] = await cpu_us(
+                n, lambda: ctx.stats.store.entry(key)
+            )
             if profile:
                 from pyinstrument import Profiler  # the dev extra
 
                 profiler = Profiler(interval=0.0005, async_mode="enabled")
                 profiler.start()
-                for _ in range(N):
+                for _ in range(n):
                     await c.get(url, headers=h)
                 profiler.stop()
                 print(profiler.output_text(unicode=False))
     await sim.stop()
+    return out
 
 
 if __name__ == "__main__":

@@ -51,8 +51,36 @@ def write_figures(results: list[dict[str, Any]], started: datetime, path: Path =
     path.write_text(json.dumps({"run": run, "figures": figures}, indent=2, sort_keys=True) + "\n")
 
 
+def where_the_time_goes(rows: list[tuple[str, str, float, str, bool]]) -> list[str]:
+    """The breakdown tables: each step of a cold and of a cached read, measured this run."""
+    if not rows:
+        return []
+    titles = {
+        "cold": "A cold full-screen read of the largest dump (EG8145X6), CPU per step, "
+        "median (`bench/cold.py`; `--profile` for a call tree)",
+        "cached": "A cached full-screen read of the largest dump, CPU per request "
+        "(`bench/profile_cached.py`; `--profile` for a call tree)",
+    }
+    lines = ["## Where the time goes", ""]
+    for read, title in titles.items():
+        chosen = [r for r in rows if r[0] == read]
+        if not chosen:
+            continue
+        lines += [title, "", "| step | CPU |", "|---|---|"]
+        for _, step, figure, unit, indent in chosen:
+            shown = f"{figure:.0f}" if unit == "us" else f"{figure:.2f}"
+            lines.append(f"| {'- ' if indent else ''}{step} | {shown} {unit} |")
+        lines.append("")
+    return lines
+
+
 def write_doc(
-    results: list[dict[str, Any]], started: datetime, seconds: float, path: Path = DOC
+    results: list[dict[str, Any]],
+    started: datetime,
+    seconds: float,
+    path: Path = DOC,
+    *,
+    breakdown: list[tuple[str, str, float, str, bool]] | None = None,
 ) -> None:
     """Rewrite docs/benchmarks.md with this run's figures, each headline figure's trend
     against the previous run (docs/benchmarks.json), and how each is measured."""
@@ -77,8 +105,8 @@ def write_doc(
         lines.append(
             f"| {r['name']} | {r['measured']} | {r['target']} | {verdict(r)} | {trend(r, before)} |"
         )
+    lines += ["", *where_the_time_goes(breakdown or [])]
     lines += [
-        "",
         "How each is measured (`bench/`: run.py, olt_cli.py, memory.py, actions.py, demo.py):",
         "",
         "1. The API as `ponapi serve` runs it (ponapi.server: uvicorn, the asyncio loop, one "

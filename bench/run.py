@@ -39,6 +39,8 @@ from .plan import FULL, SMOKE, plan, use
 ROOT = Path(__file__).resolve().parents[1]
 SECRET = "bench-secret-key-0123456789abcdefghijklmnop"
 RESULTS: list[dict[str, Any]] = []
+# Where the time goes (bench.breakdown): (read, step, figure, unit, indented) rows.
+BREAKDOWN: list[tuple[str, str, float, str, bool]] = []
 WORKERS = os.cpu_count() or 1  # benchmark 1: one uvicorn worker per core
 # The sections of the first stats screen, before the full screen: the cold read's figure
 # comparable across releases.
@@ -77,6 +79,12 @@ def record(
     else:
         verdict = ("PASS" if ok else "MISS") if judged else "INFO"
     print(f"[{verdict}] {name}: {measured} (target: {target})", flush=True)
+
+
+def breakdown(read: str, step: str, figure: float, unit: str, *, indent: bool = False) -> None:
+    """One step of a read and its CPU time (docs/benchmarks.md: where the time goes)."""
+    BREAKDOWN.append((read, step, figure, unit, indent))
+    print(f"  [{read}] {'  ' if indent else ''}{step}: {figure:.2f} {unit}", flush=True)
 
 
 def verdict(result: dict[str, Any]) -> str:
@@ -479,6 +487,7 @@ def smoke_requested(argv: list[str]) -> bool:
 
 async def main(argv: list[str]) -> int:
     from bench.actions import bench_actions
+    from bench.breakdown import bench_breakdown
     from bench.demo import bench_demo
     from bench.memory import bench_memory
     from bench.olt_cli import bench_cli
@@ -500,6 +509,7 @@ async def main(argv: list[str]) -> int:
             bench_cli,
             bench_memory,
             bench_actions,
+            bench_breakdown,
         ):
             sub = tmp / bench.__name__
             sub.mkdir()
@@ -509,7 +519,7 @@ async def main(argv: list[str]) -> int:
     if plan().smoke:
         print(f"smoke run: {time.monotonic() - t0:.0f} s, no target judged, nothing written")
         return 0
-    write_doc(RESULTS, started, time.monotonic() - t0)
+    write_doc(RESULTS, started, time.monotonic() - t0, breakdown=BREAKDOWN)
     return exit_status(RESULTS)
 
 

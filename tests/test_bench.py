@@ -164,3 +164,22 @@ def test_a_missing_or_unreadable_previous_run_gives_no_trend(tmp_path):
     bad = tmp_path / "bad.json"
     bad.write_text("{not json")
     assert previous_figures(bad) == ("", {})
+
+
+def test_where_the_time_goes_lists_each_step_of_both_reads(tmp_path):
+    from datetime import UTC, datetime
+
+    from bench.report import write_doc
+
+    rows = [
+        ("cold", "NBI read", 5.5, "ms", False),
+        ("cold", "JSON parse", 1.75, "ms", True),
+        ("cached", "the kept answer", 16.0, "us", False),
+    ]
+    doc = tmp_path / "benchmarks.md"
+    write_doc([], datetime(2026, 1, 2, tzinfo=UTC), 1.0, doc, breakdown=rows)
+    text = doc.read_text()
+    assert "## Where the time goes" in text
+    assert "| NBI read | 5.50 ms |" in text and "| - JSON parse | 1.75 ms |" in text
+    assert "| the kept answer | 16 us |" in text
+    assert text.index("A cold full-screen read") < text.index("A cached full-screen read")
