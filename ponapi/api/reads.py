@@ -21,7 +21,7 @@ from ponapi.stats.entry import parse_sections, read_stats
 from ponapi.stats.model import OltRef, StatsResult
 from ponapi.stats.render import limit_logs, revealed_secrets
 
-__all__ = ["IfNoneMatch", "answer_for", "check_live_read", "read_for", "send"]
+__all__ = ["IfNoneMatch", "answer_for", "check_live_read", "send"]
 
 IfNoneMatch = Annotated[
     str | None,
@@ -52,7 +52,7 @@ async def answer_for(
 ) -> Answer:
     """One user's stats answer in bytes (``encode``: the route's wire format; ``variant``
     names it and its parameters). A fresh cached entry answers with its kept rendering
-    (``ponapi.stats.answers``); otherwise the read of ``read_for``."""
+    (``ponapi.stats.answers``); otherwise a read (cache, single flight, budget)."""
     started = time.monotonic()
     serial, wanted = await _checked(ctx, user, olt_id, onu_serial, refresh, sections)
     ref, onu_id = await _lookup(ctx, user, olt_id, serial)
@@ -97,26 +97,6 @@ def send(answer: Answer) -> Response:
     if answer.body is None:
         return Response(status_code=304, headers=headers)
     return Response(answer.body, media_type="application/json", headers=headers)
-
-
-async def read_for(
-    ctx: AppContext,
-    user: AuthUser,
-    olt_id: int,
-    onu_serial: str,
-    refresh: bool,
-    sections: str | None,
-    log_limit: int,
-) -> StatsResult:
-    """One user's stats read, whatever format renders it: the serial and sections checked,
-    the rate limits, the live-read rule, the registry, the read (cache, single flight,
-    budget), the audit and the secrets by role."""
-    started = time.monotonic()
-    serial, wanted = await _checked(ctx, user, olt_id, onu_serial, refresh, sections)
-    ref, onu_id = await _lookup(ctx, user, olt_id, serial)
-    reveal = _reveals(user)
-    result = await _read(ctx, user, olt_id, serial, ref, onu_id, wanted, refresh, reveal, started)
-    return limit_logs(result, log_limit)
 
 
 def _reveals(user: AuthUser) -> bool:

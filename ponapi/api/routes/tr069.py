@@ -22,7 +22,7 @@ from ponapi.api.deps import (
     TechnicianUser,
 )
 from ponapi.api.envelope import success_body
-from ponapi.api.reads import IfNoneMatch, answer_for, check_live_read, read_for, send
+from ponapi.api.reads import IfNoneMatch, answer_for, check_live_read, send
 from ponapi.api.registry import lookup, remember_if_moved
 from ponapi.jobs import job_view, outcome
 from ponapi.serials import Serial
@@ -46,7 +46,7 @@ _STATS_DOC = {
 }
 
 
-__all__ = ["check_live_read", "parse_sections", "read_for", "router"]
+__all__ = ["check_live_read", "parse_sections", "router"]
 
 
 @router.get("/{olt_id}/onus/{onu_serial}/tr069-stats", responses=_STATS_DOC)  # type: ignore[arg-type]
