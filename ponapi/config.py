@@ -45,6 +45,7 @@ class Settings(BaseSettings):
     auth_cache_seconds: float = Field(default=5.0, ge=0, le=300)
     registry_cache_seconds: float = Field(default=10.0, ge=0, le=3600)
     tenant_gate_cache_seconds: float = Field(default=30.0, ge=0, le=60)
+    gc_gen0_threshold: int = Field(default=50_000, ge=0, le=1_000_000)
     survey_timeout_seconds: float = Field(default=60.0, gt=0, le=600)
     survey_poll_seconds: float = Field(default=3.0, gt=0, le=60)
     survey_cooldown_seconds: float = Field(default=120.0, ge=0, le=3600)

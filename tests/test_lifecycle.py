@@ -431,3 +431,17 @@ async def test_the_genieacs_id_map_is_bounded():
         await acs.close()
     assert len(remembered) == 2
     assert (acs._remembered(serials[-1]) or ("",))[0] == f"dev-{serials[-1].canonical}"
+
+
+@pytest.mark.parametrize("gen0", [50_000, 0])
+async def test_the_app_sets_the_collectors_threshold_while_it_runs(tmp_path, database_url, gen0):
+    import gc
+
+    from ponapi.main import create_app
+
+    before = gc.get_threshold()
+    app = create_app(make_settings(tmp_path, database_url, gc_gen0_threshold=gen0))
+    async with app.router.lifespan_context(app):
+        running = gc.get_threshold()
+    assert running == ((gen0, *before[1:]) if gen0 else before)
+    assert gc.get_threshold() == before  # given back when the app stops
