@@ -95,7 +95,7 @@ def write_doc(
         "",
         f"Latest run: {started:%Y-%m-%d %H:%M} UTC, {seconds:.0f} s, on this project's machine "
         f"({os.cpu_count()} cores). Every figure is measured against a baseline in the same run.",
-        f"Trend: each row's headline figure against the previous run ({previous or 'none'}), "
+        f"Trend: each row's headline figure against the previous run, {previous or 'none'}; "
         f"'same' within {SAME:.0%}.",
         "",
         "| benchmark | measured | target | result | trend |",

@@ -146,7 +146,7 @@ def test_each_headline_figure_is_compared_with_the_previous_run(tmp_path):
     ]
     write_doc(results, datetime(2026, 1, 2, 3, 4, tzinfo=UTC), 12.0, doc)
     text = doc.read_text()
-    assert "previous run (2026-01-01 00:00 UTC)" in text
+    assert "the previous run, 2026-01-01 00:00 UTC;" in text
     assert "| 0.48 -> 0.63, better |" in text
     assert "| 9.7 -> 11, worse |" in text
     assert "| 0.48 -> 0.49, same |" in text
