@@ -140,3 +140,25 @@ def test_the_read_back_overlays_only_the_written_parameters_on_the_document_befo
     merged = overlay(before, fresh, ["A.B.C", "A.E"])
     assert merged == {"_id": "d", "A": {"B": {"C": {"_value": 9}, "D": {"_value": 2}}}}
     assert before["A"]["B"]["C"] == {"_value": 1} and "E" in before["A"]  # left as it was
+
+
+async def test_a_refused_read_back_does_not_say_nothing_was_changed():
+    """The set ran (applied); a fault on the read-back's own task must not claim the change
+    was not made."""
+    from ponapi.acs.tasks import TaskOutcome
+    from ponapi.actions.acs_flow import AcsRun
+    from ponapi.errors import ApiError
+
+    class Nbi:
+        async def run_task(self, device_id, task, **kw):  # type: ignore[no-untyped-def]
+            return TaskOutcome("faulted", "t1", "", "cwmp.9002 Internal error")
+
+    import time as clock
+
+    run = AcsRun(Nbi(), "dev", clock.monotonic() + 10, 1000, 0.1)  # type: ignore[arg-type]
+    plan = t.Plan(tasks=[], readback=["InternetGatewayDevice.LANDevice.1.WLANConfiguration.1.SSID"])
+    with pytest.raises(ApiError) as refused:
+        await run.read_back(plan, {})
+    details = refused.value.details
+    assert "cwmp.9002" in details and "The change was sent" in details
+    assert "Nothing was changed" not in details

@@ -72,7 +72,11 @@ class AcsRun:
             raise UpstreamTimeout("The action's time budget ran out waiting for the ACS.") from exc
 
     async def post(
-        self, task: t.Task, on_sent: Callable[[], Awaitable[None]] | None = None
+        self,
+        task: t.Task,
+        on_sent: Callable[[], Awaitable[None]] | None = None,
+        *,
+        refused: str = "Nothing was changed and the task was withdrawn.",
     ) -> t.TaskOutcome:
         """Run one task (the ACS's task engine); a faulted one was withdrawn and is an error.
         A session that outlasts the NBI's wait is found again by the task's body and followed
@@ -91,8 +95,7 @@ class AcsRun:
             await on_sent()
         if out.state == "faulted":
             raise UpstreamError(
-                f"The device refused the {task.get('name')} task: {out.fault}. Nothing was "
-                "changed and the task was withdrawn."
+                f"The device refused the {task.get('name')} task: {out.fault}. {refused}"
             )
         self.session_end = now_floor() if out.state == "applied" else None
         if out.state == "in-progress":
@@ -153,7 +156,11 @@ class AcsRun:
         read-back session refreshed nothing else). Returns ``before`` with the values read
         back, and per secret field written whether the device showed it back."""
         if plan.readback:
-            out = await self.post(t.reread(plan.readback))
+            out = await self.post(
+                t.reread(plan.readback),
+                refused="The change was sent, but its read-back was refused (and withdrawn): "
+                "read the ONU's stats again to see what it holds.",
+            )
             if out.state == "queued":
                 raise UpstreamError(
                     f"The change was sent but the device did not answer the read-back "
