@@ -19,6 +19,7 @@ transport. It reads a device's paths and runs tasks; what the paths mean is ``po
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import time
 from collections.abc import Sequence
@@ -178,18 +179,10 @@ class GenieAcsClient:
             return response.status_code, content
         self.calls += 1
         UPSTREAM_REQUESTS.labels(source="genieacs").inc()
-        loop = asyncio.get_running_loop()
-        if self._session is None or self._session_loop is not loop:  # a session is one loop's
-            self._session_loop = loop
-            self._session = aiohttp.ClientSession(
-                headers=self._headers,
-                timeout=aiohttp.ClientTimeout(total=self._timeout, connect=min(self._timeout, 5.0)),
-                connector=aiohttp.TCPConnector(limit=50),
-                trust_env=True,  # HTTP(S)_PROXY / NO_PROXY, as httpx honours them
-            )
+        session = await self._direct_session()
         url = yarl.URL(self._base + target.decode(), encoded=True)
         try:
-            async with self._session.get(url, allow_redirects=False) as answer:
+            async with session.get(url, allow_redirects=False) as answer:
                 chunks = []
                 size = 0
                 async for chunk in answer.content.iter_any():
@@ -239,7 +232,7 @@ class GenieAcsClient:
             return resp.status_code, resp.reason_phrase, body
         self.calls += 1
         UPSTREAM_REQUESTS.labels(source="genieacs").inc()
-        session = self._direct_session()
+        session = await self._direct_session()
         url = yarl.URL(self._base + target.decode(), encoded=True)
         timeout = (
             aiohttp.ClientTimeout(total=time_limit, connect=min(time_limit, 5.0))
@@ -279,17 +272,27 @@ class GenieAcsClient:
                 ErrorCode.ACS_UNAVAILABLE, f"ACS request failed ({type(exc).__name__})."
             ) from exc
 
-    def _direct_session(self) -> aiohttp.ClientSession:
-        """The aiohttp session of the running loop (the device reads' own when they opened
-        it first)."""
+    async def _direct_session(self) -> aiohttp.ClientSession:
+        """The aiohttp session of the running loop (device reads and task calls). The
+        environment's proxy (HTTP(S)_PROXY / NO_PROXY, and ``.netrc`` credentials) is looked
+        up once, when the session opens, as httpx does when its client is made: aiohttp's
+        ``trust_env`` looks both up again on every request, in two thread hops that cost
+        about 0.4 ms per NBI call."""
         loop = asyncio.get_running_loop()
         if self._session is None or self._session_loop is not loop:  # a session is one loop's
+            proxy, proxy_auth, auth = await asyncio.to_thread(
+                _env_access, self._base, "Authorization" in self._headers
+            )
+            if self._session is not None and self._session_loop is loop:
+                return self._session  # opened meanwhile by another call
             self._session_loop = loop
             self._session = aiohttp.ClientSession(
                 headers=self._headers,
                 timeout=aiohttp.ClientTimeout(total=self._timeout, connect=min(self._timeout, 5.0)),
                 connector=aiohttp.TCPConnector(limit=50),
-                trust_env=True,  # HTTP(S)_PROXY / NO_PROXY, as httpx honours them
+                proxy=proxy,
+                proxy_auth=proxy_auth,
+                auth=auth,
             )
         return self._session
 
@@ -505,6 +508,24 @@ class GenieAcsClient:
             if isinstance(faults, list) and faults and isinstance(faults[0], dict)
             else None
         )
+
+
+def _env_access(
+    base: str, has_auth_header: bool
+) -> tuple[yarl.URL | None, aiohttp.BasicAuth | None, aiohttp.BasicAuth | None]:
+    """The proxy the environment names for the NBI (None when none, or when NO_PROXY exempts
+    it) with its credentials, and the NBI's own ``.netrc`` credentials when no Authorization
+    header is configured: what aiohttp's ``trust_env`` would find, looked up once."""
+    url = yarl.URL(base)
+    proxy: yarl.URL | None = None
+    proxy_auth: aiohttp.BasicAuth | None = None
+    with contextlib.suppress(LookupError):
+        proxy, proxy_auth = aiohttp.helpers.get_env_proxy_for_url(url)
+    auth = None
+    if not has_auth_header and url.host is not None:
+        with contextlib.suppress(LookupError):
+            auth = aiohttp.helpers.basicauth_from_netrc(aiohttp.helpers.netrc_from_env(), url.host)
+    return proxy, proxy_auth, auth
 
 
 def _query_arg(query: dict[str, Any]) -> bytes:
