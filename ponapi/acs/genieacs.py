@@ -10,8 +10,9 @@ transport. It reads a device's paths and runs tasks; what the paths mean is ``po
   minutes later, when nobody expects it any more.
 - Device reads (``GET /devices``, answers of 100-600 kB) go through aiohttp: it reads such an
   answer for about a third of httpx's CPU time, and takes the already encoded URL as it is
-  (httpx checks a 3 kB projection character by character). Everything else goes through
-  httpx, and so does every call when a test hands the client an httpx transport.
+  (httpx checks a 3 kB projection character by character). The task side (posts, cancels,
+  task and fault lists) shares that session: about a millisecond less per device action.
+  Every call goes through httpx when a test hands the client an httpx transport.
 - Device ids contain ``%`` escapes (``9075BC-G%2D1425G%2DA-...``); the NBI URL-decodes path
   segments, so ids are percent-encoded once more in paths.
 """
