@@ -162,3 +162,16 @@ async def test_a_refused_read_back_does_not_say_nothing_was_changed():
     details = refused.value.details
     assert "cwmp.9002" in details and "The change was sent" in details
     assert "Nothing was changed" not in details
+
+
+async def test_a_diagnostic_reads_the_device_once_before_it_starts(env):  # noqa: F811
+    """A ping: one read by serial (the device's id and what the plan needs together), the
+    diagnostics object refreshed, the request set, the result asked for (a session each), one
+    read of it: five NBI requests."""
+    before = len(env.sim.log)
+    r = await post(env, "diagnostic/ping", {"host": "192.0.2.1"})
+    assert r.status_code == 200, r.text
+    assert r.json()["data"]["status"] == "complete"
+    log = env.sim.log[before:]
+    assert [m for m, _ in log] == ["GET", "POST", "POST", "POST", "GET"], log  # was 6
+    assert log[0][1].startswith("/devices/?query=") and "SerialNumber" in log[0][1]

@@ -284,3 +284,126 @@ async def test_device_reads_through_the_direct_client_keep_their_limits(sim, mon
     finally:
         await slow.close()
         server.close()
+
+
+async def test_task_calls_go_through_the_direct_client_with_genieacs_answers(sim, monkeypatch):
+    """Task posts, task and fault lists and cancels use the device reads' aiohttp session (no
+    httpx request): the reason phrase of a 202 still says why, the connection request reaches
+    the ACS, a faulted task is withdrawn with its fault, a cancel of an unknown task is False."""
+    from ponapi.acs.genieacs import GenieAcsClient
+
+    s, nbi = sim
+    client = GenieAcsClient(str(nbi.base_url), timeout=5)
+
+    async def no_httpx(*args: object, **kwargs: object) -> None:
+        raise AssertionError("httpx used for a task call")
+
+    monkeypatch.setattr(client._client, "send", no_httpx)
+    try:
+        out = await client.run_task(
+            NOKIA_ID,
+            {
+                "name": "getParameterValues",
+                "parameterNames": ["InternetGatewayDevice.DeviceInfo.UpTime"],
+            },
+        )
+        assert out.state == "applied"
+        assert client._session is not None
+        posted = [p for m, p in s.log if m == "POST"]
+        assert posted[-1].endswith("/tasks?connection_request=&timeout=3000")
+        s.devices[NOKIA_ID].online = False
+        out = await client.run_task(NOKIA_ID, {"name": "reboot"})
+        assert (out.state, out.reason) == ("queued", "Device is offline")
+        held = await client.device_tasks(NOKIA_ID)
+        assert [x["_id"] for x in held] == [out.task_id]
+        assert await client.task_held(NOKIA_ID, str(out.task_id))
+        assert await client.delete_task(str(out.task_id)) is True
+        assert await client.delete_task(str(out.task_id)) is False
+        assert await client.device_tasks(NOKIA_ID) == []
+        s.devices[NOKIA_ID].online = True
+        s.devices[NOKIA_ID].fault = True
+        out = await client.run_task(NOKIA_ID, {"name": "reboot"})
+        assert out.state == "faulted" and "cwmp.9002" in out.fault
+        assert await client.device_tasks(NOKIA_ID) == []  # withdrawn
+        assert client.calls >= 8
+    finally:
+        await client.close()
+
+
+async def test_a_task_post_timing_out_after_it_was_sent_is_told_from_a_connect_timeout():
+    """The task engine follows a task whose session outlasted the wait (the post was sent and
+    the answer timed out), never one that could not connect: either client's errors."""
+    import aiohttp
+
+    from ponapi.acs.genieacs import GenieAcsClient, _sent_then_timed_out
+    from ponapi.errors import ApiError, ErrorCode
+
+    def timeout(cause: BaseException) -> ApiError:
+        err = ApiError(ErrorCode.UPSTREAM_TIMEOUT, "late")
+        err.__cause__ = cause
+        return err
+
+    assert _sent_then_timed_out(timeout(httpx.ReadTimeout("late")))
+    assert not _sent_then_timed_out(timeout(httpx.ConnectTimeout("no")))
+    assert _sent_then_timed_out(timeout(TimeoutError()))  # aiohttp's total, once connected
+    assert _sent_then_timed_out(timeout(aiohttp.SocketTimeoutError("late")))
+    assert not _sent_then_timed_out(timeout(aiohttp.ConnectionTimeoutError("no")))
+    assert not _sent_then_timed_out(ApiError(ErrorCode.UPSTREAM_ERROR, "cut"))
+
+    async def silent(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        await reader.read(65536)
+        await asyncio.sleep(5)
+        writer.close()
+
+    server = await asyncio.start_server(silent, "127.0.0.1", 0)
+    port = server.sockets[0].getsockname()[1]
+    slow = GenieAcsClient(f"http://127.0.0.1:{port}", timeout=0.2)
+    try:
+        with pytest.raises(ApiError) as late:
+            await slow.post_task(
+                NOKIA_ID, {"name": "reboot"}, connection_request=True, timeout_ms=100
+            )
+        assert late.value.code is ErrorCode.UPSTREAM_TIMEOUT
+        assert _sent_then_timed_out(late.value)
+    finally:
+        await slow.close()
+        server.close()
+
+
+async def test_the_environments_proxy_is_looked_up_once_and_still_used(monkeypatch):
+    """HTTP_PROXY / NO_PROXY apply to the NBI calls as with httpx, looked up once when the
+    session opens (aiohttp's ``trust_env`` looked them up again per request, in two thread
+    hops: about 0.4 ms per call)."""
+    from ponapi.acs.genieacs import GenieAcsClient
+
+    lines: list[bytes] = []
+
+    async def proxy(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        head = await reader.readuntil(b"\r\n\r\n")
+        lines.append(head.split(b"\r\n", 1)[0])
+        writer.write(b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\n[]")
+        await writer.drain()
+        writer.close()
+
+    server = await asyncio.start_server(proxy, "127.0.0.1", 0)
+    port = server.sockets[0].getsockname()[1]
+    for name in ("HTTP_PROXY", "http_proxy", "NO_PROXY", "no_proxy", "ALL_PROXY", "all_proxy"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("HTTP_PROXY", f"http://127.0.0.1:{port}")
+    client = GenieAcsClient("http://acs.example:7557", timeout=2)
+    try:
+        assert await client.device_tasks("dev") == []
+        assert await client.device_tasks("dev") == []
+        assert lines[0].startswith(b"GET http://acs.example:7557/tasks/?query=")
+        assert len(lines) == 2
+        assert client._session is not None and not client._session.trust_env
+    finally:
+        await client.close()
+        server.close()
+    monkeypatch.setenv("NO_PROXY", "acs.example")
+    exempt = GenieAcsClient("http://acs.example:7557", timeout=2)
+    try:
+        session = await exempt._direct_session()
+        assert session._default_proxy is None
+    finally:
+        await exempt.close()

@@ -10,8 +10,9 @@ transport. It reads a device's paths and runs tasks; what the paths mean is ``po
   minutes later, when nobody expects it any more.
 - Device reads (``GET /devices``, answers of 100-600 kB) go through aiohttp: it reads such an
   answer for about a third of httpx's CPU time, and takes the already encoded URL as it is
-  (httpx checks a 3 kB projection character by character). Everything else goes through
-  httpx, and so does every call when a test hands the client an httpx transport.
+  (httpx checks a 3 kB projection character by character). The task side (posts, cancels,
+  task and fault lists) shares that session: about a millisecond less per device action.
+  Every call goes through httpx when a test hands the client an httpx transport.
 - Device ids contain ``%`` escapes (``9075BC-G%2D1425G%2DA-...``); the NBI URL-decodes path
   segments, so ids are percent-encoded once more in paths.
 """
@@ -19,6 +20,7 @@ transport. It reads a device's paths and runs tasks; what the paths mean is ``po
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import time
 from collections.abc import Sequence
@@ -178,18 +180,10 @@ class GenieAcsClient:
             return response.status_code, content
         self.calls += 1
         UPSTREAM_REQUESTS.labels(source="genieacs").inc()
-        loop = asyncio.get_running_loop()
-        if self._session is None or self._session_loop is not loop:  # a session is one loop's
-            self._session_loop = loop
-            self._session = aiohttp.ClientSession(
-                headers=self._headers,
-                timeout=aiohttp.ClientTimeout(total=self._timeout, connect=min(self._timeout, 5.0)),
-                connector=aiohttp.TCPConnector(limit=50),
-                trust_env=True,  # HTTP(S)_PROXY / NO_PROXY, as httpx honours them
-            )
+        session = await self._direct_session()
         url = yarl.URL(self._base + target.decode(), encoded=True)
         try:
-            async with self._session.get(url, allow_redirects=False) as answer:
+            async with session.get(url, allow_redirects=False) as answer:
                 chunks = []
                 size = 0
                 async for chunk in answer.content.iter_any():
@@ -218,6 +212,90 @@ class GenieAcsClient:
             raise ApiError(
                 ErrorCode.ACS_UNAVAILABLE, f"ACS request failed ({type(exc).__name__})."
             ) from exc
+
+    async def _call(
+        self,
+        method: str,
+        target: bytes,
+        *,
+        content: bytes | None = None,
+        time_limit: float | None = None,
+    ) -> tuple[int, str, bytes]:
+        """``<method> <base><target>`` for the task side (posts, cancels, task and fault
+        lists; ``target``: path and query, already percent-encoded): the status, the reason
+        phrase (GenieACS's task outcome) and the body. Through aiohttp, as the device reads
+        (httpx cost about a millisecond more per call); through httpx when a test hands in
+        its transport. ``time_limit``: seconds for the whole call (default: the client's)."""
+        if not self._reads_direct:
+            base = self._client.base_url
+            via = base.copy_with(raw_path=base.raw_path.rstrip(b"/") + target)
+            resp, body = await self._request(method, via, content=content, time_limit=time_limit)
+            return resp.status_code, resp.reason_phrase, body
+        self.calls += 1
+        UPSTREAM_REQUESTS.labels(source="genieacs").inc()
+        session = await self._direct_session()
+        url = yarl.URL(self._base + target.decode(), encoded=True)
+        timeout = (
+            aiohttp.ClientTimeout(total=time_limit, connect=min(time_limit, 5.0))
+            if time_limit is not None
+            else session.timeout  # passing None would mean no timeout at all
+        )
+        try:
+            async with session.request(
+                method, url, data=content, allow_redirects=False, timeout=timeout
+            ) as answer:
+                chunks = []
+                size = 0
+                async for chunk in answer.content.iter_any():
+                    size += len(chunk)
+                    if size > MAX_BODY:
+                        raise ApiError(
+                            ErrorCode.UPSTREAM_ERROR, "The ACS answered with an oversized body."
+                        )
+                    chunks.append(chunk)
+                return answer.status, answer.reason or "", b"".join(chunks)
+        except TimeoutError as exc:  # aiohttp's own (connect, total), not the budget's cancel
+            raise ApiError(
+                ErrorCode.UPSTREAM_TIMEOUT, "The ACS (GenieACS NBI) did not answer in time."
+            ) from exc
+        except aiohttp.ClientConnectorError as exc:
+            raise ApiError(
+                ErrorCode.ACS_UNAVAILABLE,
+                "Cannot connect to the ACS (GenieACS NBI); check GENIEACS_URL and "
+                "that the NBI service is running.",
+            ) from exc
+        except (aiohttp.ServerDisconnectedError, aiohttp.ClientPayloadError) as exc:
+            raise ApiError(
+                ErrorCode.UPSTREAM_ERROR, "The ACS closed the connection before a complete answer."
+            ) from exc
+        except aiohttp.ClientError as exc:
+            raise ApiError(
+                ErrorCode.ACS_UNAVAILABLE, f"ACS request failed ({type(exc).__name__})."
+            ) from exc
+
+    async def _direct_session(self) -> aiohttp.ClientSession:
+        """The aiohttp session of the running loop (device reads and task calls). The
+        environment's proxy (HTTP(S)_PROXY / NO_PROXY, and ``.netrc`` credentials) is looked
+        up once, when the session opens, as httpx does when its client is made: aiohttp's
+        ``trust_env`` looks both up again on every request, in two thread hops that cost
+        about 0.4 ms per NBI call."""
+        loop = asyncio.get_running_loop()
+        if self._session is None or self._session_loop is not loop:  # a session is one loop's
+            proxy, proxy_auth, auth = await asyncio.to_thread(
+                _env_access, self._base, "Authorization" in self._headers
+            )
+            if self._session is not None and self._session_loop is loop:
+                return self._session  # opened meanwhile by another call
+            self._session_loop = loop
+            self._session = aiohttp.ClientSession(
+                headers=self._headers,
+                timeout=aiohttp.ClientTimeout(total=self._timeout, connect=min(self._timeout, 5.0)),
+                connector=aiohttp.TCPConnector(limit=50),
+                proxy=proxy,
+                proxy_auth=proxy_auth,
+                auth=auth,
+            )
+        return self._session
 
     @staticmethod
     def _devices(status: int, body: bytes) -> list[dict[str, Any]]:
@@ -348,25 +426,24 @@ class GenieAcsClient:
         reason phrase), 404 = the ACS has no such device. Bounded by ``time_limit``, by
         default the connection request wait plus the client's timeout (GenieACS's own 120 s
         session wait is cut by it)."""
-        path = f"/devices/{quote(device_id, safe='')}/tasks"
-        params = (
-            {"connection_request": "", "timeout": str(timeout_ms)} if connection_request else {}
-        )
+        target = f"/devices/{quote(device_id, safe='')}/tasks"
+        if connection_request:
+            target += f"?connection_request=&timeout={int(timeout_ms)}"
         if time_limit is None:
             time_limit = (self._client.timeout.read or 10.0) + timeout_ms / 1000
-        resp, body = await self._request(
-            "POST", path, params=params, content=orjson.dumps(task), time_limit=time_limit
+        status, phrase, body = await self._call(
+            "POST", target.encode(), content=orjson.dumps(task), time_limit=time_limit
         )
-        if resp.status_code == 404:
+        if status == 404:
             raise OnuNotFound("The ACS no longer has this device.")
-        if resp.status_code not in (200, 202):
-            raise rejected(resp.status_code, f"a {task.get('name', 'device')} task")
+        if status not in (200, 202):
+            raise rejected(status, f"a {task.get('name', 'device')} task")
         try:
             echoed = orjson.loads(body) if body else {}
         except orjson.JSONDecodeError:
             echoed = {}
-        reason = resp.reason_phrase or ("OK" if resp.status_code == 200 else "Accepted")
-        return TaskAnswer(resp.status_code, reason, echoed if isinstance(echoed, dict) else {})
+        reason = phrase or ("OK" if status == 200 else "Accepted")
+        return TaskAnswer(status, reason, echoed if isinstance(echoed, dict) else {})
 
     async def find_task(self, device_id: str, task: Task) -> dict[str, Any] | None:
         """The newest task GenieACS holds for the device with this body (name and arguments),
@@ -385,11 +462,11 @@ class GenieAcsClient:
 
     async def delete_task(self, task_id: str) -> bool:
         """Cancel a queued task (and its fault); False when GenieACS has no such task."""
-        resp, _ = await self._request("DELETE", f"/tasks/{quote(task_id, safe='')}")
-        if resp.status_code == 404:
+        status, _, _ = await self._call("DELETE", f"/tasks/{quote(task_id, safe='')}".encode())
+        if status == 404:
             return False
-        if resp.status_code != 200:
-            raise rejected(resp.status_code, "a task cancellation")
+        if status != 200:
+            raise rejected(status, "a task cancellation")
         return True
 
     async def device(self, device_id: str, projection: Sequence[str]) -> dict[str, Any] | None:
@@ -406,10 +483,11 @@ class GenieAcsClient:
 
     async def device_tasks(self, device_id: str) -> list[dict[str, Any]]:
         """The tasks GenieACS still holds for the device (queued, or faulted)."""
-        params = {"query": json.dumps({"device": device_id}, separators=(",", ":"))}
-        resp, body = await self._request("GET", "/tasks/", params=params)
-        if resp.status_code != 200:
-            raise rejected(resp.status_code, "a task list")
+        status, _, body = await self._call(
+            "GET", b"/tasks/?query=" + _query_arg({"device": device_id})
+        )
+        if status != 200:
+            raise rejected(status, "a task list")
         try:
             found = orjson.loads(body)
         except orjson.JSONDecodeError as exc:
@@ -419,9 +497,8 @@ class GenieAcsClient:
     async def task_fault(self, device_id: str, task_id: str) -> dict[str, Any] | None:
         """The fault GenieACS recorded for a task (``<device>:task_<id>``), if any."""
         query = {"_id": f"{device_id}:task_{task_id}"}
-        params = {"query": json.dumps(query, separators=(",", ":"))}
-        resp, body = await self._request("GET", "/faults/", params=params)
-        if resp.status_code != 200:
+        status, _, body = await self._call("GET", b"/faults/?query=" + _query_arg(query))
+        if status != 200:
             return None
         try:
             faults = orjson.loads(body)
@@ -434,9 +511,38 @@ class GenieAcsClient:
         )
 
 
+def _env_access(
+    base: str, has_auth_header: bool
+) -> tuple[yarl.URL | None, aiohttp.BasicAuth | None, aiohttp.BasicAuth | None]:
+    """The proxy the environment names for the NBI (None when none, or when NO_PROXY exempts
+    it) with its credentials, and the NBI's own ``.netrc`` credentials when no Authorization
+    header is configured: what aiohttp's ``trust_env`` would find, looked up once."""
+    url = yarl.URL(base)
+    proxy: yarl.URL | None = None
+    proxy_auth: aiohttp.BasicAuth | None = None
+    with contextlib.suppress(LookupError):
+        proxy, proxy_auth = aiohttp.helpers.get_env_proxy_for_url(url)
+    auth = None
+    if not has_auth_header and url.host is not None:
+        with contextlib.suppress(LookupError):
+            auth = aiohttp.helpers.basicauth_from_netrc(aiohttp.helpers.netrc_from_env(), url.host)
+    return proxy, proxy_auth, auth
+
+
+def _query_arg(query: dict[str, Any]) -> bytes:
+    """An NBI ``query`` argument: compact JSON, percent-encoded once."""
+    return quote(json.dumps(query, separators=(",", ":")), safe="").encode()
+
+
 def _sent_then_timed_out(exc: ApiError) -> bool:
-    """A wait that ended after the request was sent (a read timeout), not before."""
-    return exc.code is ErrorCode.UPSTREAM_TIMEOUT and isinstance(exc.__cause__, httpx.ReadTimeout)
+    """A wait that ended after the request was sent (a read timeout), not before (a connect
+    timeout)."""
+    cause = exc.__cause__
+    if exc.code is not ErrorCode.UPSTREAM_TIMEOUT:
+        return False
+    if isinstance(cause, httpx.TimeoutException):
+        return isinstance(cause, httpx.ReadTimeout)
+    return isinstance(cause, TimeoutError) and not isinstance(cause, aiohttp.ConnectionTimeoutError)
 
 
 def rejected(status: int, what: str) -> ApiError:

@@ -256,8 +256,8 @@ class AcsWork:
         reader: Callable[[dict[str, Any], datetime], diag.DiagResult],
     ) -> Work:
         async def work(deadline: float) -> dict[str, Any]:
-            run = await self._run(serial, deadline)
-            raw = await run.read(READS["diagnostics"])
+            # One read by serial: the device's id and what the plan needs come together.
+            run, raw = await self._open(serial, deadline, READS["diagnostics"])
             plan = planner(raw)
             root = diag.root_of(Device(raw), kind)
             since = now_floor()
