@@ -128,6 +128,41 @@ async def test_on_queued_cancel_deletes_them_first_audited(env):  # noqa: F811
     assert row["result"] == "ok" and row["details"]["taskId"] == first["taskId"]
 
 
+async def test_a_change_refused_when_planned_cancels_nothing(env):  # noqa: F811
+    """onQueued=cancel deletes the queued changes only once the new one is planned: a
+    request the device cannot take (WPA3 on a TR-098 device) leaves them in place."""
+    device(env).online = False
+    first = (await post(env, "wireless-lan", {"ssid": "Later"})).json()["data"]
+    r = await post(
+        env, "wireless-lan", {"authMode": "wpa3", "password": "12345678a"}, onQueued="cancel"
+    )
+    assert r.status_code == 422, r.text
+    assert r.json()["code"] == "TR069_NOT_SUPPORTED" and "WPA3" in r.json()["details"]
+    assert [t["_id"] for t in env.sim.tasks] == [first["taskId"]]
+    assert await audit_of(env, "action.cancel-task") == []
+
+
+async def test_an_actions_own_read_back_left_queued_is_not_a_queued_change():
+    from ponapi.actions import queue
+    from ponapi.actions import tasks as t
+
+    reread = {"_id": "a" * 24, **t.reread(["Device.WiFi.SSID.1.SSID"])}
+    change = {"_id": "b" * 24, "name": "provisions", "provisions": [["value", "X", "1"]]}
+    setter = {"_id": "c" * 24, "name": "setParameterValues", "parameterValues": []}
+    assert queue.queued_changes([reread, change, setter]) == [change, setter]
+
+
+async def test_following_a_task_without_an_id_is_never_applied():
+    import time as clock
+
+    from ponapi.acs.tasks import TaskOutcome
+    from ponapi.actions.acs_flow import AcsRun
+
+    run = AcsRun(object(), "dev", clock.monotonic() + 10, 1000, 0.1)  # type: ignore[arg-type]
+    out = await run.follow({"name": "reboot"}, TaskOutcome("in-progress", None, "late 202"))
+    assert out.state == "queued" and out.task_id is None
+
+
 async def test_on_queued_queue_behind_accepts_the_change(env):  # noqa: F811
     device(env).online = False
     await post(env, "wireless-lan", {"ssid": "Later"})

@@ -85,6 +85,52 @@ async def test_one_lock_and_one_cooldown_for_one_device_whatever_the_row():
     assert ok.done
 
 
+async def test_the_lock_is_given_back_when_dropping_the_stats_fails():
+    cache = MemoryCache()
+    guards = _service(cache)
+
+    async def broken(olt_id, serial):
+        raise RuntimeError("the stats cache is down")
+
+    guards.invalidate = broken
+    sn = parse_serial(HW)
+    keys = device_keys(None, 1, sn, Location(0, 1, 0, 2))
+
+    async def quick(deadline):
+        return {"status": "applied"}
+
+    done = await guards.submit("wireless-lan", _User(), 1, sn, {}, quick, wait=5, keys=keys)
+    assert done.done
+    again = await guards.submit("wireless-lan", _User(), 1, sn, {}, quick, wait=5, keys=keys)
+    assert again.done  # not 409: the first action's lock did not outlive it
+
+
+async def test_a_cache_failure_half_way_through_locking_keeps_no_key():
+    cache = MemoryCache()
+    guards = _service(cache)
+    sn = parse_serial(HW)
+    keys = device_keys(None, 1, sn, Location(0, 1, 0, 2))
+    real = cache.acquire
+    calls = []
+
+    async def flaky(key, ttl):
+        calls.append(key)
+        if len(calls) == 2:
+            raise ConnectionError("redis went away")
+        return await real(key, ttl)
+
+    cache.acquire = flaky  # type: ignore[method-assign]
+
+    async def quick(deadline):
+        return {"status": "applied"}
+
+    with pytest.raises(ConnectionError):
+        await guards.submit("wireless-lan", _User(), 1, sn, {}, quick, wait=5, keys=keys)
+    cache.acquire = real  # type: ignore[method-assign]
+    ok = await guards.submit("wireless-lan", _User(), 1, sn, {}, quick, wait=5, keys=keys)
+    assert ok.done  # the key taken before the failure was given back
+
+
 # --- end to end: the OLT simulator --------------------------------------------------------
 
 

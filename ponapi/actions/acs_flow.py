@@ -108,6 +108,8 @@ class AcsRun:
         budget; the job shows it ``in-progress`` with its id meanwhile. Still held when the
         budget ends: ``queued`` (GenieACS keeps it; its id cancels it)."""
         task_id = out.task_id or ""
+        if not task_id:  # nothing to follow: unseen is not done
+            return t.TaskOutcome("queued", None, out.reason or "GenieACS gave no task id")
         await publish(pending("in-progress", out))
         while self.left() > self.poll + 1:
             await asyncio.sleep(self.poll)
@@ -162,6 +164,9 @@ class AcsRun:
                 "read the ONU's stats again to see what it holds.",
             )
             if out.state == "queued":
+                if out.task_id:  # a read left queued is withdrawn: it changes nothing
+                    with contextlib.suppress(ApiError):
+                        await self.bounded(self.nbi.delete_task(out.task_id))
                 raise UpstreamError(
                     f"The change was sent but the device did not answer the read-back "
                     f"({out.reason}); read the ONU's stats again to see what it holds."

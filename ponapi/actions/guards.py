@@ -167,7 +167,11 @@ class ActionService:
         one), or ``409`` naming the running job and nothing held."""
         held: list[tuple[str, str]] = []
         for key in sorted(keys):
-            token = await self.cache.acquire(f"action-lock:{key}", self.budget + GRACE)
+            try:
+                token = await self.cache.acquire(f"action-lock:{key}", self.budget + GRACE)
+            except BaseException:  # the cache failed half-way: give back what was taken
+                await self._unlock(held)
+                raise
             if token is None:
                 await self._unlock(held)
                 running = await self.cache.get(f"action-job:{key}")
@@ -182,8 +186,13 @@ class ActionService:
         return held
 
     async def _unlock(self, held: list[tuple[str, str]]) -> None:
+        """Release every key taken; one failing does not keep the others (they would stay
+        locked until the budget plus the grace ran out)."""
         for key, token in held:
-            await self.cache.release(f"action-lock:{key}", token)
+            try:
+                await self.cache.release(f"action-lock:{key}", token)
+            except Exception:
+                log.warning("releasing an action lock failed", exc_info=True)
 
     async def submit(
         self,
@@ -227,8 +236,11 @@ class ActionService:
         except BaseException:
             await self._unlock(held)
             raise
-        for key in keys:
-            await self.cache.set(f"action-job:{key}", job["id"].encode(), self.budget + GRACE)
+        try:  # the running job's id, named by a 409; the job already runs either way
+            for key in keys:
+                await self.cache.set(f"action-job:{key}", job["id"].encode(), self.budget + GRACE)
+        except Exception:
+            log.warning("naming the running action job failed", exc_info=True)
         if idem is not None:
             remembered = orjson.dumps({"job": job["id"], "kind": kind, "onu": onu, "body": body})
             await self.cache.set(idem, remembered, self.settings.action_idempotency_seconds)
@@ -331,6 +343,13 @@ class ActionService:
                 await self.invalidate(olt_id, serial)
                 for key, _token in held:
                     await self.cache.delete(f"action-job:{key}")
-                await self._unlock(held)
         except Exception:
-            log.warning("releasing the action lock of %s failed", serial.canonical, exc_info=True)
+            log.warning("dropping the stats of %s failed", serial.canonical, exc_info=True)
+        finally:
+            try:  # released whatever happened above: a lock is never kept past its action
+                async with asyncio.timeout(5.0):
+                    await self._unlock(held)
+            except Exception:
+                log.warning(
+                    "releasing the action lock of %s failed", serial.canonical, exc_info=True
+                )

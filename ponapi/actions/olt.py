@@ -127,12 +127,17 @@ class WrongOnu(ApiError):
 def checked(reply: Reply, state: OnuState, where: Location, expect: Serial | None) -> OnuState:
     """``state`` when the OLT shows the expected serial at ``where`` (or none is expected).
     Refused when it shows another serial, or answers without one it can name; when the OLT
-    rejected the read (nothing there: a wrong slot or ONT id), the command that follows gets
-    the OLT's own error, which is the answer."""
+    rejected the read (a wrong slot or ONT id, or an OLT too busy to answer), nothing is sent
+    either: the OLT's own line is the answer (a 502), since the serial was not verified."""
     if expect is None or state.serial == expect:
         return state
     if state.serial is None and reply.failure is not None:
-        return state
+        place = f"{where.frame}/{where.slot}/{where.port} ONT {where.ont_id}"
+        raise UpstreamError(
+            f"The OLT refused to show the ONU at {place} ({reply.failure}); nothing was sent, "
+            f"since it could not be checked to be {expect.canonical}.",
+            message="The OLT refused the command",
+        )
     raise WrongOnu(where, expect, state.serial)
 
 

@@ -46,9 +46,20 @@ CHANGE_TASKS = frozenset(
 )
 
 
+def _changes(task: dict[str, Any]) -> bool:
+    if task.get("name") not in CHANGE_TASKS or not isinstance(task.get("_id"), str):
+        return False
+    provisions = task.get("provisions")
+    if task.get("name") == "provisions" and isinstance(provisions, list) and provisions:
+        # Only refreshes (an action's read-back, ``tasks.reread``): a read, not a change.
+        return not all(isinstance(p, list) and p[:1] == ["refresh"] for p in provisions)
+    return True
+
+
 def queued_changes(held: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
-    """The tasks GenieACS holds for a device that change it (reads and reboots left out)."""
-    return [x for x in held if x.get("name") in CHANGE_TASKS and isinstance(x.get("_id"), str)]
+    """The tasks GenieACS holds for a device that change it (reads, read-backs and reboots
+    left out)."""
+    return [x for x in held if _changes(x)]
 
 
 def task_summary(task: dict[str, Any]) -> dict[str, Any]:
@@ -60,18 +71,25 @@ def task_summary(task: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-async def settle(nbi: Nbi | None, run: AcsRun, policy: Queued | None) -> dict[str, Any]:
-    """Before a change: the changes GenieACS holds for the device, refused (``CONFLICT``
-    naming them), cancelled (listed as ``cancelled``) or queued behind, per ``policy``."""
+async def held(nbi: Nbi | None, run: AcsRun, policy: Queued | None) -> list[dict[str, Any]]:
+    """The changes GenieACS holds for the device, when ``policy`` has to know them."""
     if policy is None or policy.mode == "queue-behind" or nbi is None:
-        return {}
-    held = queued_changes(await run.bounded(nbi.device_tasks(run.device_id)))
-    if not held:
+        return []
+    return queued_changes(await run.bounded(nbi.device_tasks(run.device_id)))
+
+
+async def decide(
+    nbi: Nbi | None, run: AcsRun, policy: Queued | None, changes: Sequence[dict[str, Any]]
+) -> dict[str, Any]:
+    """What ``policy`` does about the held ``changes``: refused (``CONFLICT`` naming them),
+    cancelled (listed as ``cancelled``) or queued behind. Called once the new change is
+    planned, so an invalid request never cancels anything."""
+    if not changes or policy is None or nbi is None or policy.mode == "queue-behind":
         return {}
     if policy.mode == "refuse":
         named = "; ".join(
             f"{x['taskId']} {x['name']} (queued {x['queuedAt'] or 'at an unknown time'})"
-            for x in map(task_summary, held)
+            for x in map(task_summary, changes)
         )
         raise ApiError(
             ErrorCode.CONFLICT,
@@ -81,13 +99,19 @@ async def settle(nbi: Nbi | None, run: AcsRun, policy: Queued | None) -> dict[st
             message="Changes are queued for this ONU",
         )
     cancelled = []
-    for task in held:
+    for task in changes:
         if await run.bounded(nbi.delete_task(str(task["_id"]))):
             summary = task_summary(task)
             cancelled.append(summary)
             if policy.cancelled is not None:
                 policy.cancelled(summary)
     return {"cancelled": cancelled}
+
+
+async def settle(nbi: Nbi | None, run: AcsRun, policy: Queued | None) -> dict[str, Any]:
+    """Before a change: the changes GenieACS holds for the device, refused, cancelled or
+    queued behind, per ``policy`` (``held`` then ``decide``)."""
+    return await decide(nbi, run, policy, await held(nbi, run, policy))
 
 
 async def supersede(nbi: Nbi | None, run: AcsRun, reset_id: object) -> list[dict[str, Any]]:

@@ -27,7 +27,7 @@ from ponapi.actions.models import (
 )
 from ponapi.actions.wifi import plan_wifi, wlan_section
 from ponapi.config import Settings
-from ponapi.errors import NotSupported, UpstreamTimeout
+from ponapi.errors import ApiError, NotSupported, UpstreamTimeout
 from ponapi.serials import Serial
 from ponapi.tr069 import sections
 from ponapi.tr069.document import DeviceDocument, parse_time
@@ -129,25 +129,26 @@ class AcsWork:
         deadline: float,
         reads: Sequence[str],
         on_queued: queue.Queued | None,
-    ) -> tuple[AcsRun, dict[str, Any], dict[str, Any]]:
-        """``_open`` plus the changes GenieACS already holds for the device (``queue.settle``).
-        When the client already knows the device's id, both NBI requests run at once, so the
-        check adds no wait to the change."""
+    ) -> tuple[AcsRun, dict[str, Any], list[dict[str, Any]]]:
+        """``_open`` plus the changes GenieACS already holds for the device (``queue.held``;
+        what to do about them is decided once the new change is planned). When the client
+        already knows the device's id, both NBI requests run at once, so the look adds no
+        wait to the change."""
         known = self.nbi.known_id(serial) if self.nbi is not None else None
         if known is None or self.nbi is None:
             run, before = await self._open(serial, deadline, reads)
-            return run, before, await queue.settle(self.nbi, run, on_queued)
+            return run, before, await queue.held(self.nbi, run, on_queued)
         opened = asyncio.ensure_future(self._open(serial, deadline, reads))
         try:
-            first = await queue.settle(self.nbi, self._new_run(known, deadline), on_queued)
+            changes = await queue.held(self.nbi, self._new_run(known, deadline), on_queued)
         except BaseException:
             opened.cancel()
             await asyncio.gather(opened, return_exceptions=True)  # its own error is moot
             raise
         run, before = await opened
-        if run.device_id != known:  # the ACS re-registered the device meanwhile: check again
-            return run, before, await queue.settle(self.nbi, run, on_queued)
-        return run, before, first
+        if run.device_id != known:  # the ACS re-registered the device meanwhile: look again
+            return run, before, await queue.held(self.nbi, run, on_queued)
+        return run, before, changes
 
     async def _run(self, serial: Serial, deadline: float) -> AcsRun:
         run, _ = await self._open(serial, deadline, sections.projection(("general",)))
@@ -169,8 +170,9 @@ class AcsWork:
         self, serial: Serial, req: WirelessLanRequest, on_queued: queue.Queued | None = None
     ) -> Work:
         async def work(deadline: float) -> dict[str, Any]:
-            run, before, first = await self._open_change(serial, deadline, READS["wifi"], on_queued)
+            run, before, held = await self._open_change(serial, deadline, READS["wifi"], on_queued)
             plan = plan_wifi(req, before)
+            first = await queue.decide(self.nbi, run, on_queued, held)
             section = lambda doc: wlan_section(doc, req.band)  # noqa: E731
             return {**await self._change(run, plan, before, section), **first}
 
@@ -180,8 +182,9 @@ class AcsWork:
         self, serial: Serial, req: LanDhcpRequest, on_queued: queue.Queued | None = None
     ) -> Work:
         async def work(deadline: float) -> dict[str, Any]:
-            run, before, first = await self._open_change(serial, deadline, READS["dhcp"], on_queued)
+            run, before, held = await self._open_change(serial, deadline, READS["dhcp"], on_queued)
             plan = plan_dhcp(req, before)
+            first = await queue.decide(self.nbi, run, on_queued, held)
             return {**await self._change(run, plan, before, dhcp_section), **first}
 
         return work
@@ -316,9 +319,16 @@ class AcsWork:
             waiting = await run.run_plan(plan, on_sent)  # the cooldown starts once it is sent
             if waiting is not None:
                 if bootstrap:
-                    waiting["superseded"] = await queue.supersede(
-                        self.nbi, run, waiting.get("taskId")
-                    )
+                    try:
+                        waiting["superseded"] = await queue.supersede(
+                            self.nbi, run, waiting.get("taskId")
+                        )
+                    except ApiError as exc:  # the reset stays queued: say so, not a failure
+                        waiting["superseded"] = []
+                        waiting["supersedeError"] = (
+                            f"The changes queued with the reset could not be withdrawn "
+                            f"({exc.code.value}); cancel them with DELETE .../tr069/tasks/{{id}}."
+                        )
                 return {**waiting, **first}
             # Observed, not assumed: the CPE reboots once the session that carried the RPC
             # ended, which GenieACS reported (its 200); a task only seen gone while following
