@@ -407,3 +407,36 @@ async def test_the_environments_proxy_is_looked_up_once_and_still_used(monkeypat
         assert session._default_proxy is None
     finally:
         await exempt.close()
+
+
+async def test_a_stats_read_parses_lazily_and_reads_what_a_whole_read_reads(sim):
+    """``read_document`` (the stats read) answers the same document as ``read_device``, as
+    views on a lazy parse; an ACS answer no 64-bit parser takes (a device's overflowed
+    xsd:unsignedInt, written by GenieACS as 20 digits) is still read, and a nested or broken
+    one is an upstream error, as in a whole read."""
+    import simdjson
+
+    from ponapi.acs.genieacs import GenieAcsClient
+    from ponapi.errors import ApiError, ErrorCode
+    from ponapi.serials import parse_serial
+    from ponapi.tr069.sections import names, projection
+
+    _, nbi = sim
+    serial, paths = parse_serial("HWTCA97D7DAA"), projection(names())
+    client = GenieAcsClient(str(nbi.base_url), timeout=5)
+    try:
+        lazy = await client.read_document(serial, paths)
+        whole = await client.read_device(serial, paths)
+        assert isinstance(lazy, simdjson.Object) and isinstance(whole, dict)
+        assert lazy.as_dict() == whole and len(whole["InternetGatewayDevice"]) > 5
+    finally:
+        await client.close()
+
+    doc = {"_id": "d1", "InternetGatewayDevice": {"X": {"_value": 18446744073709551615}}}
+    overflowed = json.dumps([doc]).replace("18446744073709551615", "18446744073709552000")
+    (read,) = GenieAcsClient._devices(200, overflowed.encode(), True)
+    assert read["InternetGatewayDevice"]["X"]["_value"] == 18446744073709552000.0
+    for body in (b"[" * 2000 + b"]" * 2000, b'[{"_id": "d1"', b'[{"_id": "\xff"}]'):
+        with pytest.raises(ApiError) as bad:
+            GenieAcsClient._devices(200, body, True)
+        assert bad.value.code is ErrorCode.UPSTREAM_ERROR and "invalid JSON" in bad.value.details

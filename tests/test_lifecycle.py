@@ -239,7 +239,7 @@ class _FakeAcs:
     def __init__(self) -> None:
         self.refreshed: list[list[str]] = []
 
-    async def read_device(self, serial, paths):  # type: ignore[no-untyped-def]
+    async def read_document(self, serial, paths):  # type: ignore[no-untyped-def]
         return {"_id": "dev-1", "InternetGatewayDevice": {}}
 
     async def run_task(self, device_id, task, time_limit):  # type: ignore[no-untyped-def]

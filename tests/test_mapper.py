@@ -3,12 +3,13 @@
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
+import orjson
 import pytest
 
-from ponapi.tr069.document import document_from_csv
+from ponapi.tr069.document import DeviceDocument, Param, document_from_csv, parse_lazy
 from ponapi.tr069.mapper import GENERAL_FIELDS, map_device
 from ponapi.tr069.sections import names
-from tests.fixtures import all_csv, all_json, csv_text, nbi_json, validate_stats
+from tests.fixtures import all_csv, all_json, csv_text, nbi_json, nbi_lazy, validate_stats
 
 SECTIONS = names()
 
@@ -23,7 +24,8 @@ ZTE = "zte-ZXHN-H199A-ZTEYH86LCN10105.projected.json"
 
 
 def mapped(name, now=NOW, tz=UTC_ZONE):
-    return map_device(nbi_json(name), now=now, tz=tz)
+    """The dump mapped as a stats read maps it: parsed lazily (``GenieAcsClient.read_document``)."""
+    return map_device(nbi_lazy(name), now=now, tz=tz)
 
 
 def envelope(m):
@@ -228,6 +230,30 @@ def test_every_derived_document_maps_and_validates(name):
     assert set(m.sections) == set(SECTIONS)
     assert all(s.status in ("ok", "partial", "absent", "unavailable") for s in m.sections.values())
     validate_stats(envelope(m))
+
+
+@pytest.mark.parametrize("name", all_json())
+def test_a_lazily_parsed_document_maps_as_the_whole_tree_does(name):
+    """The stats read maps views on a lazy parse; the CSV import and the actions map dicts.
+    Every section, its status, what is missing and the device block are the same, and nothing
+    the mapper returns holds a view on the parse (it must serialise as is)."""
+    lazy, whole = mapped(name), map_device(nbi_json(name), now=NOW, tz=UTC_ZONE)
+    assert lazy == whole
+    orjson.dumps([vars(s) for s in lazy.sections.values()])  # raises on a simdjson view
+
+
+def test_a_value_read_from_a_lazy_parse_is_plain_python():
+    """A parameter holding an object or an array (an ACS answering garbage) comes out as a
+    dict or a list, never as a view on the parse the answer could not be cached with."""
+    doc = DeviceDocument(
+        parse_lazy(
+            b'{"A": {"B": {"_value": [1, {"c": 2}], "_type": {"t": 1}}, "C": {"_value": 3}}}'
+        )
+    )
+    b = doc.get("A.B")
+    assert b is not None and (b.value, b.type) == ([1, {"c": 2}], {"t": 1})
+    assert type(b.value) is list and type(b.type) is dict
+    assert doc.get("A.C") == Param(3, None, None) and doc.get("A.D") is None
 
 
 @pytest.mark.parametrize("name", all_csv())

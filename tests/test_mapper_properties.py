@@ -2,12 +2,15 @@
 real document with corrupted values still maps every section without an internal error."""
 
 import copy
+import json
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
+import orjson
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from ponapi.acs.genieacs import GenieAcsClient
 from ponapi.tr069.document import iter_leaves
 from ponapi.tr069.mapper import map_device
 from ponapi.tr069.sections import names
@@ -117,3 +120,35 @@ def test_corrupted_real_documents_map_without_internal_errors(index, data):
     m = map_device(doc, now=NOW, tz=TZ)
     assert not [name for name, s in m.sections.items() if s.status == "error"]
     validate_stats(envelope(m))
+
+
+# What an ACS can write in JSON: no NaN, but integers beyond 64 bits (GenieACS parses an
+# xsd:unsignedInt a device overflowed as a JS number and writes it as 20 digits).
+json_junk = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(-(2**70), 2**70),
+    st.text(max_size=40),
+    st.floats(allow_nan=False, allow_infinity=False),
+    st.lists(st.integers(), max_size=3),
+    st.dictionaries(st.text(max_size=3), st.integers(), max_size=2),
+)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.sampled_from(range(len(DOCS))) if DOCS else st.nothing(), st.data())
+def test_a_corrupted_answer_read_lazily_maps_as_the_whole_tree(index, data):
+    """What a stats read maps (``read_document``: the ACS's answer parsed lazily) gives what
+    the whole tree gives, junk values included (objects and arrays where a scalar belongs,
+    integers no 64-bit parser takes), and nothing of it keeps a view on the parse."""
+    doc = copy.deepcopy(DOCS[index])
+    leaves = [node for _, node in iter_leaves(doc)]
+    for node in data.draw(st.lists(st.sampled_from(leaves), max_size=40)):
+        key = data.draw(st.sampled_from(["_value", "_timestamp", "_type"]))
+        node[key] = data.draw(json_junk)
+    body = json.dumps([doc]).encode()
+    (lazy_doc,) = GenieAcsClient._devices(200, body, True)
+    (whole_doc,) = GenieAcsClient._devices(200, body, False)
+    lazy = map_device(lazy_doc, now=NOW, tz=TZ)
+    assert lazy == map_device(whole_doc, now=NOW, tz=TZ)
+    orjson.dumps([vars(s) for s in lazy.sections.values()])  # raises on a simdjson view

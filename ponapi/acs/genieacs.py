@@ -23,14 +23,15 @@ import asyncio
 import contextlib
 import json
 import time
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from functools import lru_cache
-from typing import Any
+from typing import Any, cast
 from urllib.parse import quote
 
 import aiohttp
 import httpx
 import orjson
+import simdjson
 import yarl
 from cachetools import TTLCache
 
@@ -47,6 +48,7 @@ from ponapi.errors import (
 from ponapi.logs import register_secret
 from ponapi.metrics import UPSTREAM_REQUESTS
 from ponapi.serials import Serial
+from ponapi.tr069.document import NODE_TYPES, parse_lazy
 from ponapi.tr069.spec import ROOTS, data_model_root
 
 MAX_BODY = 32 * 1024 * 1024
@@ -298,21 +300,33 @@ class GenieAcsClient:
         return self._session
 
     @staticmethod
-    def _devices(status: int, body: bytes) -> list[dict[str, Any]]:
+    def _devices(status: int, body: bytes, lazy: bool) -> list[Mapping[str, Any]]:
         if status != 200:
             raise rejected(status, "a device query")
-        try:
-            data = orjson.loads(body)  # device documents are 100-400 kB: the fast parser
-        except (orjson.JSONDecodeError, ValueError, UnicodeDecodeError) as exc:
-            raise ApiError(
-                ErrorCode.UPSTREAM_ERROR, "The ACS answered a device query with invalid JSON."
-            ) from exc
-        if not isinstance(data, list) or not all(isinstance(d, dict) for d in data):
+        data: Any = None
+        if lazy:
+            # Device documents are 100-600 kB: parsed lazily when the caller maps a few
+            # hundred values out of them, else by the fast whole-tree parser.
+            with contextlib.suppress(ValueError, RuntimeError):
+                data = parse_lazy(body)
+        if data is None:
+            # Also what a lazy parse refuses: an integer beyond 64 bits (GenieACS writes a
+            # device's overflowed xsd:unsignedInt, parsed as a JS number, as 20 digits),
+            # which orjson reads as a float.
+            try:
+                data = orjson.loads(body)
+            except ValueError as exc:  # invalid JSON or UTF-8, nested too deep
+                raise ApiError(
+                    ErrorCode.UPSTREAM_ERROR, "The ACS answered a device query with invalid JSON."
+                ) from exc
+        if not isinstance(data, list | simdjson.Array) or not all(
+            isinstance(d, NODE_TYPES) for d in data
+        ):
             raise ApiError(
                 ErrorCode.UPSTREAM_ERROR,
                 "The ACS answered a device query with an unexpected shape.",
             )
-        return data
+        return list(data)
 
     # --- reads -----------------------------------------------------------------------------
 
@@ -334,6 +348,17 @@ class GenieAcsClient:
 
         One NBI call: by remembered id when known, else by serial in both forms.
         """
+        return cast("dict[str, Any] | None", await self._read(serial, paths, lazy=False))
+
+    async def read_document(self, serial: Serial, paths: Sequence[str]) -> Mapping[str, Any] | None:
+        """``read_device``, parsed lazily (``ponapi.tr069.document.parse_lazy``): for a read
+        that is mapped (``DeviceDocument``) rather than changed or kept, such as the stats
+        read of every section; only the values looked up become Python objects."""
+        return await self._read(serial, paths, lazy=True)
+
+    async def _read(
+        self, serial: Serial, paths: Sequence[str], *, lazy: bool
+    ) -> Mapping[str, Any] | None:
         known = self._remembered(serial)
         device_id, root = known if known else (None, "")
         if device_id is not None:
@@ -345,13 +370,13 @@ class GenieAcsClient:
             + quote(json.dumps(query, separators=(",", ":")), safe="").encode()
             + _projection_param(tuple(paths), root)
         )
-        devices = self._devices(*await self._query(target))
+        devices = self._devices(*await self._query(target), lazy)
         device = max(devices, key=lambda d: str(d.get("_lastInform") or "")) if devices else None
         if device_id is not None and (device is None or (root and root not in device)):
             # The id went away (device re-registered) or the data model changed (firmware):
             # search again by serial, with every path.
             self.forget(serial)
-            return await self.read_device(serial, paths)
+            return await self._read(serial, paths, lazy=lazy)
         if device is None:
             return None
         if isinstance(device.get("_id"), str):
@@ -478,8 +503,8 @@ class GenieAcsClient:
         if projection:
             paths = ",".join(dict.fromkeys(["_id", *projection]))
             target += b"&projection=" + quote(paths, safe="").encode()
-        devices = self._devices(*await self._query(target))
-        return devices[0] if devices else None
+        devices = self._devices(*await self._query(target), False)
+        return cast("dict[str, Any]", devices[0]) if devices else None
 
     async def device_tasks(self, device_id: str) -> list[dict[str, Any]]:
         """The tasks GenieACS still holds for the device (queued, or faulted)."""

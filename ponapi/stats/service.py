@@ -258,7 +258,7 @@ class StatsService:
             return await self._cli(olt, serial, deadline)
         try:
             # One NBI call, projected on the asked sections' subtrees; the cache serves them.
-            doc = await self.acs.read_device(serial, registry.projection(sections))
+            doc = await self.acs.read_document(serial, registry.projection(sections))
         except ApiError as exc:
             if not use_cli or not is_upstream(exc):
                 raise
@@ -356,7 +356,7 @@ class StatsService:
         if cached is not None and cached.get("source") == "genieacs":
             return  # the ACS knew it a moment ago
         try:
-            doc = await self.acs.read_device(serial, registry.projection(("general",)))
+            doc = await self.acs.read_document(serial, registry.projection(("general",)))
         except ApiError as exc:
             if is_upstream(exc):
                 return

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -29,7 +30,7 @@ REFRESH_RESERVE = 3.0  # seconds kept for the read after a refresh task
 
 async def read_acs(
     acs: GenieAcsClient,
-    doc: dict[str, Any],
+    doc: Mapping[str, Any],
     serial: Serial,
     sections: frozenset[str],
     *,
@@ -43,7 +44,7 @@ async def read_acs(
     if refresh:
         refresh_info, refreshed = await refresh_device(acs, doc, sections, deadline)
         if refresh_info["status"] == "done":
-            doc = await acs.read_device(serial, registry.projection(sections)) or doc
+            doc = await acs.read_document(serial, registry.projection(sections)) or doc
     fetched_at = datetime.now(UTC)
     # The sections asked for (the NBI read projected only their subtrees), the device log with
     # as many lines as any caller may ask for (``limit_logs`` cuts it per request).
@@ -66,7 +67,7 @@ async def read_acs(
 
 
 async def refresh_device(
-    acs: GenieAcsClient, doc: dict[str, Any], sections: frozenset[str], deadline: float
+    acs: GenieAcsClient, doc: Mapping[str, Any], sections: frozenset[str], deadline: float
 ) -> tuple[dict[str, Any], frozenset[str]]:
     """Ask the device for every asked section's refresh paths (one task); the outcome for
     ``meta.refresh`` and the sections it re-read. A section with no refresh path on this data

@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -35,13 +36,13 @@ class ScanOutcome:
     root: str
 
 
-def scan_root(doc: dict[str, Any]) -> str | None:
+def scan_root(doc: Mapping[str, Any]) -> str | None:
     d = DeviceDocument(doc)
     return next((root for root in SCAN_ROOTS if d.node(root) is not None), None)
 
 
 async def run_scan(
-    acs: GenieAcsClient, doc: dict[str, Any], *, limit: float, poll: float, deadline: float
+    acs: GenieAcsClient, doc: Mapping[str, Any], *, limit: float, poll: float, deadline: float
 ) -> ScanOutcome:
     root = scan_root(doc)
     if root is None:
@@ -99,14 +100,14 @@ def _not_run(out: tasks.TaskOutcome, root: str) -> ScanOutcome:
 
 async def scan_document(
     acs: GenieAcsClient | None, cli_only: bool, serial: Serial
-) -> dict[str, Any]:
+) -> Mapping[str, Any]:
     """The device document a scan needs, or TR069_NOT_SUPPORTED when no scan can run (a
     CLI-only OLT, no ACS, a device the ACS does not know or whose model has no scan)."""
     if acs is None or cli_only:
         raise NotSupported(
             "A Wi-Fi neighbour scan needs TR-069 through an ACS; the OLT CLI cannot run one."
         )
-    doc = await acs.read_device(serial, registry.projection(("wifiSurvey",)))
+    doc = await acs.read_document(serial, registry.projection(("wifiSurvey",)))
     if doc is None:
         raise NotSupported(f"No ACS has a device with serial {serial.canonical} ({serial.hex}).")
     if scan_root(doc) is None:

@@ -8,7 +8,7 @@ profiles for the values the standards lack. A value the device does not report b
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -100,7 +100,7 @@ merge_optical = merge_part
 
 
 def map_device(
-    raw: dict[str, Any],
+    raw: Mapping[str, Any],
     *,
     now: datetime,
     tz: ZoneInfo,

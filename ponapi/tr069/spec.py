@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, Literal
 
+from ponapi.tr069.document import NODE_TYPES
+
 if TYPE_CHECKING:
     from ponapi.tr069.areas.base import DeviceView
     from ponapi.tr069.fields import AnySection
@@ -30,7 +32,7 @@ Paths = Mapping[str, tuple[str, ...]]  # data-model root -> paths under it
 def data_model_root(doc: Mapping[str, Any]) -> str:
     """``InternetGatewayDevice`` (TR-098), else ``Device`` (TR-181), else ``""``: the root of a
     device document (GenieACS JSON), the one the mapper reads when a device has both."""
-    return next((root for root in ROOTS if isinstance(doc.get(root), dict)), "")
+    return next((root for root in ROOTS if isinstance(doc.get(root), NODE_TYPES)), "")
 
 
 def by_root(*paths: str) -> Paths:

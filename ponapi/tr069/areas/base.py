@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 from urllib.parse import urlsplit
@@ -24,7 +25,7 @@ class DeviceView:
 
     log_limit = 50  # how many device-log lines ``deviceLogs`` shows (newest first)
 
-    def __init__(self, raw: dict[str, Any], *, now: datetime, tz: ZoneInfo) -> None:
+    def __init__(self, raw: Mapping[str, Any], *, now: datetime, tz: ZoneInfo) -> None:
         self.doc = DeviceDocument(raw)
         self.memo: dict[str, Any] = {}  # what several areas read, read once
         self.now = now

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
 from ponapi import display as fmt
 from ponapi.tr069.areas import wifi
 from ponapi.tr069.areas.base import DeviceView
-from ponapi.tr069.document import DeviceDocument
+from ponapi.tr069.document import NODE_TYPES, DeviceDocument, plain
 from ponapi.tr069.fields import (
     Fields,
     Section,
@@ -53,11 +54,11 @@ _FIELDS = ("hasRecords", "networks")
 _NONE = object()  # a result's field the device did not report (or GenieACS never fetched)
 
 
-def _value(result: dict[str, Any], name: str, default: Any = _NONE) -> Any:
+def _value(result: Mapping[str, Any], name: str, default: Any = _NONE) -> Any:
     """The value of the parameter ``name`` of a scan result, else ``default``."""
     node = result.get(name)
-    if isinstance(node, dict) and "_value" in node:
-        return node["_value"]
+    if isinstance(node, NODE_TYPES):
+        return plain(node.get("_value", default))
     return default
 
 
