@@ -23,7 +23,7 @@ import asyncio
 import contextlib
 import json
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import AsyncIterator, Mapping, Sequence
 from functools import lru_cache
 from typing import Any, cast
 from urllib.parse import quote
@@ -142,78 +142,15 @@ class GenieAcsClient:
             kwargs["timeout"] = httpx.Timeout(time_limit, connect=min(time_limit, 5.0))
         try:
             async with self._client.stream(method, url, **kwargs) as resp:
-                chunks = []
-                size = 0
-                async for chunk in resp.aiter_bytes():
-                    size += len(chunk)
-                    if size > MAX_BODY:
-                        raise ApiError(
-                            ErrorCode.UPSTREAM_ERROR, "The ACS answered with an oversized body."
-                        )
-                    chunks.append(chunk)
-                return resp, b"".join(chunks)
-        except httpx.TimeoutException as exc:
-            raise ApiError(
-                ErrorCode.UPSTREAM_TIMEOUT, "The ACS (GenieACS NBI) did not answer in time."
-            ) from exc
-        except httpx.ConnectError as exc:
-            raise ApiError(
-                ErrorCode.ACS_UNAVAILABLE,
-                "Cannot connect to the ACS (GenieACS NBI); check GENIEACS_URL and "
-                "that the NBI service is running.",
-            ) from exc
-        except (httpx.RemoteProtocolError, httpx.ReadError, httpx.WriteError) as exc:
-            raise ApiError(
-                ErrorCode.UPSTREAM_ERROR, "The ACS closed the connection before a complete answer."
-            ) from exc
+                return resp, await _capped(resp.aiter_bytes())
         except httpx.HTTPError as exc:
-            raise ApiError(
-                ErrorCode.ACS_UNAVAILABLE, f"ACS request failed ({type(exc).__name__})."
-            ) from exc
+            raise _transport_error(exc) from exc
 
     async def _query(self, target: bytes) -> tuple[int, bytes]:
         """``GET <base><target>`` (``target``: path and query, already percent-encoded): the
         status and the body."""
-        if not self._reads_direct:
-            base = self._client.base_url
-            response, content = await self._request(
-                "GET", base.copy_with(raw_path=base.raw_path.rstrip(b"/") + target)
-            )
-            return response.status_code, content
-        self.calls += 1
-        UPSTREAM_REQUESTS.labels(source="genieacs").inc()
-        session = await self._direct_session()
-        url = yarl.URL(self._base + target.decode(), encoded=True)
-        try:
-            async with session.get(url, allow_redirects=False) as answer:
-                chunks = []
-                size = 0
-                async for chunk in answer.content.iter_any():
-                    size += len(chunk)
-                    if size > MAX_BODY:
-                        raise ApiError(
-                            ErrorCode.UPSTREAM_ERROR, "The ACS answered with an oversized body."
-                        )
-                    chunks.append(chunk)
-                return answer.status, b"".join(chunks)
-        except TimeoutError as exc:  # aiohttp's own (connect, total), not the budget's cancel
-            raise ApiError(
-                ErrorCode.UPSTREAM_TIMEOUT, "The ACS (GenieACS NBI) did not answer in time."
-            ) from exc
-        except aiohttp.ClientConnectorError as exc:
-            raise ApiError(
-                ErrorCode.ACS_UNAVAILABLE,
-                "Cannot connect to the ACS (GenieACS NBI); check GENIEACS_URL and "
-                "that the NBI service is running.",
-            ) from exc
-        except (aiohttp.ServerDisconnectedError, aiohttp.ClientPayloadError) as exc:
-            raise ApiError(
-                ErrorCode.UPSTREAM_ERROR, "The ACS closed the connection before a complete answer."
-            ) from exc
-        except aiohttp.ClientError as exc:
-            raise ApiError(
-                ErrorCode.ACS_UNAVAILABLE, f"ACS request failed ({type(exc).__name__})."
-            ) from exc
+        status, _, body = await self._call("GET", target)
+        return status, body
 
     async def _call(
         self,
@@ -246,34 +183,10 @@ class GenieAcsClient:
             async with session.request(
                 method, url, data=content, allow_redirects=False, timeout=timeout
             ) as answer:
-                chunks = []
-                size = 0
-                async for chunk in answer.content.iter_any():
-                    size += len(chunk)
-                    if size > MAX_BODY:
-                        raise ApiError(
-                            ErrorCode.UPSTREAM_ERROR, "The ACS answered with an oversized body."
-                        )
-                    chunks.append(chunk)
-                return answer.status, answer.reason or "", b"".join(chunks)
-        except TimeoutError as exc:  # aiohttp's own (connect, total), not the budget's cancel
-            raise ApiError(
-                ErrorCode.UPSTREAM_TIMEOUT, "The ACS (GenieACS NBI) did not answer in time."
-            ) from exc
-        except aiohttp.ClientConnectorError as exc:
-            raise ApiError(
-                ErrorCode.ACS_UNAVAILABLE,
-                "Cannot connect to the ACS (GenieACS NBI); check GENIEACS_URL and "
-                "that the NBI service is running.",
-            ) from exc
-        except (aiohttp.ServerDisconnectedError, aiohttp.ClientPayloadError) as exc:
-            raise ApiError(
-                ErrorCode.UPSTREAM_ERROR, "The ACS closed the connection before a complete answer."
-            ) from exc
-        except aiohttp.ClientError as exc:
-            raise ApiError(
-                ErrorCode.ACS_UNAVAILABLE, f"ACS request failed ({type(exc).__name__})."
-            ) from exc
+                return answer.status, answer.reason or "", await _capped(answer.content.iter_any())
+        except (TimeoutError, aiohttp.ClientError) as exc:
+            # A TimeoutError here is aiohttp's own (connect, total), not the budget's cancel.
+            raise _transport_error(exc) from exc
 
     async def _direct_session(self) -> aiohttp.ClientSession:
         """The aiohttp session of the running loop (device reads and task calls). The
@@ -552,6 +465,45 @@ def _env_access(
         with contextlib.suppress(LookupError):
             auth = aiohttp.helpers.basicauth_from_netrc(aiohttp.helpers.netrc_from_env(), url.host)
     return proxy, proxy_auth, auth
+
+
+async def _capped(chunks: AsyncIterator[bytes]) -> bytes:
+    """An answer's body, refused past ``MAX_BODY``."""
+    parts = []
+    size = 0
+    async for chunk in chunks:
+        size += len(chunk)
+        if size > MAX_BODY:
+            raise ApiError(ErrorCode.UPSTREAM_ERROR, "The ACS answered with an oversized body.")
+        parts.append(chunk)
+    return b"".join(parts)
+
+
+def _transport_error(exc: Exception) -> ApiError:
+    """What a failed call is in the contract, from either client's exception (httpx: tests
+    and a test transport; aiohttp: everything else)."""
+    if isinstance(exc, httpx.TimeoutException | TimeoutError):
+        return ApiError(
+            ErrorCode.UPSTREAM_TIMEOUT, "The ACS (GenieACS NBI) did not answer in time."
+        )
+    if isinstance(exc, httpx.ConnectError | aiohttp.ClientConnectorError):
+        return ApiError(
+            ErrorCode.ACS_UNAVAILABLE,
+            "Cannot connect to the ACS (GenieACS NBI); check GENIEACS_URL and that the NBI "
+            "service is running.",
+        )
+    closed = (
+        httpx.RemoteProtocolError,
+        httpx.ReadError,
+        httpx.WriteError,
+        aiohttp.ServerDisconnectedError,
+        aiohttp.ClientPayloadError,
+    )
+    if isinstance(exc, closed):
+        return ApiError(
+            ErrorCode.UPSTREAM_ERROR, "The ACS closed the connection before a complete answer."
+        )
+    return ApiError(ErrorCode.ACS_UNAVAILABLE, f"ACS request failed ({type(exc).__name__}).")
 
 
 def _query_arg(query: dict[str, Any]) -> bytes:
