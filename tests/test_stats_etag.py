@@ -32,6 +32,11 @@ async def get(env, url, role="admin", etag=None, **params):  # noqa: F811
     return await env.client.get(url, headers=headers, params=params)
 
 
+def _cached(body):
+    """``cached`` of either wire format (the contract's ``meta``, the app's top level)."""
+    return body.get("meta", {}).get("cached", body.get("cached"))
+
+
 def with_psk(env) -> None:  # noqa: F811
     dev = env.sim.device_by_serial("48575443A94196A5")
     wlc = dev.doc["InternetGatewayDevice"]["LANDevice"]["1"]["WLANConfiguration"]["1"]
@@ -44,12 +49,17 @@ def with_psk(env) -> None:  # noqa: F811
 async def test_an_etag_on_every_answer_and_304_for_a_current_copy(env, route):  # noqa: F811
     url = route(env)
     cold = await get(env, url)
-    assert cold.status_code == 200 and cold.headers["etag"].startswith('"')
+    assert cold.status_code == 200 and cold.headers["etag"].startswith('W/"')
     assert cold.headers["cache-control"] == "private, no-cache"
+    assert _cached(cold.json()) is False
+    # The cold answer's tag names the entry it stored: revalidating it costs headers only.
+    revalidated = await get(env, url, etag=cold.headers["etag"])
+    assert revalidated.status_code == 304 and revalidated.content == b""
     first, second = await get(env, url), await get(env, url)
     assert first.status_code == second.status_code == 200
     etag = first.headers["etag"]
-    assert second.headers["etag"] == etag and etag != cold.headers["etag"]  # cached: other bytes
+    assert second.headers["etag"] == etag == cold.headers["etag"]  # weak: same data
+    assert _cached(first.json()) is True
     assert _timeless(second.json()) == _timeless(first.json())  # ages may have moved on
     for sent in (etag, f'W/"x", {etag}', "*"):
         r = await get(env, url, etag=sent)
@@ -78,7 +88,9 @@ async def test_each_route_and_each_rendering_has_its_own_etag(env):  # noqa: F81
 async def test_a_refresh_or_an_action_gives_a_new_etag(env, route):  # noqa: F811
     url = route(env)
     await get(env, url)
+    cold = (await get(env, url)).headers["etag"]
     before = (await get(env, url)).headers["etag"]
+    assert before == cold
     r = await get(env, url, refresh="true")  # a live read: a new stored entry
     assert r.status_code == 200
     after = await get(env, url, etag=before)
@@ -87,6 +99,9 @@ async def test_a_refresh_or_an_action_gives_a_new_etag(env, route):  # noqa: F81
     await ctx.actions.guards.invalidate(env.olt_id, parse_serial(V5))  # what an action does
     again = await get(env, url, etag=after.headers["etag"])
     assert again.status_code == 200 and again.headers["etag"] != after.headers["etag"]
+    # A cold read's tag, once the entry it stored is gone, names nothing current.
+    assert _cached(again.json()) is False
+    assert (await get(env, url, etag=cold)).status_code == 200
 
 
 async def test_renderings_for_roles_that_see_secrets_are_kept_sealed(env):  # noqa: F811
@@ -168,8 +183,10 @@ async def test_ages_follow_the_clock_under_the_same_etag(env, monkeypatch):  # n
 
 def test_if_none_match_takes_lists_weak_tags_and_star():
     tag = answers_module.etag_of("v", "k")
-    assert answers_module.matches(tag, tag)
-    assert answers_module.matches(f'"a", W/{tag}', tag)
+    opaque = tag.removeprefix("W/")
+    assert tag.startswith('W/"') and answers_module.matches(tag, tag)
+    assert answers_module.matches(f'"a", {opaque}', tag)
+    assert answers_module.matches(f'"a", W/{opaque}', tag)
     assert answers_module.matches("*", tag)
     assert not answers_module.matches(None, tag) and not answers_module.matches('"a"', tag)
 

@@ -16,7 +16,7 @@ from ponapi.api.errors import ApiError, ErrorCode
 from ponapi.api.registry import lookup, remember_if_moved, remember_location_if_moved
 from ponapi.db.models import Role
 from ponapi.serials import Serial
-from ponapi.stats.answers import Answer, Encode, body_etag, cached_answer, matches
+from ponapi.stats.answers import Answer, Encode, adopt, body_etag, cached_answer, matches
 from ponapi.stats.entry import parse_sections, read_stats
 from ponapi.stats.model import OltRef, StatsResult
 from ponapi.stats.render import limit_logs, revealed_secrets
@@ -86,6 +86,17 @@ async def answer_for(
     limit_logs(result, log_limit)
     body = encode(result)
     etag = body_etag(body)
+    if not refresh:
+        adopt(
+            ctx.stats,
+            ref,
+            serial,
+            result,
+            sections=wanted,
+            reveal=reveal,
+            variant=variant,
+            etag=etag,
+        )
     meta = result.meta
     sent = None if matches(if_none_match, etag) else body
     return Answer(etag, sent, str(meta["source"]), bool(meta["stale"]))

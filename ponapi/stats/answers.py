@@ -16,7 +16,10 @@ sealed (AES-256-GCM, ``ponapi.crypto``) and opened per hit; the others are kept 
 
 The ``ETag`` names the entry's version and the rendering (not the clock second), so it is the
 same for every hit of one stored read: ``If-None-Match`` with it answers ``304`` with headers
-only, without rendering anything.
+only, without rendering anything. The answer of the read that stored the entry (a cold read)
+goes out under an ETag of its own bytes, which the entry's renderings then take on
+(``adopt``): the first revalidation after a cold read is a 304 too. The tags are weak
+(``W/``): one tag covers answers whose ages and ``cached`` flag differ, with the same data.
 """
 
 from __future__ import annotations
@@ -66,23 +69,24 @@ class _Rendered:
 
 
 def etag_of(*parts: str) -> str:
-    """A strong entity tag from ``parts``."""
+    """A weak entity tag from ``parts``."""
     digest = hashlib.blake2b("\x1f".join(parts).encode(), digest_size=12).hexdigest()
-    return f'"{digest}"'
+    return f'W/"{digest}"'
 
 
 def body_etag(body: bytes) -> str:
     """The entity tag of an answer rendered for one request (a live or cold read)."""
-    return f'"{hashlib.blake2b(body, digest_size=12).hexdigest()}"'
+    return f'W/"{hashlib.blake2b(body, digest_size=12).hexdigest()}"'
 
 
 def matches(if_none_match: str | None, etag: str) -> bool:
     """Whether ``If-None-Match`` names ``etag`` (weak comparison, as RFC 9110 says for it)."""
     if not if_none_match:
         return False
+    opaque = etag.removeprefix("W/")
     for tag in if_none_match.split(","):
         tag = tag.strip()
-        if tag == "*" or tag.removeprefix("W/") == etag:
+        if tag == "*" or tag.removeprefix("W/") == opaque:
             return True
     return False
 
@@ -101,7 +105,8 @@ async def cached_answer(
     """The answer from the cached entry when it is fresh and covers ``sections``, else
     ``None`` (the caller reads as usual). ``variant`` names the wire format and any parameter
     of its own that changes the bytes ``encode`` makes."""
-    kept = await service.store.entry(service.cache_key(olt.id, serial))
+    entry_key = service.cache_key(olt.id, serial)
+    kept = await service.store.entry(entry_key)
     if kept is None:
         return None
     stored = kept.value
@@ -123,7 +128,11 @@ async def cached_answer(
     location = location if isinstance(location, dict) else None
     key = (sections, reveal, variant, optical_raw)
     kept_answer: _Rendered | None = kept.answers.get(key)
-    etag = kept_answer.etag if kept_answer else _etag(kept.version, key)
+    etag = (
+        kept_answer.etag
+        if kept_answer
+        else service.store.adopted(entry_key, kept.version, key) or _etag(kept.version, key)
+    )
     if matches(if_none_match, etag):
         return Answer(etag, None, source, False, location=location)
     second = int(time.time())
@@ -145,6 +154,27 @@ async def cached_answer(
     while len(kept.answers) > ANSWERS_KEPT:
         del kept.answers[next(iter(kept.answers))]
     return Answer(etag, body, source, False, revealed, location)
+
+
+def adopt(
+    service: StatsService,
+    olt: OltRef,
+    serial: Serial,
+    result: StatsResult,
+    *,
+    sections: frozenset[str],
+    reveal: bool,
+    variant: tuple[str | int, ...],
+    etag: str,
+) -> None:
+    """After a plain read answered by reading the ONU (not from the cache): its ETag names
+    the same rendering (sections, secrets, wire format, optical view) of the entry that read
+    stored, so revalidating it is a 304 while the entry holds. A stale answer (an upstream
+    failed and the last values were served) keeps a tag of its own."""
+    if result.read_id is None or result.meta.get("cached") or result.meta.get("stale"):
+        return
+    rendering = (sections, reveal, variant, result.optical)
+    service.store.adopt(service.cache_key(olt.id, serial), result.read_id, rendering, etag)
 
 
 def _etag(

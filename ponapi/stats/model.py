@@ -43,6 +43,10 @@ class StatsResult:
     data: dict[str, Any]
     meta: dict[str, Any]
     message: str = MESSAGE
+    # Not sent: the stored read it was rendered from (its ``readId``), and the OLT's optical
+    # view laid over ``general`` (its cached bytes): what names the answer (``ETag``).
+    read_id: str | None = None
+    optical: bytes | None = None
 
     def body(self) -> dict[str, Any]:
         """The contract's success envelope."""

@@ -48,15 +48,17 @@ class OpticalView:
     def key(olt_id: int, serial: Serial) -> str:
         return f"optical:v1:{olt_id}:{serial.canonical}"
 
-    async def overlay(self, result: StatsResult, olt: OltRef, serial: Serial) -> None:
+    async def overlay(self, result: StatsResult, olt: OltRef, serial: Serial) -> bytes | None:
         """In place: the OLT's optical fields over ``general`` (from the cache), and a
-        background refresh started when the cached view is older than the TTL."""
+        background refresh started when the cached view is older than the TTL. The view's
+        cached bytes (what the answer's name depends on)."""
         general = result.data.get("general")
         meta = result.meta["sections"].get("general")
         if not isinstance(general, dict) or not isinstance(meta, dict):
-            return
-        _, entry = await self.peek(olt, serial)
+            return None
+        raw, entry = await self.peek(olt, serial)
         self.apply(result, entry)
+        return raw
 
     def apply(self, result: StatsResult, entry: dict[str, Any] | None) -> None:
         """In place: the view ``entry`` (``peek``'s) laid over the result's ``general``."""

@@ -131,7 +131,8 @@ def render(
         meta["staleReason"] = stored["staleReason"]
     if stored.get("refresh") and not cached:
         meta["refresh"] = stored["refresh"]
-    return StatsResult(data, meta)
+    read_id = stored.get("readId")
+    return StatsResult(data, meta, read_id=read_id if isinstance(read_id, str) else None)
 
 
 def limit_logs(result: StatsResult, limit: int) -> StatsResult:

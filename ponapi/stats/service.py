@@ -12,6 +12,7 @@ import asyncio
 import logging
 import time
 from collections.abc import Callable, Coroutine
+from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any, TypeVar
 
@@ -123,7 +124,7 @@ class StatsService:
             and olt.target is not None
             and result.meta.get("source") == "genieacs"
         ):
-            await self.optical.overlay(result, olt, serial)
+            result = replace(result, optical=await self.optical.overlay(result, olt, serial))
         annotate(result.meta, sections, self.settings.data_stale_after_seconds, now())
         if refresh and "refresh" not in result.meta:
             result.meta["refresh"] = refresh_meta(result.meta)

@@ -10,7 +10,7 @@ import time
 import zlib
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 import orjson
 
@@ -20,6 +20,7 @@ from ponapi.tr069 import sections as registry
 
 log = logging.getLogger("ponapi.stats")
 
+T = TypeVar("T")
 DECODED_KEPT = 256  # decoded cached payloads kept per process (a few MB at most)
 SECRET_PREFIX = "enc:"  # noqa: S105 - a marker, not a secret: a stored secret that is a ciphertext
 
@@ -82,12 +83,28 @@ class Kept:
     answers: dict[Hashable, Any] = field(default_factory=dict)
 
 
+def _version(raw: bytes) -> str:
+    return hashlib.blake2b(raw, digest_size=12).hexdigest()
+
+
+def _keep(kept: dict[str, T], key: str, value: T) -> None:
+    """``kept[key] = value``, the oldest going past ``DECODED_KEPT`` keys."""
+    kept.pop(key, None)
+    kept[key] = value
+    if len(kept) > DECODED_KEPT:
+        del kept[next(iter(kept))]
+
+
 class PayloadStore:
     def __init__(self, cache: Cache, cipher: CredentialCipher, ttl: float) -> None:
         self.cache = cache
         self.cipher = cipher
         self.ttl = ttl
         self._decoded: dict[str, Kept] = {}
+        # The entries this process wrote: the read (``readId``) and the version, per key; and
+        # the ETags the answers of those reads went out with, per rendering (``adopt``).
+        self._written: dict[str, tuple[str, str]] = {}
+        self._adopted: dict[str, tuple[str, dict[Hashable, str]]] = {}
 
     async def get(self, key: str) -> dict[str, Any] | None:
         kept = await self.entry(key)
@@ -115,10 +132,8 @@ class PayloadStore:
         if not isinstance(value, dict):
             return None
         value = open_secrets(value, self.cipher)
-        version = hashlib.blake2b(raw, digest_size=12).hexdigest()
-        kept = self._decoded[key] = Kept(raw, value, version)
-        if len(self._decoded) > DECODED_KEPT:
-            del self._decoded[next(iter(self._decoded))]  # the oldest
+        kept = Kept(raw, value, _version(raw))
+        _keep(self._decoded, key, kept)
         return kept
 
     async def set(self, key: str, payload: dict[str, Any]) -> None:
@@ -127,9 +142,36 @@ class PayloadStore:
         try:
             # Compressed: ~5x less memory per cached ONU (and less Redis traffic).
             sealed = seal_secrets(payload, self.cipher)
-            await self.cache.set(key, zlib.compress(orjson.dumps(sealed), 1), self.ttl)
+            raw = zlib.compress(orjson.dumps(sealed), 1)
+            await self.cache.set(key, raw, self.ttl)
         except Exception:
             log.warning("cache write failed; continuing without cache", exc_info=True)
+            return
+        read_id = payload.get("readId")
+        if isinstance(read_id, str):
+            _keep(self._written, key, (read_id, _version(raw)))
+
+    def adopt(self, key: str, read_id: str, rendering: Hashable, etag: str) -> None:
+        """The ETag an answer rendered from the read ``read_id`` went out with becomes the
+        name of that rendering of the entry, when the entry is the one this process wrote
+        for that read: a client revalidating the answer of a cold read gets a 304 while the
+        entry holds, not a second full body."""
+        written = self._written.get(key)
+        if written is None or written[0] != read_id:
+            return
+        version = written[1]
+        adopted = self._adopted.get(key)
+        if adopted is None or adopted[0] != version:
+            adopted = (version, {})
+            _keep(self._adopted, key, adopted)
+        adopted[1][rendering] = etag
+
+    def adopted(self, key: str, version: str, rendering: Hashable) -> str | None:
+        """The ETag ``adopt`` gave this rendering of this version of the entry, if any."""
+        adopted = self._adopted.get(key)
+        if adopted is None or adopted[0] != version:
+            return None
+        return adopted[1].get(rendering)
 
     async def delete(self, key: str) -> None:
         try:
