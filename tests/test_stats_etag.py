@@ -87,7 +87,6 @@ async def test_each_route_and_each_rendering_has_its_own_etag(env):  # noqa: F81
 @pytest.mark.parametrize("route", [contract_url, app_url])
 async def test_a_refresh_or_an_action_gives_a_new_etag(env, route):  # noqa: F811
     url = route(env)
-    await get(env, url)
     cold = (await get(env, url)).headers["etag"]
     before = (await get(env, url)).headers["etag"]
     assert before == cold
@@ -102,6 +101,43 @@ async def test_a_refresh_or_an_action_gives_a_new_etag(env, route):  # noqa: F81
     # A cold read's tag, once the entry it stored is gone, names nothing current.
     assert _cached(again.json()) is False
     assert (await get(env, url, etag=cold)).status_code == 200
+
+
+@pytest.mark.parametrize("route", [contract_url, app_url])
+async def test_a_process_that_did_not_read_the_onu_names_its_answer_alike(env, route):  # noqa: F811
+    """Replicas over one cache: the cold answer's tag is the stored entry's, so a process
+    that only serves it from the cache (its own store: nothing of the read in memory) gives
+    the same tag and a 304 for the cold answer; other renderings keep tags of their own."""
+    from ponapi.stats.store import PayloadStore
+
+    url = route(env)
+    cold = await get(env, url)
+    assert _cached(cold.json()) is False
+    stats = env.app.state.ctx.stats
+    stats.store = PayloadStore(stats.store.cache, stats.store.cipher, stats.store.ttl)
+    other = await get(env, url, etag=cold.headers["etag"])
+    assert other.status_code == 304 and other.headers["etag"] == cold.headers["etag"]
+    served = await get(env, url)
+    assert _cached(served.json()) is True and served.headers["etag"] == cold.headers["etag"]
+    if route is contract_url:  # the app's route has neither parameter
+        for params in ({"sections": "general"}, {"logLimit": 5}):
+            assert (await get(env, url, etag=cold.headers["etag"], **params)).status_code == 200
+    assert (await get(env, url, role="viewer", etag=cold.headers["etag"])).status_code == 200
+
+
+# ``general`` is never fresh: every plain read reads the ONU again, and the entry stays.
+@pytest.mark.parametrize("env", [{"stats_section_ttl_seconds": {"general": 0.0}}], indirect=True)
+async def test_a_stale_answer_is_not_named_as_the_entry(env):  # noqa: F811
+    """An upstream failed and the last values were served (``stale``): the answer has a tag
+    of its own bytes, not the entry's, and revalidating it later never matches the entry."""
+    url = contract_url(env)
+    first = await get(env, url)
+    env.sim.mode = "http500"
+    stale = await get(env, url)
+    assert stale.status_code == 200 and stale.json()["meta"]["stale"] is True
+    assert stale.headers["etag"] != first.headers["etag"]
+    env.sim.mode = "ok"
+    assert (await get(env, url, etag=stale.headers["etag"])).status_code == 200
 
 
 async def test_renderings_for_roles_that_see_secrets_are_kept_sealed(env):  # noqa: F811

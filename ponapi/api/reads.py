@@ -16,7 +16,7 @@ from ponapi.api.errors import ApiError, ErrorCode
 from ponapi.api.registry import lookup, remember_if_moved, remember_location_if_moved
 from ponapi.db.models import Role
 from ponapi.serials import Serial
-from ponapi.stats.answers import Answer, Encode, adopt, body_etag, cached_answer, matches
+from ponapi.stats.answers import Answer, Encode, body_etag, cached_answer, matches, read_etag
 from ponapi.stats.entry import parse_sections, read_stats
 from ponapi.stats.model import OltRef, StatsResult
 from ponapi.stats.render import limit_logs, revealed_secrets
@@ -85,18 +85,10 @@ async def answer_for(
     result = await _read(ctx, user, olt_id, serial, ref, onu_id, wanted, refresh, reveal, started)
     limit_logs(result, log_limit)
     body = encode(result)
-    etag = body_etag(body)
-    if not refresh:
-        adopt(
-            ctx.stats,
-            ref,
-            serial,
-            result,
-            sections=wanted,
-            reveal=reveal,
-            variant=variant,
-            etag=etag,
-        )
+    named = read_etag(
+        ctx.stats, ref, serial, result, sections=wanted, reveal=reveal, variant=variant
+    )
+    etag = named or body_etag(body)
     meta = result.meta
     sent = None if matches(if_none_match, etag) else body
     return Answer(etag, sent, str(meta["source"]), bool(meta["stale"]))

@@ -15,11 +15,11 @@ An answer that shows a device secret (a role that may see Wi-Fi or device passwo
 sealed (AES-256-GCM, ``ponapi.crypto``) and opened per hit; the others are kept as sent.
 
 The ``ETag`` names the entry's version and the rendering (not the clock second), so it is the
-same for every hit of one stored read: ``If-None-Match`` with it answers ``304`` with headers
-only, without rendering anything. The answer of the read that stored the entry (a cold read)
-goes out under an ETag of its own bytes, which the entry's renderings then take on
-(``adopt``): the first revalidation after a cold read is a 304 too. The tags are weak
-(``W/``): one tag covers answers whose ages and ``cached`` flag differ, with the same data.
+same for every hit of one stored read, on every replica: ``If-None-Match`` with it answers
+``304`` with headers only, without rendering anything. The answer of the read that stored the
+entry (a cold or live read) goes out under the same tag (``read_etag``), so the first
+revalidation after it is a 304 too. The tags are weak (``W/``): one tag covers answers with
+the same data whose ages, ``cached`` flag or ``meta.refresh`` differ.
 """
 
 from __future__ import annotations
@@ -105,8 +105,7 @@ async def cached_answer(
     """The answer from the cached entry when it is fresh and covers ``sections``, else
     ``None`` (the caller reads as usual). ``variant`` names the wire format and any parameter
     of its own that changes the bytes ``encode`` makes."""
-    entry_key = service.cache_key(olt.id, serial)
-    kept = await service.store.entry(entry_key)
+    kept = await service.store.entry(service.cache_key(olt.id, serial))
     if kept is None:
         return None
     stored = kept.value
@@ -128,11 +127,7 @@ async def cached_answer(
     location = location if isinstance(location, dict) else None
     key = (sections, reveal, variant, optical_raw)
     kept_answer: _Rendered | None = kept.answers.get(key)
-    etag = (
-        kept_answer.etag
-        if kept_answer
-        else service.store.adopted(entry_key, kept.version, key) or _etag(kept.version, key)
-    )
+    etag = kept_answer.etag if kept_answer else _etag(kept.version, key)
     if matches(if_none_match, etag):
         return Answer(etag, None, source, False, location=location)
     second = int(time.time())
@@ -156,7 +151,7 @@ async def cached_answer(
     return Answer(etag, body, source, False, revealed, location)
 
 
-def adopt(
+def read_etag(
     service: StatsService,
     olt: OltRef,
     serial: Serial,
@@ -165,16 +160,18 @@ def adopt(
     sections: frozenset[str],
     reveal: bool,
     variant: tuple[str | int, ...],
-    etag: str,
-) -> None:
-    """After a plain read answered by reading the ONU (not from the cache): its ETag names
-    the same rendering (sections, secrets, wire format, optical view) of the entry that read
-    stored, so revalidating it is a 304 while the entry holds. A stale answer (an upstream
-    failed and the last values were served) keeps a tag of its own."""
+) -> str | None:
+    """The ETag of an answer that read the ONU (not served from the cache): the one the
+    entry it stored has for the same rendering (sections, secrets, wire format, optical
+    view), on every replica; so revalidating it is a 304 while that entry holds. None when
+    this process did not store what the answer shows (a stale answer: an upstream failed
+    and the last values were served; a read another replica stored)."""
     if result.read_id is None or result.meta.get("cached") or result.meta.get("stale"):
-        return
-    rendering = (sections, reveal, variant, result.optical)
-    service.store.adopt(service.cache_key(olt.id, serial), result.read_id, rendering, etag)
+        return None
+    version = service.store.written(service.cache_key(olt.id, serial), result.read_id)
+    if version is None:
+        return None
+    return _etag(version, (sections, reveal, variant, result.optical))
 
 
 def _etag(

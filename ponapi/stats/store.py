@@ -101,10 +101,8 @@ class PayloadStore:
         self.cipher = cipher
         self.ttl = ttl
         self._decoded: dict[str, Kept] = {}
-        # The entries this process wrote: the read (``readId``) and the version, per key; and
-        # the ETags the answers of those reads went out with, per rendering (``adopt``).
+        # The entries this process wrote: the read (``readId``) and the version, per key.
         self._written: dict[str, tuple[str, str]] = {}
-        self._adopted: dict[str, tuple[str, dict[Hashable, str]]] = {}
 
     async def get(self, key: str) -> dict[str, Any] | None:
         kept = await self.entry(key)
@@ -151,27 +149,12 @@ class PayloadStore:
         if isinstance(read_id, str):
             _keep(self._written, key, (read_id, _version(raw)))
 
-    def adopt(self, key: str, read_id: str, rendering: Hashable, etag: str) -> None:
-        """The ETag an answer rendered from the read ``read_id`` went out with becomes the
-        name of that rendering of the entry, when the entry is the one this process wrote
-        for that read: a client revalidating the answer of a cold read gets a 304 while the
-        entry holds, not a second full body."""
+    def written(self, key: str, read_id: str) -> str | None:
+        """The version of the entry this process wrote for the read ``read_id``, while it is
+        the last this process wrote under ``key`` (no cache call): what the answer of that
+        read is named by (``ponapi.stats.answers``)."""
         written = self._written.get(key)
-        if written is None or written[0] != read_id:
-            return
-        version = written[1]
-        adopted = self._adopted.get(key)
-        if adopted is None or adopted[0] != version:
-            adopted = (version, {})
-            _keep(self._adopted, key, adopted)
-        adopted[1][rendering] = etag
-
-    def adopted(self, key: str, version: str, rendering: Hashable) -> str | None:
-        """The ETag ``adopt`` gave this rendering of this version of the entry, if any."""
-        adopted = self._adopted.get(key)
-        if adopted is None or adopted[0] != version:
-            return None
-        return adopted[1].get(rendering)
+        return written[1] if written is not None and written[0] == read_id else None
 
     async def delete(self, key: str) -> None:
         try:

@@ -24,7 +24,10 @@ import simdjson
 
 # What a node of a document can be: a dict, or an object of a lazily parsed answer (converted
 # to Python one looked-up value at a time). Checked as a tuple: a quarter of the time of an
-# ``isinstance`` against ``collections.abc.Mapping``, on the mapper's hottest line.
+# ``isinstance`` against ``collections.abc.Mapping``, on the mapper's hottest line. Never check
+# a node against ``Mapping``: pysimdjson's stubs say ``Object`` is one, but it is not at run
+# time, and such a check would silently drop the node. A lazy object with a key twice (no ACS
+# writes one) answers its first value where a dict keeps the last.
 NODE_TYPES = (dict, simdjson.Object)
 
 
@@ -164,7 +167,7 @@ class DeviceDocument:
         node = self.node(path)
         if node is None:
             return []
-        return sorted((k for k in node if _is_index(k)), key=int)
+        return sorted(dict.fromkeys(k for k in node if _is_index(k)), key=int)
 
     def has(self, path: str) -> bool:
         return self.node(path) is not None or self.get(path) is not None
