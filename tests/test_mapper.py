@@ -254,6 +254,9 @@ def test_a_value_read_from_a_lazy_parse_is_plain_python():
     assert b is not None and (b.value, b.type) == ([1, {"c": 2}], {"t": 1})
     assert type(b.value) is list and type(b.type) is dict
     assert doc.get("A.C") == Param(3, None, None) and doc.get("A.D") is None
+    # A key twice (no ACS writes one): one instance, not two rows.
+    twice = DeviceDocument(parse_lazy(b'{"T": {"2": {}, "1": {}, "2": {}}}'))
+    assert twice.instances("T") == ["1", "2"]
 
 
 @pytest.mark.parametrize("name", all_csv())

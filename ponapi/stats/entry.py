@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import time
+from functools import lru_cache
 
 from ponapi.errors import InvalidRequest, UpstreamTimeout
 from ponapi.serials import Serial
@@ -13,6 +14,7 @@ from ponapi.stats.service import StatsService
 from ponapi.tr069 import sections as registry
 
 
+@lru_cache(maxsize=256)  # every read parses it; a client sends one of a handful of values
 def parse_sections(value: str | None) -> frozenset[str]:
     """``None`` (not given): every section. Given, it must name at least one section
     (``sections=%20,%20`` is an error, not a request for nothing)."""

@@ -77,6 +77,7 @@ class StatsService:
         self._scans: SingleFlight[None] = SingleFlight()
         self._lock = ReplicaLock(cache, self.store)
         self._olt_slots: dict[int, asyncio.Semaphore] = {}
+        self._ttls: dict[frozenset[str], float] = {}
         # Where an OLT's SSH host key, seen at its first login, is pinned for good (the
         # registry, set by the app); None keeps it in this process only.
         self.on_host_key: Callable[[int, str], Coroutine[Any, Any, None]] | None = None
@@ -200,9 +201,20 @@ class StatsService:
     def _fresh(self, cached: dict[str, Any], sections: frozenset[str]) -> bool:
         """Every requested section is within its own TTL (STATS_SECTION_TTL_SECONDS)."""
         fetched = float(cached.get("fetchedEpoch", 0))
-        now = datetime.now(UTC).timestamp()
-        ttl = self.settings.section_ttl
-        return all(now < fetched + ttl(registry.ttl_key(s)) for s in sections)
+        return datetime.now(UTC).timestamp() < fetched + self._shortest_ttl(sections)
+
+    def _shortest_ttl(self, sections: frozenset[str]) -> float:
+        """The shortest TTL of these sections, worked out once per set (every cached hit
+        asks; a set of sections is one of a handful a client uses)."""
+        ttl = self._ttls.get(sections)
+        if ttl is None:
+            if len(self._ttls) >= 256:
+                self._ttls.clear()
+            section_ttl = self.settings.section_ttl
+            ttl = self._ttls[sections] = min(
+                (section_ttl(registry.ttl_key(s)) for s in sections), default=float("inf")
+            )
+        return ttl
 
     async def _read(
         self,
