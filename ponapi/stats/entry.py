@@ -14,11 +14,14 @@ from ponapi.stats.service import StatsService
 from ponapi.tr069 import sections as registry
 
 
-@lru_cache(maxsize=256)  # every read parses it; a client sends one of a handful of values
 def parse_sections(value: str | None) -> frozenset[str]:
     """``None`` (not given): every section. Given, it must name at least one section
     (``sections=%20,%20`` is an error, not a request for nothing)."""
-    every = registry.names()
+    return _parse_sections(value, registry.names())
+
+
+@lru_cache(maxsize=256)  # every read parses it; a client sends one of a handful of values
+def _parse_sections(value: str | None, every: tuple[str, ...]) -> frozenset[str]:
     if value is None:
         return frozenset(every)
     names = {part.strip() for part in value.split(",") if part.strip()}
