@@ -314,7 +314,10 @@ async def acs():
 
 
 async def test_sessions_events_reboot_download_and_connection_requests(acs, h199a_doc):
-    fleet = Fleet(acs.url + "/", Knobs(periodic=0.3, boot_seconds=0.05, diagnostics_seconds=0.05))
+    fleet = Fleet(
+        acs.url + "/",
+        Knobs(periodic=0.3, boot_seconds=0.05, diagnostics_seconds=0.05, transfer_seconds=0.05),
+    )
     cpe = fleet.add(h199a_doc)
     gpv = rpc("GetParameterValues")
     names(gpv, f"{IGD}.DeviceInfo.UpTime")

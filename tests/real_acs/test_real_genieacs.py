@@ -301,7 +301,8 @@ def test_cpe_simulator_rpcs_through_the_real_genieacs(world):
     r = world.acs.task(device_id, {"name": "deleteObject", "objectName": f"{obj}{added}"})
     assert r.status_code == 200 and f"{obj}{added}." not in cpe.model.objects
     # Download: the CPE reports the transfer in a later session (7 TRANSFER COMPLETE, then
-    # TransferComplete); start.sh runs no genieacs-fs, so the file server is unreachable and
+    # TransferComplete) a second later at the earliest, as a real CPE (``Knobs.transfer_seconds``
+    # says why); start.sh runs no genieacs-fs, so the file server is unreachable and
     # GenieACS records the CPE's transfer fault against the task. The NBI's answer depends on
     # whether that later session began before it saw the first one end (200 or Task faulted).
     before = cpe.informs["7 TRANSFER COMPLETE"]

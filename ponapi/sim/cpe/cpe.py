@@ -67,6 +67,12 @@ class Knobs:
     periodic: float | None = None  # inform interval (s); None = PeriodicInformInterval; 0 = off
     boot_seconds: float = 0.5  # how long a reboot keeps the CPE away
     diagnostics_seconds: float = 0.3  # how long a diagnostic runs
+    # How long a download takes at least, as on a real CPE. GenieACS 1.2 loads a device's
+    # pending operations when a session's Inform arrives, before it takes the device's session
+    # lock (lib/cwmp.ts): a TransferComplete sent the instant the Download session ended can
+    # meet operations read before that session saved its own, and its fault is then dropped as
+    # an unrecognised command key.
+    transfer_seconds: float = 1.0
     http_timeout: float = 30.0
     faults: dict[str, int] = field(default_factory=dict)  # RPC name -> CWMP fault code
 
@@ -316,6 +322,7 @@ class Cpe:
 
     async def _download(self, key: str, url: str) -> None:
         start = now_iso()
+        await asyncio.sleep(self.knobs.transfer_seconds)
         fault = (0, "")
         try:
             async with httpx.AsyncClient(timeout=10.0, verify=_tls()) as http:
