@@ -259,6 +259,26 @@ def test_a_value_read_from_a_lazy_parse_is_plain_python():
     assert twice.instances("T") == ["1", "2"]
 
 
+def test_lazy_parses_alive_at_once_each_keep_their_document():
+    """Parsers are reused once the views on their document are gone, never while a document
+    is being read: documents alive together each read their own values; a few parsers are
+    kept, none that read a large answer."""
+    from ponapi.tr069 import document
+
+    alive = [parse_lazy(b'{"n": {"_value": %d}}' % i) for i in range(document.PARSERS_KEPT + 3)]
+    assert [DeviceDocument(doc).get("n").value for doc in alive] == list(range(len(alive)))
+    kept = list(document._PARSERS)
+    assert len(kept) == document.PARSERS_KEPT
+    del alive
+    again = parse_lazy(b'{"n": {"_value": 42}}')
+    assert DeviceDocument(again).get("n").value == 42 and document._PARSERS == kept
+    del again
+    document._PARSERS.clear()
+    big = b'{"n": {"_value": "%s"}}' % (b"x" * document.PARSER_KEPT_UP_TO)
+    assert len(DeviceDocument(parse_lazy(big)).get("n").value) == document.PARSER_KEPT_UP_TO
+    assert document._PARSERS == []
+
+
 @pytest.mark.parametrize("name", all_csv())
 def test_every_csv_export_maps_and_validates(name):
     m = map_device(document_from_csv(csv_text(name)), now=NOW, tz=UTC_ZONE)
