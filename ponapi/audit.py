@@ -32,6 +32,7 @@ CLIENT: ContextVar[str] = ContextVar("ponapi_client", default="")
 
 
 DETAILS_MAX = 4000
+FLUSH_ROWS = 100  # audit rows per INSERT (see _flush)
 _CLIP = 200
 
 
@@ -206,7 +207,11 @@ class AuditLog:
                 return
             try:
                 async with self.sessions() as db:
-                    await db.execute(insert(AuditEntry), batch)
+                    # In slices, one transaction: preparing a row's parameters runs on the event
+                    # loop (about 13 us each), and a second's 1,000 reads in one statement held
+                    # every request for 13 ms; each slice hands the loop back while it is written.
+                    for start in range(0, len(batch), FLUSH_ROWS):
+                        await db.execute(insert(AuditEntry), batch[start : start + FLUSH_ROWS])
                     await db.commit()
             except Exception:
                 log.exception("could not write %d audit entries; keeping them", len(batch))

@@ -174,3 +174,54 @@ async def test_a_flood_of_distinct_refusals_is_pooled_past_the_bound(monkeypatch
     pooled = [e for e in log._pending if e["action"] == "action.refused"]
     assert len(pooled) == 1 and '"repeats":995' in pooled[0]["details"]
     log._task.cancel()
+
+
+async def test_a_large_batch_is_written_in_slices_of_one_transaction(tmp_path, sqlite_template):
+    """A second's worth of entries goes in slices (the event loop serves requests between
+    them), all in one transaction: every entry once, in order; a slice that fails rolls the
+    batch back whole and keeps it, so the retry writes no entry twice."""
+    import asyncio
+
+    from sqlalchemy import select
+
+    from ponapi import audit as audit_module
+    from ponapi.audit import AuditLog
+    from ponapi.db.models import AuditEntry
+    from ponapi.db.session import make_engine, make_sessionmaker
+
+    path = tmp_path / "audit.db"
+    shutil.copy(sqlite_template, path)
+    engine = make_engine(f"sqlite+aiosqlite:///{path}")
+    real = make_sessionmaker(engine)
+    n = audit_module.FLUSH_ROWS * 2 + 7
+    slices: list[int] = []
+    fail_at = [2]  # the third slice of the first flush fails
+
+    def counted_sessions():  # type: ignore[no-untyped-def]
+        session = real()
+        execute = session.execute
+
+        async def sliced(statement, params=None, **kw):  # type: ignore[no-untyped-def]
+            slices.append(len(params or ()))
+            if fail_at and len(slices) - 1 == fail_at[0]:
+                fail_at.clear()
+                raise RuntimeError("the database went away mid-batch")
+            await asyncio.sleep(0)
+            return await execute(statement, params, **kw)
+
+        session.execute = sliced  # type: ignore[method-assign]
+        return session
+
+    audit = AuditLog(counted_sessions, batch_seconds=60)  # type: ignore[arg-type]
+    for i in range(n):
+        audit.record("stats.read", username="ana", target=f"onu {i}")
+    await audit.flush()  # the third slice fails: nothing is written, all is kept
+    assert len(audit._pending) == n
+    async with real() as db:
+        assert (await db.scalars(select(AuditEntry.target))).all() == []
+    await audit.flush()
+    assert slices[3:] == [audit_module.FLUSH_ROWS, audit_module.FLUSH_ROWS, 7]
+    async with real() as db:
+        targets = (await db.scalars(select(AuditEntry.target).order_by(AuditEntry.id))).all()
+    await engine.dispose()
+    assert targets == [f"onu {i}" for i in range(n)] and audit._pending == []
