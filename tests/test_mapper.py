@@ -259,19 +259,27 @@ def test_a_value_read_from_a_lazy_parse_is_plain_python():
     assert twice.instances("T") == ["1", "2"]
 
 
-def test_lazy_parses_alive_at_once_each_keep_their_document():
+def test_lazy_parses_alive_at_once_each_keep_their_document(monkeypatch):
     """Parsers are reused once the views on their document are gone, never while a document
     is being read: documents alive together each read their own values; a few parsers are
     kept, none that read a large answer."""
+    import simdjson
+
     from ponapi.tr069 import document
 
+    made = []
+    real = simdjson.Parser
+    monkeypatch.setattr(simdjson, "Parser", lambda: made.append(1) or real())
+    document._PARSERS.clear()
     alive = [parse_lazy(b'{"n": {"_value": %d}}' % i) for i in range(document.PARSERS_KEPT + 3)]
     assert [DeviceDocument(doc).get("n").value for doc in alive] == list(range(len(alive)))
     kept = list(document._PARSERS)
     assert len(kept) == document.PARSERS_KEPT
+    assert len(made) == len(alive)  # one parser per live document
     del alive
     again = parse_lazy(b'{"n": {"_value": 42}}')
     assert DeviceDocument(again).get("n").value == 42 and document._PARSERS == kept
+    assert len(made) == document.PARSERS_KEPT + 3  # an idle kept parser took it
     del again
     document._PARSERS.clear()
     big = b'{"n": {"_value": "%s"}}' % (b"x" * document.PARSER_KEPT_UP_TO)
